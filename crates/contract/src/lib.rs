@@ -1,6 +1,34 @@
-//! The `pullback.plan/v1` contract (stub being filled in).
+//! The `pullback.plan/v1` contract: the JSON that `pullback plan`, the web API and
+//! the export speak.
+//!
+//! JSON field names live only here. [`parse_request`] turns an input document into
+//! valid core types, reporting every problem by JSON pointer; [`render`] turns a
+//! decision back into the output document.
+//!
+//! ```
+//! let input = serde_json::json!({
+//!     "contract": "pullback.plan/v1",
+//!     "as_of": "2026-03-02T07:00:00Z",
+//!     "profile": { "units": "kg", "working_weight": 140 }
+//! });
+//! let output = pullback_contract::plan_value(&input).unwrap();
+//! assert_eq!(output["action"], "train");
+//! ```
+
+mod parse;
+mod read;
+mod render;
+mod summary;
+
+pub use parse::parse_request;
+pub use read::parse_time;
+pub use render::{DISCLAIMER, PlanOutput, format_time, render};
+pub use summary::summary;
 
 use serde_json::Value;
+
+/// The contract name every input document must carry.
+pub const CONTRACT: &str = "pullback.plan/v1";
 
 /// One problem with an input document, named by JSON pointer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -11,7 +39,28 @@ pub struct Problem {
     pub message: String,
 }
 
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pointer = if self.pointer.is_empty() { "(document)" } else { &self.pointer };
+        write!(f, "{pointer}: {}", self.message)
+    }
+}
+
+/// A valid history and the instant to decide at.
+#[derive(Debug, Clone)]
+pub struct PlanRequest {
+    pub history: pullback_core::History,
+    pub as_of: jiff::Timestamp,
+}
+
+/// Parses, plans and renders.
+pub fn plan_output(input: &Value) -> Result<PlanOutput, Vec<Problem>> {
+    let request = parse_request(input)?;
+    Ok(render(&pullback_core::plan(&request.history, request.as_of)))
+}
+
 /// Runs the whole contract: parse a history document, plan, render the decision.
-pub fn plan_value(_input: &Value) -> Result<Value, Vec<Problem>> {
-    todo!()
+pub fn plan_value(input: &Value) -> Result<Value, Vec<Problem>> {
+    let output = plan_output(input)?;
+    Ok(serde_json::to_value(output).unwrap_or(Value::Null))
 }

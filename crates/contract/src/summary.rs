@@ -1,0 +1,69 @@
+//! A short human summary of a decision (`pullback plan --format text`).
+
+use crate::render::{DISCLAIMER, PlanOutput};
+use std::fmt::Write;
+
+/// Renders the same decision as the JSON, for a person at a terminal.
+pub fn summary(out: &PlanOutput) -> String {
+    let mut s = String::new();
+    let headline = match out.action {
+        "urgent_care" => "URGENT: get emergency care now. Do not train.".to_string(),
+        "see_doctor" => "See a doctor before you train again.".to_string(),
+        "rest_active" => "Rest from deadlifts today; stay active.".to_string(),
+        _ => match (&out.episode, out.rung) {
+            (Some(e), Some(rung)) => format!("Train: episode day {}, rung {rung} of 11.", e.day),
+            _ => "Train: your own program.".to_string(),
+        },
+    };
+    let _ = writeln!(s, "{headline}");
+    if !out.prescription.is_empty() {
+        let _ = writeln!(s, "\nNext session:");
+        for p in &out.prescription {
+            let _ = writeln!(s, "  - {}", line(p));
+        }
+    }
+    if let Some(cap) = out.load_cap {
+        let unit = out.prescription.first().map_or("", |p| p.unit);
+        let _ = writeln!(s, "  Top sets at or under {cap} {unit}.");
+    }
+    if !out.reasons.is_empty() {
+        let _ = writeln!(s, "\nWhy:");
+        for r in &out.reasons {
+            let _ = writeln!(s, "  - {}", r.text);
+        }
+    }
+    if out.see_clinician.recommended {
+        let _ = writeln!(s, "\nSee a clinician: {}.", out.see_clinician.reasons.join(", ").replace('_', " "));
+    }
+    if !out.flags.is_empty() {
+        let _ = writeln!(s, "\nFlags: {}.", out.flags.join(", ").replace('_', " "));
+    }
+    let _ = writeln!(s, "\n{DISCLAIMER}");
+    s
+}
+
+fn line(p: &crate::render::PrescribedOut) -> String {
+    let mut text = p.exercise.replace('_', " ");
+    match (p.sets, p.reps) {
+        (Some(sets), Some(reps)) => {
+            let _ = write!(text, " {sets} × {reps}");
+        }
+        _ => text.push_str(", your own sets and reps"),
+    }
+    match p.load {
+        Some(load) if load > 0.0 => {
+            let _ = write!(text, " at {load} {}", p.unit);
+        }
+        Some(_) => text.push_str(", unloaded"),
+        None if p.sets.is_some() => text.push_str(" (load unknown: set your working weight)"),
+        None => {}
+    }
+    if let Some(tempo) = &p.tempo {
+        let _ = write!(text, ", tempo {tempo}");
+    }
+    if let Some(h) = p.block_height {
+        let unit = if p.unit == "kg" { "cm" } else { "in" };
+        let _ = write!(text, ", from a {h} {unit} block");
+    }
+    text
+}

@@ -1,0 +1,366 @@
+//! A lifter's history: what the engine reads. Built by `pullback-contract` (or the
+//! store) from outside data; every field here is already valid.
+
+use crate::params::Params;
+use crate::values::{BlockHeight, Load, Pain, Reps, Rpe, Strength, Tempo};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// The profile's unit system. Loads are in kg or lb; block heights in cm or inches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Units {
+    Kg,
+    Lb,
+}
+
+impl Units {
+    pub fn default_increment(self) -> Load {
+        Load::from_computed(match self {
+            Units::Kg => Decimal::new(25, 1),
+            Units::Lb => Decimal::from(5),
+        })
+    }
+
+    pub fn default_bar(self) -> Load {
+        Load::from_computed(Decimal::from(match self {
+            Units::Kg => 20,
+            Units::Lb => 45,
+        }))
+    }
+
+    pub fn default_kettlebell(self) -> Load {
+        Load::from_computed(Decimal::from(match self {
+            Units::Kg => 16,
+            Units::Lb => 35,
+        }))
+    }
+
+    /// The unit of load, as a lifter writes it.
+    pub fn load_symbol(self) -> &'static str {
+        match self {
+            Units::Kg => "kg",
+            Units::Lb => "lb",
+        }
+    }
+
+    /// The unit of block heights in this system.
+    pub fn height_symbol(self) -> &'static str {
+        match self {
+            Units::Kg => "cm",
+            Units::Lb => "in",
+        }
+    }
+}
+
+/// Exercise identifiers the protocol knows. Anything else is [`ExerciseId::Other`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Exercise {
+    Deadlift,
+    SumoDeadlift,
+    TrapBarDeadlift,
+    RomanianDeadlift,
+    KettlebellSumoDeadlift,
+    GoodMorning,
+    BirdDog,
+    JeffersonCurl,
+}
+
+impl Exercise {
+    pub const ALL: [Exercise; 8] = [
+        Exercise::Deadlift,
+        Exercise::SumoDeadlift,
+        Exercise::TrapBarDeadlift,
+        Exercise::RomanianDeadlift,
+        Exercise::KettlebellSumoDeadlift,
+        Exercise::GoodMorning,
+        Exercise::BirdDog,
+        Exercise::JeffersonCurl,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Exercise::Deadlift => "deadlift",
+            Exercise::SumoDeadlift => "sumo_deadlift",
+            Exercise::TrapBarDeadlift => "trap_bar_deadlift",
+            Exercise::RomanianDeadlift => "romanian_deadlift",
+            Exercise::KettlebellSumoDeadlift => "kettlebell_sumo_deadlift",
+            Exercise::GoodMorning => "good_morning",
+            Exercise::BirdDog => "bird_dog",
+            Exercise::JeffersonCurl => "jefferson_curl",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Exercise> {
+        Self::ALL.into_iter().find(|e| e.id() == id)
+    }
+
+    /// A plain name for reasons and summaries.
+    pub fn name(self) -> &'static str {
+        match self {
+            Exercise::Deadlift => "deadlift",
+            Exercise::SumoDeadlift => "sumo deadlift",
+            Exercise::TrapBarDeadlift => "trap bar deadlift",
+            Exercise::RomanianDeadlift => "Romanian deadlift",
+            Exercise::KettlebellSumoDeadlift => "kettlebell sumo deadlift",
+            Exercise::GoodMorning => "good morning",
+            Exercise::BirdDog => "bird dog",
+            Exercise::JeffersonCurl => "Jefferson curl",
+        }
+    }
+
+    /// The first seven exercises make a session count (protocol section 2);
+    /// the Jefferson curl alone does not.
+    pub fn counts(self) -> bool {
+        self != Exercise::JeffersonCurl
+    }
+}
+
+impl fmt::Display for Exercise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// An exercise as logged: a known one, or any other non-empty name (kept, ignored by the rules).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ExerciseId {
+    Known(Exercise),
+    Other(String),
+}
+
+impl ExerciseId {
+    /// Any non-empty name is accepted; known identifiers become [`ExerciseId::Known`].
+    pub fn parse(name: &str) -> Result<Self, crate::ValueError> {
+        if name.trim().is_empty() {
+            return Err(crate::ValueError("an exercise name must not be empty".into()));
+        }
+        Ok(Exercise::from_id(name).map_or_else(|| ExerciseId::Other(name.to_owned()), ExerciseId::Known))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            ExerciseId::Known(e) => e.id(),
+            ExerciseId::Other(name) => name,
+        }
+    }
+
+    pub fn known(&self) -> Option<Exercise> {
+        match self {
+            ExerciseId::Known(e) => Some(*e),
+            ExerciseId::Other(_) => None,
+        }
+    }
+}
+
+/// The lift the ladder loads: the profile's usual variation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Variation {
+    #[default]
+    Deadlift,
+    SumoDeadlift,
+    TrapBarDeadlift,
+}
+
+impl Variation {
+    pub fn exercise(self) -> Exercise {
+        match self {
+            Variation::Deadlift => Exercise::Deadlift,
+            Variation::SumoDeadlift => Exercise::SumoDeadlift,
+            Variation::TrapBarDeadlift => Exercise::TrapBarDeadlift,
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Variation> {
+        [Variation::Deadlift, Variation::SumoDeadlift, Variation::TrapBarDeadlift]
+            .into_iter()
+            .find(|v| v.exercise().id() == id)
+    }
+}
+
+/// The lifter's settings that the rules read.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub units: Units,
+    /// The configured working weight W; when absent, W is derived from history.
+    pub working_weight: Option<Load>,
+    pub usual_variation: Variation,
+    /// Always > 0.
+    pub load_increment: Load,
+    pub bar_weight: Load,
+    pub kettlebell_weight: Load,
+    /// For the dates quoted in reasons.
+    pub time_zone: TimeZone,
+}
+
+impl Profile {
+    /// A profile with every optional field at its default for `units`.
+    pub fn new(units: Units) -> Profile {
+        Profile {
+            units,
+            working_weight: None,
+            usual_variation: Variation::Deadlift,
+            load_increment: units.default_increment(),
+            bar_weight: units.default_bar(),
+            kettlebell_weight: units.default_kettlebell(),
+            time_zone: TimeZone::UTC,
+        }
+    }
+}
+
+/// One set of an exercise.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Set {
+    pub load: Load,
+    pub reps: Reps,
+    pub rpe: Option<Rpe>,
+    pub warmup: bool,
+}
+
+/// One exercise in a session, with its sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExerciseLog {
+    pub exercise: ExerciseId,
+    pub tempo: Option<Tempo>,
+    pub block_height: Option<BlockHeight>,
+    pub sets: Vec<Set>,
+}
+
+/// When, relative to a session, a check-in was taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Point {
+    Before,
+    During,
+    After1h,
+    After24h,
+}
+
+impl Point {
+    pub const ALL: [Point; 4] = [Point::Before, Point::During, Point::After1h, Point::After24h];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Point::Before => "before",
+            Point::During => "during",
+            Point::After1h => "after_1h",
+            Point::After24h => "after_24h",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Point> {
+        Self::ALL.into_iter().find(|p| p.id() == id)
+    }
+
+    /// A check-in without its own time is taken at the session time plus this.
+    pub fn default_offset(self) -> jiff::SignedDuration {
+        match self {
+            Point::Before | Point::During => jiff::SignedDuration::ZERO,
+            Point::After1h => jiff::SignedDuration::from_hours(1),
+            Point::After24h => jiff::SignedDuration::from_hours(24),
+        }
+    }
+}
+
+/// Where the pain was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Side {
+    Central,
+    Left,
+    Right,
+    Both,
+}
+
+impl Side {
+    pub fn from_id(id: &str) -> Option<Side> {
+        match id {
+            "central" => Some(Side::Central),
+            "left" => Some(Side::Left),
+            "right" => Some(Side::Right),
+            "both" => Some(Side::Both),
+            _ => None,
+        }
+    }
+}
+
+/// A check-in that belongs to a session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionCheckin {
+    pub point: Point,
+    pub pain: Pain,
+    /// Its own time, if given; else the session time plus [`Point::default_offset`].
+    pub at: Option<Timestamp>,
+    pub side: Option<Side>,
+    /// Only meaningful on `during`: it hurt only at the bottom of the pull.
+    pub bottom_only: bool,
+}
+
+/// A logged training session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Session {
+    pub id: Option<String>,
+    pub at: Timestamp,
+    pub exercises: Vec<ExerciseLog>,
+    pub checkins: Vec<SessionCheckin>,
+}
+
+/// A pain rating not tied to a session ("my back is 6/10 today").
+#[derive(Debug, Clone, PartialEq)]
+pub struct StandaloneCheckin {
+    pub at: Timestamp,
+    pub pain: Pain,
+    pub side: Option<Side>,
+}
+
+/// The eight red-flag questions. An absent answer is `false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RedFlags {
+    pub saddle_anesthesia: bool,
+    pub bladder_bowel: bool,
+    pub progressive_weakness: bool,
+    pub fever: bool,
+    pub trauma: bool,
+    pub cancer_history: bool,
+    pub weight_loss: bool,
+    pub night_pain: bool,
+}
+
+/// One red-flag screening.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screening {
+    pub at: Timestamp,
+    pub answers: RedFlags,
+}
+
+/// A left/right strength test.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SymmetryTest {
+    pub at: Timestamp,
+    pub left: Strength,
+    pub right: Strength,
+}
+
+/// Everything the engine needs to decide.
+#[derive(Debug, Clone)]
+pub struct History {
+    pub profile: Profile,
+    pub params: Params,
+    pub sessions: Vec<Session>,
+    pub checkins: Vec<StandaloneCheckin>,
+    pub screenings: Vec<Screening>,
+    pub symmetry_tests: Vec<SymmetryTest>,
+}
+
+impl History {
+    /// An empty history with default parameters.
+    pub fn new(profile: Profile) -> History {
+        History {
+            profile,
+            params: Params::default(),
+            sessions: Vec::new(),
+            checkins: Vec::new(),
+            screenings: Vec::new(),
+            symmetry_tests: Vec::new(),
+        }
+    }
+}

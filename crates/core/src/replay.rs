@@ -1,0 +1,365 @@
+//! The replay of protocol section 4: a fold over the events, from the normal state.
+//!
+//! [`Replay::apply`] takes one event and returns the [`Step`] it made, so callers
+//! can keep only what they need (the decision keeps the last transition; the
+//! history page and the property tests keep them all).
+
+use crate::history::Point;
+use crate::ladder::{Block, Rung};
+use crate::params::{LayoffBand, Params};
+use crate::timeline::{Event, Known, SessionView, Timeline};
+use crate::values::Pain;
+use jiff::Timestamp;
+use std::collections::VecDeque;
+
+/// What the last event did to the ladder (the contract's `transition`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Transition {
+    Enter,
+    Progress,
+    Regress,
+    Hold,
+    BlockAdd,
+    BlockLower,
+    Resolve,
+    None,
+}
+
+impl Transition {
+    pub fn id(self) -> &'static str {
+        match self {
+            Transition::Enter => "enter",
+            Transition::Progress => "progress",
+            Transition::Regress => "regress",
+            Transition::Hold => "hold",
+            Transition::BlockAdd => "block_add",
+            Transition::BlockLower => "block_lower",
+            Transition::Resolve => "resolve",
+            Transition::None => "none",
+        }
+    }
+}
+
+/// Where on the ladder an episode stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub rung: Rung,
+    pub block: Option<Block>,
+}
+
+/// An episode in progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Episode {
+    /// Time of the event that started it.
+    pub started: Timestamp,
+    pub started_by: Event,
+    pub position: Position,
+}
+
+/// The lifter's state: normal, or in an episode at a rung.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Normal,
+    Episode(Episode),
+}
+
+impl State {
+    pub fn position(&self) -> Option<Position> {
+        match self {
+            State::Normal => None,
+            State::Episode(e) => Some(e.position),
+        }
+    }
+}
+
+/// Why a session was a flare.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flare {
+    pub point: Point,
+    pub pain: Pain,
+    /// Set when the flare is "significantly worse" than this baseline rather than
+    /// above the tolerable maximum.
+    pub worse_than: Option<Pain>,
+    /// `during` said it hurt only at the bottom of the pull.
+    pub bottom_only: bool,
+}
+
+/// How a session was judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Response {
+    Flare(Flare),
+    Tolerated { after_24h: Pain },
+    Pending,
+}
+
+/// Why a transition happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Session(Response),
+    /// `sore` of the last `window` normal-state sessions with an `after_24h` were sore.
+    Pattern {
+        sore: usize,
+        window: usize,
+    },
+    Checkin {
+        pain: Pain,
+    },
+}
+
+/// A rung lowered by a layoff gap (section 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoffDrop {
+    pub from: Rung,
+    pub to: Rung,
+    pub gap_days: i64,
+    pub band: LayoffBand,
+    /// The last counted session before the gap.
+    pub since: Timestamp,
+    /// The session after the gap, or `as_of`.
+    pub until: Timestamp,
+}
+
+/// What one event did.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    pub event: Event,
+    pub at: Timestamp,
+    pub before: State,
+    pub after: State,
+    /// `None` for a standalone check-in that did not enter an episode.
+    pub transition: Option<Transition>,
+    pub cause: Option<Cause>,
+    pub layoff_drop: Option<LayoffDrop>,
+}
+
+/// How a counted session was processed; the flags and referrals read these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionOutcome {
+    /// Index into [`Timeline::sessions`].
+    pub session: usize,
+    pub at: Timestamp,
+    /// Processed in the normal state (an entering session was).
+    pub normal: bool,
+    /// The rung it was judged at, in an episode.
+    pub rung: Option<Rung>,
+    pub flare: bool,
+}
+
+/// The fold state of the replay.
+#[derive(Debug, Clone)]
+pub struct Replay<'p> {
+    params: &'p Params,
+    pub state: State,
+    /// Soreness of the last normal-state sessions with an `after_24h` since the last
+    /// resolve, newest last, at most `pattern_window` long.
+    pub pattern: VecDeque<bool>,
+    pub outcomes: Vec<SessionOutcome>,
+    /// Layoff drops since the current episode began.
+    pub episode_drops: Vec<LayoffDrop>,
+}
+
+impl<'p> Replay<'p> {
+    pub fn new(params: &'p Params) -> Self {
+        Replay {
+            params,
+            state: State::Normal,
+            pattern: VecDeque::new(),
+            outcomes: Vec::new(),
+            episode_drops: Vec::new(),
+        }
+    }
+
+    /// The last counted session processed so far.
+    pub fn last_outcome(&self) -> Option<&SessionOutcome> {
+        self.outcomes.last()
+    }
+
+    /// Whether the pattern condition holds on the sessions seen so far.
+    pub fn pattern_holds(&self) -> bool {
+        self.pattern.iter().filter(|&&sore| sore).count() >= usize::from(self.params.pattern_min())
+    }
+
+    /// Applies one event of `timeline`.
+    pub fn apply(&mut self, timeline: &Timeline<'_>, event: Event) -> Step {
+        let before = self.state;
+        let at = timeline.event_time(event);
+        let (transition, cause, layoff_drop) = match event {
+            Event::Session(i) => {
+                let (t, c, d) = self.apply_session(timeline, i);
+                (Some(t), Some(c), d)
+            }
+            Event::Checkin(i) => {
+                match self.apply_checkin(event, timeline.standalone[i].at, timeline.standalone[i].pain) {
+                    Some(cause) => (Some(Transition::Enter), Some(cause), None),
+                    None => (None, None, None),
+                }
+            }
+        };
+        Step { event, at, before, after: self.state, transition, cause, layoff_drop }
+    }
+
+    fn apply_checkin(&mut self, event: Event, at: Timestamp, pain: Pain) -> Option<Cause> {
+        if self.state != State::Normal || pain.value() <= self.params.tolerable_max() {
+            return None;
+        }
+        self.enter(event, at, None);
+        Some(Cause::Checkin { pain })
+    }
+
+    fn apply_session(&mut self, timeline: &Timeline<'_>, index: usize) -> (Transition, Cause, Option<LayoffDrop>) {
+        let session = &timeline.sessions[index];
+        match self.state {
+            State::Normal => {
+                let (transition, cause, flare) = self.judge_normal(timeline, index);
+                self.record(index, session.at(), None, flare);
+                (transition, cause, None)
+            }
+            State::Episode(mut episode) => {
+                // A layoff gap lowers the rung just before the session is judged.
+                let since = self.last_outcome().map(|o| o.at);
+                let drop = layoff_drop(self.params, episode.position.rung, since, session.at());
+                if let Some(d) = drop {
+                    episode.position.rung = d.to;
+                    self.episode_drops.push(d);
+                }
+                let response = self.episode_response(timeline, session);
+                let (transition, position) = episode_transition(episode.position, response);
+                self.record(index, session.at(), Some(episode.position.rung), matches!(response, Response::Flare(_)));
+                self.state = match transition {
+                    Transition::Resolve => {
+                        self.pattern.clear();
+                        State::Normal
+                    }
+                    _ => State::Episode(Episode { position, ..episode }),
+                };
+                (transition, Cause::Session(response), drop)
+            }
+        }
+    }
+
+    fn record(&mut self, session: usize, at: Timestamp, rung: Option<Rung>, flare: bool) {
+        self.outcomes.push(SessionOutcome { session, at, normal: rung.is_none(), rung, flare });
+    }
+
+    /// Judges a session in the normal state; enters an episode on a flare or a pattern.
+    fn judge_normal(&mut self, timeline: &Timeline<'_>, index: usize) -> (Transition, Cause, bool) {
+        let session = &timeline.sessions[index];
+        let response = normal_response(session, self.params.tolerable_max());
+        if let Some(after_24h) = session.point(Point::After24h) {
+            self.pattern.push_back(after_24h.pain.value() >= self.params.sore_min());
+            while self.pattern.len() > usize::from(self.params.pattern_window()) {
+                self.pattern.pop_front();
+            }
+        }
+        let event = Event::Session(index);
+        match response {
+            Response::Flare(flare) => {
+                self.enter(event, session.at(), flare.bottom_only.then_some(Block::First));
+                (Transition::Enter, Cause::Session(response), true)
+            }
+            Response::Tolerated { .. } if self.pattern_holds() => {
+                self.enter(event, session.at(), None);
+                let sore = self.pattern.iter().filter(|&&s| s).count();
+                (Transition::Enter, Cause::Pattern { sore, window: self.pattern.len() }, false)
+            }
+            _ => (Transition::None, Cause::Session(response), false),
+        }
+    }
+
+    fn enter(&mut self, event: Event, at: Timestamp, block: Option<Block>) {
+        self.state =
+            State::Episode(Episode { started: at, started_by: event, position: Position { rung: Rung::ENTRY, block } });
+        self.episode_drops.clear();
+    }
+
+    /// In an episode `before` is only the baseline; "significantly worse" also flares.
+    fn episode_response(&self, timeline: &Timeline<'_>, session: &SessionView<'_>) -> Response {
+        let tolerable_max = self.params.tolerable_max();
+        if let Some(flare) = worst_above(session, &[Point::During, Point::After1h, Point::After24h], tolerable_max) {
+            return Response::Flare(flare);
+        }
+        let Some(after_24h) = session.point(Point::After24h) else { return Response::Pending };
+        let baseline = timeline.baseline(session);
+        if u16::from(after_24h.pain.value()) >= u16::from(baseline.value()) + u16::from(self.params.worse_delta()) {
+            return Response::Flare(Flare {
+                point: Point::After24h,
+                pain: after_24h.pain,
+                worse_than: Some(baseline),
+                bottom_only: bottom_only(session),
+            });
+        }
+        Response::Tolerated { after_24h: after_24h.pain }
+    }
+}
+
+/// In the normal state any of the four points above the tolerable maximum is a flare.
+fn normal_response(session: &SessionView<'_>, tolerable_max: u8) -> Response {
+    if let Some(flare) = worst_above(session, &Point::ALL, tolerable_max) {
+        return Response::Flare(flare);
+    }
+    match session.point(Point::After24h) {
+        Some(k) => Response::Tolerated { after_24h: k.pain },
+        None => Response::Pending,
+    }
+}
+
+/// The highest pain above `tolerable_max` among `points` (the earliest point on ties).
+fn worst_above(session: &SessionView<'_>, points: &[Point], tolerable_max: u8) -> Option<Flare> {
+    let mut worst: Option<(Point, Known)> = None;
+    for &point in points {
+        if let Some(k) = session.point(point)
+            && k.pain.value() > tolerable_max
+            && worst.is_none_or(|(_, w)| k.pain > w.pain)
+        {
+            worst = Some((point, k));
+        }
+    }
+    worst.map(|(point, k)| Flare { point, pain: k.pain, worse_than: None, bottom_only: bottom_only(session) })
+}
+
+fn bottom_only(session: &SessionView<'_>) -> bool {
+    session.point(Point::During).is_some_and(|k| k.bottom_only)
+}
+
+/// The transition table's episode rows.
+fn episode_transition(at: Position, response: Response) -> (Transition, Position) {
+    match response {
+        Response::Flare(flare) if flare.bottom_only && at.rung.is_barbell() && Block::add(at.block).is_some() => {
+            (Transition::BlockAdd, Position { block: Block::add(at.block), ..at })
+        }
+        Response::Flare(_) => {
+            let rung = at.rung.down();
+            // Regressing below rung 2 takes the block away.
+            let block = at.block.filter(|_| rung.is_barbell());
+            (Transition::Regress, Position { rung, block })
+        }
+        Response::Tolerated { .. } => match at.block {
+            Some(block) => (Transition::BlockLower, Position { block: block.lower(), ..at }),
+            None if at.rung == Rung::TOP => (Transition::Resolve, at),
+            None => (Transition::Progress, Position { rung: at.rung.up(), ..at }),
+        },
+        Response::Pending => (Transition::Hold, at),
+    }
+}
+
+/// The layoff drop at `rung` for the gap from `since` to `until`, if it lowers the rung.
+pub fn layoff_drop(params: &Params, rung: Rung, since: Option<Timestamp>, until: Timestamp) -> Option<LayoffDrop> {
+    let since = since?;
+    let gap_days = whole_days(since, until);
+    let band = params.layoff_band(gap_days)?;
+    let to = Rung::highest_within(band.factor);
+    (rung > to).then_some(LayoffDrop { from: rung, to, gap_days, band, since, until })
+}
+
+/// Whole days from `a` to `b`, floored.
+pub fn whole_days(a: Timestamp, b: Timestamp) -> i64 {
+    let d = b.duration_since(a);
+    let seconds = if d.subsec_nanos() < 0 { d.as_secs() - 1 } else { d.as_secs() };
+    seconds.div_euclid(86_400)
+}
+
+/// Whether `t` lies in the half-open window of `days` days that ends at `end`:
+/// `end - days < t <= end`.
+pub fn in_window(t: Timestamp, end: Timestamp, days: i64) -> bool {
+    t <= end && end.duration_since(t) < jiff::SignedDuration::from_secs(days * 86_400)
+}

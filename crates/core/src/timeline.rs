@@ -1,0 +1,213 @@
+//! What exists at `as_of`, in the order of protocol section 1.
+//!
+//! Everything timed after `as_of` is dropped; a point given twice counts once;
+//! events and check-ins are put in their documented order. The rest of the engine
+//! only ever sees this view.
+
+use crate::history::{Exercise, History, Point, Session, Side};
+use crate::values::{Load, Pain};
+use jiff::Timestamp;
+use rust_decimal::Decimal;
+
+/// A check-in as known at `as_of`, with its effective time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Known {
+    pub pain: Pain,
+    pub at: Timestamp,
+    pub side: Option<Side>,
+    pub bottom_only: bool,
+}
+
+/// A session that exists at `as_of`, with its check-ins resolved per point.
+#[derive(Debug, Clone)]
+pub struct SessionView<'h> {
+    pub session: &'h Session,
+    /// Position in the history's `sessions` array.
+    pub input_index: usize,
+    /// Contains at least one of the seven counted exercises.
+    pub counted: bool,
+    points: [Option<Known>; 4],
+}
+
+impl<'h> SessionView<'h> {
+    fn new(session: &'h Session, input_index: usize, as_of: Timestamp) -> Self {
+        let mut points = [None; 4];
+        // The later-listed check-in of a point wins, after dropping those not yet taken.
+        for c in &session.checkins {
+            let at = c.at.unwrap_or_else(|| session.at.saturating_add(c.point.default_offset()).unwrap_or(session.at));
+            if at <= as_of {
+                points[c.point as usize] = Some(Known { pain: c.pain, at, side: c.side, bottom_only: c.bottom_only });
+            }
+        }
+        let counted = session.exercises.iter().any(|e| e.exercise.known().is_some_and(Exercise::counts));
+        SessionView { session, input_index, counted, points }
+    }
+
+    pub fn at(&self) -> Timestamp {
+        self.session.at
+    }
+
+    pub fn point(&self, point: Point) -> Option<Known> {
+        self.points[point as usize]
+    }
+
+    /// The known check-ins, in point order.
+    pub fn known(&self) -> impl Iterator<Item = (Point, Known)> + '_ {
+        Point::ALL.into_iter().filter_map(|p| self.point(p).map(|k| (p, k)))
+    }
+
+    /// The heaviest non-warm-up set of `exercise`, if any.
+    pub fn top_set(&self, exercise: Exercise) -> Option<Load> {
+        self.session
+            .exercises
+            .iter()
+            .filter(|e| e.exercise.known() == Some(exercise))
+            .flat_map(|e| e.sets.iter())
+            .filter(|s| !s.warmup)
+            .map(|s| s.load)
+            .max()
+    }
+
+    /// Σ load × reps over every set of the seven counted exercises, warm-ups included.
+    pub fn tonnage(&self) -> Decimal {
+        self.session
+            .exercises
+            .iter()
+            .filter(|e| e.exercise.known().is_some_and(Exercise::counts))
+            .flat_map(|e| e.sets.iter())
+            .map(|s| s.load.value() * Decimal::from(s.reps.value()))
+            .sum()
+    }
+}
+
+/// One event of the replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Index into [`Timeline::sessions`] of a counted session.
+    Session(usize),
+    /// Index into [`Timeline::standalone`].
+    Checkin(usize),
+}
+
+/// A standalone check-in that exists at `as_of`.
+#[derive(Debug, Clone, Copy)]
+pub struct StandaloneView {
+    pub input_index: usize,
+    pub at: Timestamp,
+    pub pain: Pain,
+}
+
+/// One entry of the global check-in order.
+#[derive(Debug, Clone, Copy)]
+pub struct OrderedCheckin {
+    pub at: Timestamp,
+    pub pain: Pain,
+}
+
+/// The history as it stands at `as_of`.
+#[derive(Debug)]
+pub struct Timeline<'h> {
+    pub as_of: Timestamp,
+    /// Every session at or before `as_of`, in event order (time, then input order).
+    pub sessions: Vec<SessionView<'h>>,
+    pub standalone: Vec<StandaloneView>,
+    /// Counted sessions and standalone check-ins, in event order.
+    pub events: Vec<Event>,
+    /// Every known check-in, in check-in order (section 1).
+    pub checkins: Vec<OrderedCheckin>,
+}
+
+impl<'h> Timeline<'h> {
+    pub fn build(history: &'h History, as_of: Timestamp) -> Timeline<'h> {
+        let mut sessions: Vec<SessionView<'h>> = history
+            .sessions
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.at <= as_of)
+            .map(|(i, s)| SessionView::new(s, i, as_of))
+            .collect();
+        // Stable: sessions at the same instant keep their input order.
+        sessions.sort_by_key(SessionView::at);
+
+        let mut standalone: Vec<StandaloneView> = history
+            .checkins
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.at <= as_of)
+            .map(|(i, c)| StandaloneView { input_index: i, at: c.at, pain: c.pain })
+            .collect();
+        standalone.sort_by_key(|c| c.at);
+
+        let events = merge_events(&sessions, &standalone);
+        let checkins = order_checkins(&sessions, &standalone);
+        Timeline { as_of, sessions, standalone, events, checkins }
+    }
+
+    pub fn event_time(&self, event: Event) -> Timestamp {
+        match event {
+            Event::Session(i) => self.sessions[i].at(),
+            Event::Checkin(i) => self.standalone[i].at,
+        }
+    }
+
+    /// The latest check-in at or before `as_of`, by the check-in order.
+    pub fn latest_checkin(&self) -> Option<OrderedCheckin> {
+        self.checkins.last().copied()
+    }
+
+    /// The latest check-in timed strictly before `t`.
+    pub fn latest_checkin_before(&self, t: Timestamp) -> Option<OrderedCheckin> {
+        let end = self.checkins.partition_point(|c| c.at < t);
+        end.checked_sub(1).map(|i| self.checkins[i])
+    }
+
+    /// Baseline of a session: its `before` value; else the latest check-in strictly
+    /// before it; else 0.
+    pub fn baseline(&self, session: &SessionView<'_>) -> Pain {
+        session
+            .point(Point::Before)
+            .map(|k| k.pain)
+            .or_else(|| self.latest_checkin_before(session.at()).map(|c| c.pain))
+            .unwrap_or(Pain::ZERO)
+    }
+}
+
+/// Events by time; at the same instant a session comes before a standalone check-in.
+fn merge_events(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -> Vec<Event> {
+    let counted: Vec<usize> = (0..sessions.len()).filter(|&i| sessions[i].counted).collect();
+    let mut events = Vec::with_capacity(counted.len() + standalone.len());
+    let (mut s, mut c) = (0, 0);
+    while s < counted.len() || c < standalone.len() {
+        let take_session = match (counted.get(s), standalone.get(c)) {
+            (Some(&i), Some(check)) => sessions[i].at() <= check.at,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if take_session {
+            events.push(Event::Session(counted[s]));
+            s += 1;
+        } else {
+            events.push(Event::Checkin(c));
+            c += 1;
+        }
+    }
+    events
+}
+
+/// Check-ins by time; at the same instant session check-ins first in point order,
+/// then standalone ones; remaining ties keep the input order.
+fn order_checkins(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -> Vec<OrderedCheckin> {
+    // (time, group, point, input index): session check-ins are group 0, standalone 1.
+    type Key = (Timestamp, u8, u8, usize);
+    let mut keyed: Vec<(Key, Pain)> = Vec::new();
+    for view in sessions {
+        for (point, known) in view.known() {
+            keyed.push(((known.at, 0, point as u8, view.input_index), known.pain));
+        }
+    }
+    for c in standalone {
+        keyed.push(((c.at, 1, 0, c.input_index), c.pain));
+    }
+    keyed.sort_unstable_by_key(|(key, _)| *key);
+    keyed.into_iter().map(|((at, ..), pain)| OrderedCheckin { at, pain }).collect()
+}

@@ -1,0 +1,264 @@
+//! Domain newtypes that cannot hold invalid values ("parse, don't validate").
+//!
+//! Each type has a private field and a `parse` constructor; past the boundary an
+//! invalid pain score, load, tempo or rating simply cannot exist.
+
+use rust_decimal::Decimal;
+use std::fmt;
+use thiserror::Error;
+
+/// Why a raw value was refused. The message says what is wrong; the caller adds where.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("{0}")]
+pub struct ValueError(pub String);
+
+fn refuse(message: impl Into<String>) -> ValueError {
+    ValueError(message.into())
+}
+
+/// A pain rating on the 0–10 numeric pain rating scale (NPRS); integers only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pain(u8);
+
+impl Pain {
+    pub const MAX: u8 = 10;
+    /// No pain: also the baseline when nothing is known.
+    pub const ZERO: Pain = Pain(0);
+
+    pub fn parse(value: i64) -> Result<Self, ValueError> {
+        match u8::try_from(value) {
+            Ok(v) if v <= Self::MAX => Ok(Pain(v)),
+            _ => Err(refuse(format!("{value} is outside 0..=10"))),
+        }
+    }
+
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for Pain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/10", self.0)
+    }
+}
+
+/// The largest load accepted, in either unit. Far above any human lift; it keeps
+/// every sum and product of the engine well inside `Decimal`'s range.
+pub const MAX_LOAD: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
+
+/// A non-negative load in the profile's unit (bodyweight is 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Load(Decimal);
+
+impl Load {
+    pub const ZERO: Load = Load(Decimal::ZERO);
+
+    pub fn parse(value: Decimal) -> Result<Self, ValueError> {
+        if value.is_sign_negative() && !value.is_zero() {
+            return Err(refuse(format!("{value} is negative; loads are 0 or more")));
+        }
+        if value > MAX_LOAD {
+            return Err(refuse(format!("{value} is above the limit of {MAX_LOAD}")));
+        }
+        Ok(Load(value.normalize()))
+    }
+
+    /// A load that must be strictly positive (increments, working weights).
+    pub fn parse_positive(value: Decimal) -> Result<Self, ValueError> {
+        let load = Self::parse(value)?;
+        if load.0.is_zero() {
+            return Err(refuse("0 is not allowed here; it must be more than 0"));
+        }
+        Ok(load)
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+
+    /// Builds a load from arithmetic on valid loads. Callers guarantee the value is ≥ 0.
+    pub(crate) fn from_computed(value: Decimal) -> Load {
+        Load(value.max(Decimal::ZERO).normalize())
+    }
+}
+
+impl fmt::Display for Load {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0.normalize())
+    }
+}
+
+/// Repetitions in a set: a non-negative integer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Reps(u32);
+
+impl Reps {
+    /// Far above any set anyone performs; bounds the tonnage arithmetic.
+    pub const MAX: u32 = 10_000;
+
+    pub fn parse(value: i64) -> Result<Self, ValueError> {
+        match u32::try_from(value) {
+            Ok(v) if v <= Self::MAX => Ok(Reps(v)),
+            Ok(_) => Err(refuse(format!("{value} is above the limit of {}", Self::MAX))),
+            Err(_) => Err(refuse(format!("{value} is negative; reps are 0 or more"))),
+        }
+    }
+
+    pub fn value(self) -> u32 {
+        self.0
+    }
+}
+
+/// Rating of perceived exertion, 6–10 in halves. Kept, not used by v1 rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Rpe(Decimal);
+
+impl Rpe {
+    pub fn parse(value: Decimal) -> Result<Self, ValueError> {
+        let in_range = value >= Decimal::from(6) && value <= Decimal::from(10);
+        let in_halves = (value * Decimal::TWO).fract().is_zero();
+        if !in_range || !in_halves {
+            return Err(refuse(format!("{value} is not between 6 and 10 in steps of 0.5")));
+        }
+        Ok(Rpe(value.normalize()))
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+/// A lifting tempo `E-P-C`: seconds of eccentric, pause and concentric, one digit each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Tempo {
+    eccentric: u8,
+    pause: u8,
+    concentric: u8,
+}
+
+impl Tempo {
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        let bad = || refuse(format!("{text:?} is not a tempo of three digits joined by '-', like \"3-1-3\""));
+        let mut parts = text.split('-');
+        let mut digit = || -> Result<u8, ValueError> {
+            let part = parts.next().ok_or_else(bad)?;
+            let mut chars = part.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) if c.is_ascii_digit() => Ok(c as u8 - b'0'),
+                _ => Err(bad()),
+            }
+        };
+        let tempo = Tempo { eccentric: digit()?, pause: digit()?, concentric: digit()? };
+        if parts.next().is_some() {
+            return Err(bad());
+        }
+        Ok(tempo)
+    }
+
+    pub(crate) const fn fixed(eccentric: u8, pause: u8, concentric: u8) -> Tempo {
+        Tempo { eccentric, pause, concentric }
+    }
+
+    pub fn eccentric(self) -> u8 {
+        self.eccentric
+    }
+
+    pub fn pause(self) -> u8 {
+        self.pause
+    }
+
+    pub fn concentric(self) -> u8 {
+        self.concentric
+    }
+}
+
+impl fmt::Display for Tempo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}-{}", self.eccentric, self.pause, self.concentric)
+    }
+}
+
+/// A block (start) height as logged, in cm for kg profiles and inches for lb profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct BlockHeight(Decimal);
+
+impl BlockHeight {
+    /// Higher than any pulling block; anything above is a typing error.
+    const MAX: Decimal = Decimal::from_parts(200, 0, 0, false, 0);
+
+    pub fn parse(value: Decimal) -> Result<Self, ValueError> {
+        if value.is_sign_negative() && !value.is_zero() || value > Self::MAX {
+            return Err(refuse(format!("{value} is not a block height between 0 and {}", Self::MAX)));
+        }
+        Ok(BlockHeight(value.normalize()))
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+/// A symmetry test value (strength of one side): strictly positive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Strength(Decimal);
+
+impl Strength {
+    pub fn parse(value: Decimal) -> Result<Self, ValueError> {
+        if value <= Decimal::ZERO {
+            return Err(refuse(format!("{value} is not positive; symmetry values must be more than 0")));
+        }
+        if value > MAX_LOAD {
+            return Err(refuse(format!("{value} is above the limit of {MAX_LOAD}")));
+        }
+        Ok(Strength(value.normalize()))
+    }
+
+    pub fn value(self) -> Decimal {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pain_accepts_0_to_10_only() {
+        assert_eq!(Pain::parse(0).map(Pain::value), Ok(0));
+        assert_eq!(Pain::parse(10).map(Pain::value), Ok(10));
+        assert!(Pain::parse(11).is_err());
+        assert!(Pain::parse(-1).is_err());
+    }
+
+    #[test]
+    fn tempo_needs_three_single_digits() {
+        assert_eq!(Tempo::parse("3-1-3").map(|t| t.to_string()), Ok("3-1-3".into()));
+        for bad in ["3-1", "3-1-3-1", "31-1-3", "a-b-c", "", "3--3", "3-1-3-", "٣-1-3"] {
+            assert!(Tempo::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn rpe_in_halves_between_6_and_10() {
+        assert!(Rpe::parse(Decimal::new(75, 1)).is_ok());
+        assert!(Rpe::parse(Decimal::new(55, 1)).is_err());
+        assert!(Rpe::parse(Decimal::new(725, 2)).is_err());
+        assert!(Rpe::parse(Decimal::new(105, 1)).is_err());
+    }
+
+    #[test]
+    fn load_refuses_negative_and_huge() {
+        assert!(Load::parse(Decimal::new(-1, 1)).is_err());
+        assert!(Load::parse(Decimal::ZERO).is_ok());
+        assert!(Load::parse_positive(Decimal::ZERO).is_err());
+        assert!(Load::parse(MAX_LOAD + Decimal::ONE).is_err());
+    }
+
+    #[test]
+    fn reps_are_non_negative_integers() {
+        assert!(Reps::parse(-1).is_err());
+        assert_eq!(Reps::parse(5).map(Reps::value), Ok(5));
+        assert!(Reps::parse(i64::from(Reps::MAX) + 1).is_err());
+    }
+}
