@@ -1,0 +1,307 @@
+//! Property tests of the engine on random histories of the contract's shape.
+//!
+//! Histories are generated as JSON documents and go through the real contract
+//! parser, so the properties hold for what users can actually send.
+
+use proptest::prelude::*;
+use pullback_contract::{parse_request, plan_value};
+use pullback_core::ladder::prescription;
+use pullback_core::replay::{Cause, Response, State};
+use pullback_core::{Action, Decimal, Flag, Referral, Rung, Units, plan, trace};
+use serde_json::{Value, json};
+
+const BASE: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+fn time(minutes: i64) -> String {
+    let t = jiff::Timestamp::from_second(BASE + minutes * 60).expect("in range");
+    pullback_contract::format_time(t)
+}
+
+const EXERCISES: &[&str] = &[
+    "deadlift",
+    "deadlift",
+    "deadlift",
+    "sumo_deadlift",
+    "trap_bar_deadlift",
+    "romanian_deadlift",
+    "kettlebell_sumo_deadlift",
+    "good_morning",
+    "bird_dog",
+    "jefferson_curl",
+    "squat",
+];
+const POINTS: &[&str] = &["before", "during", "after_1h", "after_24h"];
+const SIDES: &[&str] = &["central", "left", "right", "both"];
+
+fn checkin() -> impl Strategy<Value = Value> {
+    (0..4usize, 0..=10i64, any::<bool>(), proptest::option::of(0..4usize), proptest::option::of(-60i64..3000)).prop_map(
+        |(p, pain, bottom, side, at)| {
+            let mut c = json!({ "point": POINTS[p], "pain": pain, "bottom_only": bottom });
+            if let Some(s) = side {
+                c["side"] = json!(SIDES[s]);
+            }
+            if let Some(offset) = at {
+                c["at_offset"] = json!(offset); // resolved against the session time below
+            }
+            c
+        },
+    )
+}
+
+fn session() -> impl Strategy<Value = Value> {
+    let set = (0..=1200u32, 0..=12i64, prop::bool::weighted(0.2)).prop_map(
+        |(quarter_kg, reps, warmup)| json!({ "load": f64::from(quarter_kg) / 4.0, "reps": reps, "warmup": warmup }),
+    );
+    let exercise = (0..EXERCISES.len(), prop::collection::vec(set, 0..4))
+        .prop_map(|(e, sets)| json!({ "exercise": EXERCISES[e], "sets": sets }));
+    (0..300_000i64, prop::collection::vec(exercise, 0..3), prop::collection::vec(checkin(), 0..5)).prop_map(
+        |(minute, exercises, checkins)| {
+            let checkins: Vec<Value> = checkins
+                .into_iter()
+                .map(|mut c| {
+                    if let Some(offset) = c.as_object_mut().and_then(|o| o.remove("at_offset")) {
+                        c["at"] = json!(time(minute + offset.as_i64().unwrap_or(0)));
+                    }
+                    c
+                })
+                .collect();
+            json!({ "at": time(minute), "exercises": exercises, "checkins": checkins })
+        },
+    )
+}
+
+fn screening() -> impl Strategy<Value = Value> {
+    (0..300_000i64, prop::collection::vec(prop::bool::weighted(0.1), 8)).prop_map(|(minute, answers)| {
+        let names = [
+            "saddle_anesthesia",
+            "bladder_bowel",
+            "progressive_weakness",
+            "fever",
+            "trauma",
+            "cancer_history",
+            "weight_loss",
+            "night_pain",
+        ];
+        let mut s = json!({ "at": time(minute) });
+        for (name, yes) in names.iter().zip(answers) {
+            s[*name] = json!(yes);
+        }
+        s
+    })
+}
+
+fn protocol() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(json!({})),
+        (1..=8i64, 1..=5i64, 1..=10i64).prop_map(|(t, w, s)| json!({
+            "tolerable_max": t, "worse_delta": w, "sore_min": s
+        })),
+        (2..=10i64, 100..=200u32).prop_map(|(window, ratio)| json!({
+            "pattern_window": window, "pattern_min": 1, "intensity_spike_ratio": f64::from(ratio) / 100.0,
+            "layoff_caps": [[3, 0.9], [10, 0.3]]
+        })),
+    ]
+}
+
+prop_compose! {
+    fn history()(
+        lb in any::<bool>(),
+        w in proptest::option::of(40..=300u32),
+        sessions in prop::collection::vec(session(), 0..30),
+        standalone in prop::collection::vec((0..300_000i64, 0..=10i64), 0..8),
+        screenings in prop::collection::vec(screening(), 0..3),
+        symmetry in prop::collection::vec((0..300_000i64, 50..=400u32, 50..=400u32), 0..3),
+        protocol in protocol(),
+        as_of in 0..320_000i64,
+    ) -> Value {
+        let mut profile = json!({ "units": if lb { "lb" } else { "kg" } });
+        if let Some(w) = w {
+            profile["working_weight"] = json!(w);
+        }
+        json!({
+            "contract": "pullback.plan/v1",
+            "as_of": time(as_of),
+            "profile": profile,
+            "protocol": protocol,
+            "sessions": sessions,
+            "checkins": standalone.iter().map(|(m, p)| json!({ "at": time(*m), "pain": p })).collect::<Vec<_>>(),
+            "screenings": screenings,
+            "symmetry_tests": symmetry.iter()
+                .map(|(m, l, r)| json!({ "at": time(*m), "left": l, "right": r }))
+                .collect::<Vec<_>>(),
+        })
+    }
+}
+
+fn is_sorted<T: Ord>(items: &[T]) -> bool {
+    items.windows(2).all(|w| w[0] <= w[1])
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// A flare never moves the lifter up the ladder and never lowers a block (while
+    /// the rung keeps a barbell: below rung 2 the block goes by rule), and in an
+    /// episode it never raises the prescribed load.
+    #[test]
+    fn a_flare_never_moves_up(doc in history()) {
+        let request = parse_request(&doc).expect("generated histories are valid");
+        let profile = &request.history.profile;
+        let w = profile.working_weight;
+        for step in trace(&request.history, request.as_of) {
+            let Some(Cause::Session(Response::Flare(_))) = step.cause else { continue };
+            match (step.before, step.after) {
+                (State::Normal, State::Episode(e)) => prop_assert_eq!(e.position.rung, Rung::ENTRY),
+                (State::Episode(before), State::Episode(after)) => {
+                    let judged = step.layoff_drop.map_or(before.position.rung, |d| d.to);
+                    prop_assert!(after.position.rung <= judged, "flare moved up: {:?}", step);
+                    if after.position.rung.is_barbell() {
+                        prop_assert!(after.position.block >= before.position.block, "flare lowered a block: {:?}", step);
+                    }
+                    // Loads are only known with a known W (the profile's, here).
+                    if w.is_some() {
+                        let load_at = |rung, block| prescription(rung, block, w, profile)[0].load;
+                        let was = load_at(judged, before.position.block);
+                        let now = load_at(after.position.rung, after.position.block);
+                        prop_assert!(now <= was, "flare raised the load from {:?} to {:?}", was, now);
+                    }
+                }
+                (before, after) => prop_assert!(false, "a flare went from {:?} to {:?}", before, after),
+            }
+        }
+    }
+
+    /// The latest screening with a red flag always wins over everything else.
+    #[test]
+    fn a_red_flag_always_wins(mut doc in history(), urgent in any::<bool>(), which in 0..3usize) {
+        let as_of = doc["as_of"].clone();
+        let flag = if urgent {
+            ["saddle_anesthesia", "bladder_bowel", "progressive_weakness"][which]
+        } else {
+            ["fever", "trauma", "night_pain"][which]
+        };
+        doc["screenings"] = json!([{ "at": as_of, flag: true }]);
+        let out = plan_value(&doc).expect("valid");
+        prop_assert_eq!(&out["action"], if urgent { "urgent_care" } else { "see_doctor" });
+        prop_assert_eq!(&out["prescription"], &json!([]));
+        prop_assert_eq!(&out["load_cap"], &Value::Null);
+    }
+
+    /// Percent-of-W loads and caps are multiples of the increment, or the bar
+    /// weight where the bar floor applies, and never below the bar.
+    #[test]
+    fn loads_sit_on_the_increment_or_the_bar(doc in history()) {
+        let request = parse_request(&doc).expect("valid");
+        let profile = &request.history.profile;
+        let decision = plan(&request.history, request.as_of);
+        let usual = profile.usual_variation.exercise();
+        let percent_loads = decision
+            .prescription
+            .iter()
+            .filter(|p| p.exercise == usual && decision.rung.is_some_and(|r| r.value() >= 3))
+            .filter_map(|p| p.load);
+        for load in percent_loads.chain(decision.load_cap) {
+            let on_increment = (load.value() / profile.load_increment.value()).fract().is_zero();
+            prop_assert!(on_increment || load == profile.bar_weight, "{} is off the increment", load);
+            prop_assert!(load >= profile.bar_weight, "{} is below the bar", load);
+        }
+        let unit = if profile.units == Units::Kg { Decimal::new(25, 1) } else { Decimal::from(5) };
+        prop_assert_eq!(profile.load_increment.value(), unit);
+    }
+
+    /// Arrays the contract promises sorted are sorted, and without duplicates.
+    #[test]
+    fn output_arrays_are_sorted(doc in history()) {
+        let request = parse_request(&doc).expect("valid");
+        let d = plan(&request.history, request.as_of);
+        prop_assert!(is_sorted(&d.flags) && d.flags.windows(2).all(|w| w[0] != w[1]));
+        prop_assert!(is_sorted(&d.see_clinician) && d.see_clinician.windows(2).all(|w| w[0] != w[1]));
+        prop_assert!(is_sorted(&d.education));
+        let out = plan_value(&doc).expect("valid");
+        let ids = |key: &str| -> Vec<String> {
+            out[key].as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or_default().to_owned()).collect()
+        };
+        prop_assert!(is_sorted(&ids("flags")));
+        let reasons: Vec<String> = out["see_clinician"]["reasons"]
+            .as_array().into_iter().flatten().map(|v| v.as_str().unwrap_or_default().to_owned()).collect();
+        prop_assert!(is_sorted(&reasons));
+        let education: Vec<String> = out["education"]
+            .as_array().into_iter().flatten().map(|v| v["id"].as_str().unwrap_or_default().to_owned()).collect();
+        prop_assert!(is_sorted(&education));
+        // The typed enums and the strings agree on the order.
+        prop_assert_eq!(d.flags.iter().map(|f: &Flag| f.id().to_owned()).collect::<Vec<_>>(), ids("flags"));
+        prop_assert_eq!(d.see_clinician.iter().map(|r: &Referral| r.id().to_owned()).collect::<Vec<_>>(), reasons);
+    }
+
+    /// The same input gives the same output, including after a JSON round trip.
+    #[test]
+    fn the_same_input_gives_the_same_output(doc in history()) {
+        let first = plan_value(&doc).expect("valid");
+        let again = plan_value(&serde_json::from_str(&doc.to_string()).expect("json")).expect("valid");
+        prop_assert_eq!(first, again);
+    }
+
+    /// Every decision explains itself: a reason for every flag and referral, and a
+    /// prescription exactly when training or resting actively.
+    #[test]
+    fn every_flag_and_referral_has_a_reason(doc in history()) {
+        let request = parse_request(&doc).expect("valid");
+        let d = plan(&request.history, request.as_of);
+        for flag in &d.flags {
+            prop_assert!(d.reasons.iter().any(|r| r.rule == flag.id() && !r.text.is_empty()), "no reason for {:?}", flag);
+        }
+        for referral in &d.see_clinician {
+            prop_assert!(d.reasons.iter().any(|r| r.rule == referral.id()), "no reason for {:?}", referral);
+        }
+        let prescribes = matches!(d.action, Action::Train | Action::RestActive);
+        prop_assert_eq!(prescribes, !d.prescription.is_empty());
+    }
+
+    /// Arbitrary JSON in every slot of the contract's shape never makes the parser
+    /// or the engine panic: it is either planned or refused with problems.
+    #[test]
+    fn no_input_of_the_contracts_shape_panics(doc in history(), noise in noise(), slot in 0..12usize) {
+        let mut doc = doc;
+        let target = match slot {
+            0 => "/as_of",
+            1 => "/profile/units",
+            2 => "/profile/working_weight",
+            3 => "/sessions/0/at",
+            4 => "/sessions/0/exercises/0/sets/0/load",
+            5 => "/sessions/0/exercises/0/sets/0/reps",
+            6 => "/sessions/0/checkins/0/pain",
+            7 => "/sessions/0/checkins/0/point",
+            8 => "/protocol/tolerable_max",
+            9 => "/protocol/layoff_caps",
+            10 => "/symmetry_tests/0/left",
+            _ => "/profile/time_zone",
+        };
+        if let Some(v) = doc.pointer_mut(target) {
+            *v = noise;
+        }
+        match plan_value(&doc) {
+            Ok(out) => prop_assert_eq!(&out["contract"], "pullback.plan/v1"),
+            Err(problems) => prop_assert!(!problems.is_empty()),
+        }
+    }
+}
+
+fn noise() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<f64>().prop_map(|f| serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)),
+        ".*".prop_map(Value::from),
+        Just(json!(1e300)),
+        Just(json!(-0.0)),
+        Just(json!(u64::MAX)),
+        Just(json!("2026-02-30T25:61:00Z")),
+    ];
+    leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::hash_map("[a-z_]{1,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
