@@ -36,10 +36,7 @@ pub struct PlanArgs {
 
 pub fn run(args: &PlanArgs) -> Result<(), Failure> {
     let text = read_input(args)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-        Failure::BadInput(vec![format!("(document): not valid JSON at line {} column {}: {e}", e.line(), e.column())])
-    })?;
-    let output = pullback_contract::plan_output(&value)
+    let output = pullback_contract::plan_output_str(&text)
         .map_err(|problems| Failure::BadInput(problems.iter().map(ToString::to_string).collect()))?;
     let rendered = match args.format {
         Format::Text => pullback_contract::summary(&output),

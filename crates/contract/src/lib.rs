@@ -16,11 +16,12 @@
 //! ```
 
 mod parse;
+mod raw;
 mod read;
 mod render;
 mod summary;
 
-pub use parse::parse_request;
+pub use parse::{parse_request, parse_request_str};
 pub use read::parse_time;
 pub use render::{DISCLAIMER, PlanOutput, format_time, render};
 pub use summary::summary;
@@ -56,6 +57,13 @@ pub struct PlanRequest {
 /// Parses, plans and renders.
 pub fn plan_output(input: &Value) -> Result<PlanOutput, Vec<Problem>> {
     let request = parse_request(input)?;
+    Ok(render(&pullback_core::plan(&request.history, request.as_of)))
+}
+
+/// Parses JSON text, plans and renders: the fast path for files and request bodies.
+/// A syntax error is one problem at the document root.
+pub fn plan_output_str(input: &str) -> Result<PlanOutput, Vec<Problem>> {
+    let request = parse_request_str(input)?;
     Ok(render(&pullback_core::plan(&request.history, request.as_of)))
 }
 

@@ -1,36 +1,87 @@
 //! From a `pullback.plan/v1` input document to a valid [`History`].
 
-use crate::read::{Ptr, Reader, describe};
+use crate::raw::{
+    Leaf, RawCheckin, RawDoc, RawExercise, RawProfile, RawScreening, RawSession, RawSet, RawStandalone, RawSymmetry,
+    Slot,
+};
+use crate::read::{Ptr, Reader};
 use crate::{CONTRACT, PlanRequest, Problem};
 use jiff::tz::TimeZone;
 use pullback_core::{
     BlockHeight, ExerciseId, ExerciseLog, History, Load, Overrides, Pain, ParamKey, Params, Point, Profile, RedFlags,
     Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest, Tempo, Units,
-    Variation,
+    ValueError, Variation,
 };
-use serde_json::{Map, Value};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// Parses and validates a history document held as JSON text: the fast path, with
+/// no `serde_json::Value` tree in between. Every problem is reported at once.
+pub fn parse_request_str(input: &str) -> Result<PlanRequest, Vec<Problem>> {
+    let mut de = serde_json::Deserializer::from_str(input);
+    let raw = Slot::<RawDoc<'_>>::deserialize(&mut de).and_then(|raw| de.end().map(|()| raw));
+    match raw {
+        Ok(raw) => validate(&raw),
+        Err(e) => Err(vec![syntax_problem(&e)]),
+    }
+}
 
 /// Parses and validates a whole history document. Every problem is reported at once.
 pub fn parse_request(input: &Value) -> Result<PlanRequest, Vec<Problem>> {
+    match Slot::<RawDoc<'_>>::deserialize(input) {
+        Ok(raw) => validate(&raw),
+        Err(e) => Err(vec![syntax_problem(&e)]),
+    }
+}
+
+fn syntax_problem(e: &serde_json::Error) -> Problem {
+    let message = if e.line() > 0 {
+        format!("not valid JSON at line {} column {}: {e}", e.line(), e.column())
+    } else {
+        format!("not a valid document: {e}")
+    };
+    Problem { pointer: String::new(), message }
+}
+
+fn validate(raw: &Slot<'_, RawDoc<'_>>) -> Result<PlanRequest, Vec<Problem>> {
     let mut r = Reader::default();
-    let root = Ptr::root();
-    let Some(doc) = r.object(input, &root) else { return Err(r.problems) };
-    if let Some(v) = r.required(doc, &root, "contract")
+    let root = Ptr::Root;
+    let doc = match raw {
+        Slot::Ok(doc) => doc,
+        Slot::Wrong(other) => {
+            r.problem(&root, format!("must be an object, not {other}"));
+            return Err(r.problems);
+        }
+    };
+    if let Some(v) = r.required(&doc.contract, &root, "contract")
         && let Some(name) = r.string(v, &root.key("contract"))
         && name != CONTRACT
     {
         r.problem(&root.key("contract"), format!("{name:?} is not a known contract; expected {CONTRACT:?}"));
     }
-    let as_of = r.required_timestamp(doc, &root, "as_of");
-    let profile = r.required(doc, &root, "profile").and_then(|v| profile(&mut r, v, &root.key("profile")));
-    let params = match r.optional(doc, "protocol") {
+    let as_of = r.required_timestamp(&doc.as_of, &root, "as_of");
+    let profile_at = root.key("profile");
+    let profile = match &doc.profile {
+        None => {
+            r.problem(&profile_at, "is required but missing");
+            None
+        }
+        Some(Slot::Wrong(other)) => {
+            r.problem(&profile_at, format!("must be an object, not {other}"));
+            None
+        }
+        Some(Slot::Ok(p)) => profile(&mut r, p, &profile_at),
+    };
+    let params = match &doc.protocol {
         Some(v) => protocol(&mut r, v, &root.key("protocol")),
         None => Some(Params::default()),
     };
-    let sessions = each(&mut r, doc, &root, "sessions", session);
-    let checkins = each(&mut r, doc, &root, "checkins", standalone_checkin);
-    let screenings = each(&mut r, doc, &root, "screenings", screening);
-    let symmetry_tests = each(&mut r, doc, &root, "symmetry_tests", symmetry_test);
+    let sessions = r.each(&doc.sessions, &root.key("sessions"), session);
+    let checkins = r.each(&doc.checkins, &root.key("checkins"), standalone_checkin);
+    let screenings = r.each(&doc.screenings, &root.key("screenings"), screening);
+    let symmetry_tests = r.each(&doc.symmetry_tests, &root.key("symmetry_tests"), symmetry_test);
     match (as_of, profile, params) {
         (Some(as_of), Some(profile), Some(params)) if r.problems.is_empty() => Ok(PlanRequest {
             history: History { profile, params, sessions, checkins, screenings, symmetry_tests },
@@ -40,28 +91,8 @@ pub fn parse_request(input: &Value) -> Result<PlanRequest, Vec<Problem>> {
     }
 }
 
-/// Parses every element of an optional array field with `item`, keeping the valid ones.
-fn each<T>(
-    r: &mut Reader,
-    doc: &Map<String, Value>,
-    at: &Ptr,
-    key: &str,
-    item: fn(&mut Reader, &Map<String, Value>, &Ptr) -> Option<T>,
-) -> Vec<T> {
-    let items = r.array(doc, at, key);
-    let mut out = Vec::with_capacity(items.len());
-    for (i, v) in items.iter().enumerate() {
-        let here = at.key(key).index(i);
-        if let Some(obj) = r.object(v, &here) {
-            out.extend(item(r, obj, &here));
-        }
-    }
-    out
-}
-
-fn profile(r: &mut Reader, v: &Value, at: &Ptr) -> Option<Profile> {
-    let obj = r.object(v, at)?;
-    let units = r.required(obj, at, "units").and_then(|v| {
+fn profile(r: &mut Reader, raw: &RawProfile<'_>, at: &Ptr<'_>) -> Option<Profile> {
+    let units = r.required(&raw.units, at, "units").and_then(|v| {
         let here = at.key("units");
         match r.string(v, &here)? {
             "kg" => Some(Units::Kg),
@@ -73,23 +104,27 @@ fn profile(r: &mut Reader, v: &Value, at: &Ptr) -> Option<Profile> {
         }
     });
     let mut p = Profile::new(units.unwrap_or(Units::Kg));
-    p.working_weight = optional_load(r, obj, at, "working_weight", Load::parse_positive);
-    if let Some(v) = r.optional(obj, "usual_variation") {
+    p.working_weight = optional_load(r, &raw.working_weight, &at.key("working_weight"), Load::parse_positive);
+    if let Some(v) = &raw.usual_variation {
         let here = at.key("usual_variation");
         if let Some(name) = r.string(v, &here) {
             match Variation::from_id(name) {
                 Some(variation) => p.usual_variation = variation,
                 None => r.problem(
                     &here,
-                    format!("{name:?} is not a usual variation; use \"deadlift\", \"sumo_deadlift\" or \"trap_bar_deadlift\""),
+                    format!(
+                        "{name:?} is not a usual variation; use \"deadlift\", \"sumo_deadlift\" or \"trap_bar_deadlift\""
+                    ),
                 ),
             }
         }
     }
-    p.load_increment = optional_load(r, obj, at, "load_increment", Load::parse_positive).unwrap_or(p.load_increment);
-    p.bar_weight = optional_load(r, obj, at, "bar_weight", Load::parse).unwrap_or(p.bar_weight);
-    p.kettlebell_weight = optional_load(r, obj, at, "kettlebell_weight", Load::parse).unwrap_or(p.kettlebell_weight);
-    if let Some(v) = r.optional(obj, "time_zone") {
+    let increment = optional_load(r, &raw.load_increment, &at.key("load_increment"), Load::parse_positive);
+    p.load_increment = increment.unwrap_or(p.load_increment);
+    p.bar_weight = optional_load(r, &raw.bar_weight, &at.key("bar_weight"), Load::parse).unwrap_or(p.bar_weight);
+    let kettlebell = optional_load(r, &raw.kettlebell_weight, &at.key("kettlebell_weight"), Load::parse);
+    p.kettlebell_weight = kettlebell.unwrap_or(p.kettlebell_weight);
+    if let Some(v) = &raw.time_zone {
         let here = at.key("time_zone");
         if let Some(name) = r.string(v, &here) {
             match TimeZone::get(name) {
@@ -103,28 +138,43 @@ fn profile(r: &mut Reader, v: &Value, at: &Ptr) -> Option<Profile> {
 
 fn optional_load(
     r: &mut Reader,
-    obj: &Map<String, Value>,
-    at: &Ptr,
-    key: &str,
-    parse: fn(rust_decimal::Decimal) -> Result<Load, pullback_core::ValueError>,
+    field: &Option<Leaf<'_>>,
+    at: &Ptr<'_>,
+    parse: fn(Decimal) -> Result<Load, ValueError>,
 ) -> Option<Load> {
-    let here = at.key(key);
-    let value = r.optional(obj, key)?;
-    let d = r.decimal(value, &here)?;
-    r.check(&here, parse(d))
+    let d = r.decimal(field.as_ref()?, at)?;
+    r.check(at, parse(d))
 }
 
-fn protocol(r: &mut Reader, v: &Value, at: &Ptr) -> Option<Params> {
-    let obj = r.object(v, at)?;
+/// A JSON value of the small `protocol` object, seen as a leaf.
+fn leaf(v: &Value) -> Leaf<'_> {
+    match v {
+        Value::Null => Leaf::Null,
+        Value::Bool(b) => Leaf::Bool(*b),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Leaf::Int(i),
+            (None, Some(u), _) => Leaf::UInt(u),
+            (_, _, f) => Leaf::Float(f.unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => Leaf::Str(Cow::Borrowed(s)),
+        Value::Array(_) => Leaf::Array,
+        Value::Object(_) => Leaf::Object,
+    }
+}
+
+fn protocol(r: &mut Reader, v: &Value, at: &Ptr<'_>) -> Option<Params> {
+    let Value::Object(obj) = v else {
+        r.problem(at, format!("must be an object, not {}", leaf(v)));
+        return None;
+    };
     let mut o = Overrides::default();
     let before = r.problems.len();
     for (name, value) in obj {
         let here = at.key(name);
-        let Some(key) = ParamKey::from_id(name) else {
-            r.problem(&here, format!("{name:?} is not a protocol parameter; see protocol.md section 9"));
-            continue;
-        };
-        override_one(r, &mut o, key, value, &here);
+        match ParamKey::from_id(name) {
+            Some(key) => override_one(r, &mut o, key, value, &here),
+            None => r.problem(&here, format!("{name:?} is not a protocol parameter; see protocol.md section 9")),
+        }
     }
     if r.problems.len() > before {
         return None;
@@ -132,23 +182,24 @@ fn protocol(r: &mut Reader, v: &Value, at: &Ptr) -> Option<Params> {
     Params::from_overrides(&o)
         .map_err(|problems| {
             for p in problems {
-                let mut here = at.key(p.key.id());
-                for i in p.path {
-                    here = here.index(i);
+                let here = at.key(p.key.id());
+                match p.path.as_slice() {
+                    [] => r.problem(&here, p.message),
+                    [i] => r.problem(&here.index(*i), p.message),
+                    [i, j, ..] => r.problem(&here.index(*i).index(*j), p.message),
                 }
-                r.problem(&here, p.message);
             }
         })
         .ok()
 }
 
-fn override_one(r: &mut Reader, o: &mut Overrides, key: ParamKey, value: &Value, at: &Ptr) {
+fn override_one(r: &mut Reader, o: &mut Overrides, key: ParamKey, value: &Value, at: &Ptr<'_>) {
     if key == ParamKey::LayoffCaps {
         o.layoff_caps = layoff_caps(r, value, at);
         return;
     }
     if key.is_integer() {
-        let Some(n) = r.integer(value, at, "an integer") else { return };
+        let Some(n) = r.integer(&leaf(value), at, "an integer") else { return };
         let slot = match key {
             ParamKey::TolerableMax => &mut o.tolerable_max,
             ParamKey::WorseDelta => &mut o.worse_delta,
@@ -160,7 +211,7 @@ fn override_one(r: &mut Reader, o: &mut Overrides, key: ParamKey, value: &Value,
         *slot = Some(n);
         return;
     }
-    let Some(d) = r.decimal(value, at) else { return };
+    let Some(d) = r.decimal(&leaf(value), at) else { return };
     let slot = match key {
         ParamKey::IntensitySpikeRatio => &mut o.intensity_spike_ratio,
         ParamKey::VolumeSpikeAcwr => &mut o.volume_spike_acwr,
@@ -169,9 +220,9 @@ fn override_one(r: &mut Reader, o: &mut Overrides, key: ParamKey, value: &Value,
     *slot = Some(d);
 }
 
-fn layoff_caps(r: &mut Reader, value: &Value, at: &Ptr) -> Option<Vec<(i64, rust_decimal::Decimal)>> {
+fn layoff_caps(r: &mut Reader, value: &Value, at: &Ptr<'_>) -> Option<Vec<(i64, Decimal)>> {
     let Value::Array(bands) = value else {
-        r.problem(at, format!("must be a list of [days, factor] pairs, not {}", describe(value)));
+        r.problem(at, format!("must be a list of [days, factor] pairs, not {}", leaf(value)));
         return None;
     };
     let before = r.problems.len();
@@ -180,107 +231,116 @@ fn layoff_caps(r: &mut Reader, value: &Value, at: &Ptr) -> Option<Vec<(i64, rust
         let here = at.index(i);
         match band.as_array().map(Vec::as_slice) {
             Some([days, factor]) => {
-                let days = r.integer(days, &here.index(0), "a whole number of days");
-                let factor = r.decimal(factor, &here.index(1));
+                let days = r.integer(&leaf(days), &here.index(0), "a whole number of days");
+                let factor = r.decimal(&leaf(factor), &here.index(1));
                 if let (Some(d), Some(f)) = (days, factor) {
                     out.push((d, f));
                 }
             }
-            _ => r.problem(&here, format!("must be a [days, factor] pair, not {}", describe(band))),
+            _ => r.problem(&here, format!("must be a [days, factor] pair, not {}", leaf(band))),
         }
     }
     (r.problems.len() == before).then_some(out)
 }
 
-fn pain(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<Pain> {
+fn pain(r: &mut Reader, field: &Option<Leaf<'_>>, at: &Ptr<'_>) -> Option<Pain> {
+    let v = r.required(field, at, "pain")?;
     let here = at.key("pain");
-    let v = r.required(obj, at, "pain")?;
-    let n = match v {
-        Value::Number(n) if n.is_i64() => n.as_i64(),
-        Value::Number(_) => {
-            r.problem(&here, format!("{} is not an integer 0..=10", describe(v)));
-            return None;
+    match v {
+        Leaf::Int(n) => r.check(&here, Pain::parse(*n)),
+        Leaf::UInt(_) | Leaf::Float(_) => {
+            r.problem(&here, format!("{v} is not an integer 0..=10"));
+            None
         }
-        _ => None,
-    };
-    match n {
-        Some(n) => r.check(&here, Pain::parse(n)),
-        None => {
-            r.problem(&here, format!("must be an integer 0..=10, not {}", describe(v)));
+        other => {
+            r.problem(&here, format!("must be an integer 0..=10, not {other}"));
             None
         }
     }
 }
 
-fn side(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<Side> {
+/// An optional side; `Err` when one was given but is not valid.
+fn side(r: &mut Reader, field: &Option<Leaf<'_>>, at: &Ptr<'_>) -> Result<Option<Side>, ()> {
+    let Some(v) = field else { return Ok(None) };
     let here = at.key("side");
-    let name = r.optional(obj, "side").and_then(|v| r.string(v, &here))?;
-    let side = Side::from_id(name);
-    if side.is_none() {
-        r.problem(&here, format!("{name:?} is not a side; use \"central\", \"left\", \"right\" or \"both\""));
+    let name = r.string(v, &here).ok_or(())?;
+    match Side::from_id(name) {
+        Some(side) => Ok(Some(side)),
+        None => {
+            r.problem(&here, format!("{name:?} is not a side; use \"central\", \"left\", \"right\" or \"both\""));
+            Err(())
+        }
     }
-    side
 }
 
-fn session(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<Session> {
-    let id = match r.optional(obj, "id") {
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
+fn session(r: &mut Reader, raw: &RawSession<'_>, at: &Ptr<'_>) -> Option<Session> {
+    let id = match &raw.id {
+        Some(Leaf::Str(s)) => Some(s.to_string()),
+        Some(v @ (Leaf::Int(_) | Leaf::UInt(_))) => Some(v.to_string()),
         Some(other) => {
-            r.problem(&at.key("id"), format!("must be a string, not {}", describe(other)));
+            r.problem(&at.key("id"), format!("must be a string, not {other}"));
             None
         }
         None => None,
     };
-    let when = r.required_timestamp(obj, at, "at");
-    let exercises = each(r, obj, at, "exercises", exercise);
-    let checkins = each(r, obj, at, "checkins", session_checkin);
+    let when = r.required_timestamp(&raw.at, at, "at");
+    let exercises = r.each(&raw.exercises, &at.key("exercises"), exercise);
+    let checkins = r.each(&raw.checkins, &at.key("checkins"), session_checkin);
     Some(Session { id, at: when?, exercises, checkins })
 }
 
-fn exercise(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<ExerciseLog> {
+fn exercise(r: &mut Reader, raw: &RawExercise<'_>, at: &Ptr<'_>) -> Option<ExerciseLog> {
     let name_at = at.key("exercise");
     let exercise = r
-        .required(obj, at, "exercise")
+        .required(&raw.exercise, at, "exercise")
         .and_then(|v| r.string(v, &name_at))
         .and_then(|name| r.check(&name_at, ExerciseId::parse(name)));
-    let tempo_at = at.key("tempo");
-    let tempo = match r.optional(obj, "tempo") {
-        Some(v) => Some(r.string(v, &tempo_at).and_then(|t| r.check(&tempo_at, Tempo::parse(t)))?),
+    let tempo = match &raw.tempo {
+        Some(v) => {
+            let here = at.key("tempo");
+            Some(r.string(v, &here).and_then(|t| r.check(&here, Tempo::parse(t)))?)
+        }
         None => None,
     };
-    let block_at = at.key("block_height");
-    let block_height = match r.optional(obj, "block_height") {
-        Some(v) => Some(r.decimal(v, &block_at).and_then(|d| r.check(&block_at, BlockHeight::parse(d)))?),
+    let block_height = match &raw.block_height {
+        Some(v) => {
+            let here = at.key("block_height");
+            Some(r.decimal(v, &here).and_then(|d| r.check(&here, BlockHeight::parse(d)))?)
+        }
         None => None,
     };
-    let sets = each(r, obj, at, "sets", set);
+    let sets = r.each(&raw.sets, &at.key("sets"), set);
     Some(ExerciseLog { exercise: exercise?, tempo, block_height, sets })
 }
 
-fn set(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<Set> {
+fn set(r: &mut Reader, raw: &RawSet<'_>, at: &Ptr<'_>) -> Option<Set> {
     // A set without a load is a bodyweight set: load 0.
-    let load = match r.optional(obj, "load") {
-        Some(v) => r.decimal(v, &at.key("load")).and_then(|d| r.check(&at.key("load"), Load::parse(d))),
+    let load = match &raw.load {
+        Some(v) => {
+            let here = at.key("load");
+            r.decimal(v, &here).and_then(|d| r.check(&here, Load::parse(d)))
+        }
         None => Some(Load::ZERO),
     };
     let reps_at = at.key("reps");
     let reps = r
-        .required(obj, at, "reps")
+        .required(&raw.reps, at, "reps")
         .and_then(|v| r.integer(v, &reps_at, "a non-negative integer"))
         .and_then(|n| r.check(&reps_at, Reps::parse(n)));
-    let rpe_at = at.key("rpe");
-    let rpe = match r.optional(obj, "rpe") {
-        Some(v) => Some(r.decimal(v, &rpe_at).and_then(|d| r.check(&rpe_at, Rpe::parse(d)))?),
+    let rpe = match &raw.rpe {
+        Some(v) => {
+            let here = at.key("rpe");
+            Some(r.decimal(v, &here).and_then(|d| r.check(&here, Rpe::parse(d)))?)
+        }
         None => None,
     };
-    let warmup = r.flag(obj, at, "warmup");
+    let warmup = r.flag(&raw.warmup, at, "warmup");
     Some(Set { load: load?, reps: reps?, rpe, warmup })
 }
 
-fn session_checkin(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<SessionCheckin> {
+fn session_checkin(r: &mut Reader, raw: &RawCheckin<'_>, at: &Ptr<'_>) -> Option<SessionCheckin> {
     let point_at = at.key("point");
-    let point = r.required(obj, at, "point").and_then(|v| r.string(v, &point_at)).and_then(|name| {
+    let point = r.required(&raw.point, at, "point").and_then(|v| r.string(v, &point_at)).and_then(|name| {
         let point = Point::from_id(name);
         if point.is_none() {
             r.problem(
@@ -290,51 +350,43 @@ fn session_checkin(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option
         }
         point
     });
-    let pain = pain(r, obj, at);
-    let when = r.optional_timestamp(obj, at, "at");
-    let side = side(r, obj, at);
-    let bottom_only = r.flag(obj, at, "bottom_only");
-    let bad_time = r.optional(obj, "at").is_some() && when.is_none();
-    let bad_side = r.optional(obj, "side").is_some() && side.is_none();
-    if bad_time || bad_side {
-        return None;
-    }
-    Some(SessionCheckin { point: point?, pain: pain?, at: when, side, bottom_only })
+    let pain = pain(r, &raw.pain, at);
+    let when = raw.at.as_ref().map(|v| r.timestamp(v, &at.key("at")));
+    let side = side(r, &raw.side, at);
+    let bottom_only = r.flag(&raw.bottom_only, at, "bottom_only");
+    let at_time = when.map_or(Some(None), |t| t.map(Some))?;
+    Some(SessionCheckin { point: point?, pain: pain?, at: at_time, side: side.ok()?, bottom_only })
 }
 
-fn standalone_checkin(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<StandaloneCheckin> {
-    let when = r.required_timestamp(obj, at, "at");
-    let pain = pain(r, obj, at);
-    let side_given = r.optional(obj, "side").is_some();
-    let side = side(r, obj, at);
-    if side_given && side.is_none() {
-        return None;
-    }
-    Some(StandaloneCheckin { at: when?, pain: pain?, side })
+fn standalone_checkin(r: &mut Reader, raw: &RawStandalone<'_>, at: &Ptr<'_>) -> Option<StandaloneCheckin> {
+    let when = r.required_timestamp(&raw.at, at, "at");
+    let pain = pain(r, &raw.pain, at);
+    let side = side(r, &raw.side, at);
+    Some(StandaloneCheckin { at: when?, pain: pain?, side: side.ok()? })
 }
 
-fn screening(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<Screening> {
-    let when = r.required_timestamp(obj, at, "at");
+fn screening(r: &mut Reader, raw: &RawScreening<'_>, at: &Ptr<'_>) -> Option<Screening> {
+    let when = r.required_timestamp(&raw.at, at, "at");
     let answers = RedFlags {
-        saddle_anesthesia: r.flag(obj, at, "saddle_anesthesia"),
-        bladder_bowel: r.flag(obj, at, "bladder_bowel"),
-        progressive_weakness: r.flag(obj, at, "progressive_weakness"),
-        fever: r.flag(obj, at, "fever"),
-        trauma: r.flag(obj, at, "trauma"),
-        cancer_history: r.flag(obj, at, "cancer_history"),
-        weight_loss: r.flag(obj, at, "weight_loss"),
-        night_pain: r.flag(obj, at, "night_pain"),
+        saddle_anesthesia: r.flag(&raw.saddle_anesthesia, at, "saddle_anesthesia"),
+        bladder_bowel: r.flag(&raw.bladder_bowel, at, "bladder_bowel"),
+        progressive_weakness: r.flag(&raw.progressive_weakness, at, "progressive_weakness"),
+        fever: r.flag(&raw.fever, at, "fever"),
+        trauma: r.flag(&raw.trauma, at, "trauma"),
+        cancer_history: r.flag(&raw.cancer_history, at, "cancer_history"),
+        weight_loss: r.flag(&raw.weight_loss, at, "weight_loss"),
+        night_pain: r.flag(&raw.night_pain, at, "night_pain"),
     };
     Some(Screening { at: when?, answers })
 }
 
-fn symmetry_test(r: &mut Reader, obj: &Map<String, Value>, at: &Ptr) -> Option<SymmetryTest> {
-    let when = r.required_timestamp(obj, at, "at");
-    let mut strength = |key: &str| {
+fn symmetry_test(r: &mut Reader, raw: &RawSymmetry<'_>, at: &Ptr<'_>) -> Option<SymmetryTest> {
+    let when = r.required_timestamp(&raw.at, at, "at");
+    let mut strength = |field: &Option<Leaf<'_>>, key: &str| {
         let here = at.key(key);
-        r.required(obj, at, key).and_then(|v| r.decimal(v, &here)).and_then(|d| r.check(&here, Strength::parse(d)))
+        r.required(field, at, key).and_then(|v| r.decimal(v, &here)).and_then(|d| r.check(&here, Strength::parse(d)))
     };
-    let left = strength("left");
-    let right = strength("right");
+    let left = strength(&raw.left, "left");
+    let right = strength(&raw.right, "right");
     Some(SymmetryTest { at: when?, left: left?, right: right? })
 }

@@ -126,8 +126,11 @@ impl<'h> Timeline<'h> {
             .filter(|(_, s)| s.at <= as_of)
             .map(|(i, s)| SessionView::new(s, i, as_of))
             .collect();
-        // Stable: sessions at the same instant keep their input order.
-        sessions.sort_by_key(SessionView::at);
+        // Stable: sessions at the same instant keep their input order. Histories
+        // usually arrive in order, and the views are large: check before moving them.
+        if !sessions.is_sorted_by_key(SessionView::at) {
+            sessions.sort_by_key(SessionView::at);
+        }
 
         let mut standalone: Vec<StandaloneView> = history
             .checkins
@@ -197,17 +200,71 @@ fn merge_events(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -> 
 /// Check-ins by time; at the same instant session check-ins first in point order,
 /// then standalone ones; remaining ties keep the input order.
 fn order_checkins(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -> Vec<OrderedCheckin> {
-    // (time, group, point, input index): session check-ins are group 0, standalone 1.
-    type Key = (Timestamp, u8, u8, usize);
-    let mut keyed: Vec<(Key, Pain)> = Vec::new();
+    let session_checkins: usize = sessions.iter().map(|v| v.points.iter().flatten().count()).sum();
+    let mut keys: Vec<u128> = Vec::with_capacity(session_checkins + standalone.len());
     for view in sessions {
         for (point, known) in view.known() {
-            keyed.push(((known.at, 0, point as u8, view.input_index), known.pain));
+            keys.push(pack(known.at, point as u8, view.input_index, known.pain));
         }
     }
     for c in standalone {
-        keyed.push(((c.at, 1, 0, c.input_index), c.pain));
+        keys.push(pack(c.at, 4, c.input_index, c.pain));
     }
-    keyed.sort_unstable_by_key(|(key, _)| *key);
-    keyed.into_iter().map(|((at, ..), pain)| OrderedCheckin { at, pain }).collect()
+    // Keys are unique, so an unstable sort gives the one documented order. Sorting
+    // plain integers keeps this, the engine's largest cost, small.
+    keys.sort_unstable();
+    keys.into_iter().map(unpack).collect()
+}
+
+/// Packs a check-in into one integer whose order is the check-in order:
+/// `[seconds: 64][nanoseconds: 30][group × 4 + point: 3][input index: 27][pain: 4]`.
+/// Input indices past 2^27 (far beyond any history) saturate, losing only their tie order.
+fn pack(at: Timestamp, group_point: u8, input: usize, pain: Pain) -> u128 {
+    // Floored seconds and a non-negative fraction, so that times before 1970 order
+    // correctly too; flipping the sign bit makes the unsigned order the signed order.
+    let (mut seconds, mut nanos) = (at.as_second(), at.subsec_nanosecond());
+    if nanos < 0 {
+        seconds -= 1;
+        nanos += 1_000_000_000;
+    }
+    let seconds = (seconds as u64) ^ (1 << 63);
+    let nanos = u128::from(nanos.unsigned_abs());
+    let input = input.min((1 << 27) - 1) as u128;
+    (u128::from(seconds) << 64)
+        | (nanos << 34)
+        | (u128::from(group_point) << 31)
+        | (input << 4)
+        | u128::from(pain.value())
+}
+
+fn unpack(key: u128) -> OrderedCheckin {
+    let seconds = ((key >> 64) as u64 ^ (1 << 63)) as i64;
+    let nanos = ((key >> 34) & ((1 << 30) - 1)) as i32;
+    let at =
+        Timestamp::new(seconds, 0).and_then(|t| t.checked_add(jiff::SignedDuration::new(0, nanos))).unwrap_or_default();
+    let pain = Pain::parse(i64::from((key & 0xF) as u8)).unwrap_or(Pain::ZERO);
+    OrderedCheckin { at, pain }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_check_ins_keep_time_order_and_round_trip() {
+        let times =
+            ["1969-12-31T23:59:58.5Z", "1969-12-31T23:59:59Z", "1970-01-01T00:00:00.25Z", "2026-02-20T18:00:00Z"];
+        let pain = Pain::parse(7).unwrap();
+        let keys: Vec<u128> = times.iter().map(|t| pack(t.parse().unwrap(), 1, 3, pain)).collect();
+        assert!(keys.is_sorted());
+        for (key, text) in keys.iter().zip(times) {
+            let back = unpack(*key);
+            assert_eq!(back.at, text.parse::<Timestamp>().unwrap());
+            assert_eq!(back.pain, pain);
+        }
+        // At one instant: session check-ins in point order, then standalone ones.
+        let t: Timestamp = "2026-02-20T18:00:00Z".parse().unwrap();
+        assert!(pack(t, 3, 9, pain) < pack(t, 4, 0, pain));
+        assert!(pack(t, 0, 9, pain) < pack(t, 1, 0, pain));
+    }
 }

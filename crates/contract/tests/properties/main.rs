@@ -233,12 +233,27 @@ proptest! {
         prop_assert_eq!(d.see_clinician.iter().map(|r: &Referral| r.id().to_owned()).collect::<Vec<_>>(), reasons);
     }
 
-    /// The same input gives the same output, including after a JSON round trip.
+    /// The same input gives the same output: twice, and through both readers (the
+    /// JSON-text fast path and the `serde_json::Value` path).
     #[test]
     fn the_same_input_gives_the_same_output(doc in history()) {
         let first = plan_value(&doc).expect("valid");
-        let again = plan_value(&serde_json::from_str(&doc.to_string()).expect("json")).expect("valid");
-        prop_assert_eq!(first, again);
+        let again = plan_value(&doc).expect("valid");
+        prop_assert_eq!(&first, &again);
+        let from_text = pullback_contract::plan_output_str(&doc.to_string()).expect("valid");
+        prop_assert_eq!(serde_json::to_value(from_text).expect("json"), first);
+    }
+
+    /// Both readers report the same problems for broken documents.
+    #[test]
+    fn both_readers_agree_on_problems(doc in history(), noise in noise(), slot in 0..12usize) {
+        let mut doc = doc;
+        if let Some(v) = doc.pointer_mut(NOISE_SLOTS[slot]) {
+            *v = noise;
+        }
+        let from_value = plan_value(&doc).err();
+        let from_text = pullback_contract::plan_output_str(&doc.to_string()).err();
+        prop_assert_eq!(from_value, from_text);
     }
 
     /// Every decision explains itself: a reason for every flag and referral, and a
@@ -262,21 +277,7 @@ proptest! {
     #[test]
     fn no_input_of_the_contracts_shape_panics(doc in history(), noise in noise(), slot in 0..12usize) {
         let mut doc = doc;
-        let target = match slot {
-            0 => "/as_of",
-            1 => "/profile/units",
-            2 => "/profile/working_weight",
-            3 => "/sessions/0/at",
-            4 => "/sessions/0/exercises/0/sets/0/load",
-            5 => "/sessions/0/exercises/0/sets/0/reps",
-            6 => "/sessions/0/checkins/0/pain",
-            7 => "/sessions/0/checkins/0/point",
-            8 => "/protocol/tolerable_max",
-            9 => "/protocol/layoff_caps",
-            10 => "/symmetry_tests/0/left",
-            _ => "/profile/time_zone",
-        };
-        if let Some(v) = doc.pointer_mut(target) {
+        if let Some(v) = doc.pointer_mut(NOISE_SLOTS[slot]) {
             *v = noise;
         }
         match plan_value(&doc) {
@@ -285,6 +286,22 @@ proptest! {
         }
     }
 }
+
+/// Places in a generated history where the noise tests put arbitrary JSON.
+const NOISE_SLOTS: [&str; 12] = [
+    "/as_of",
+    "/profile/units",
+    "/profile/working_weight",
+    "/sessions/0/at",
+    "/sessions/0/exercises/0/sets/0/load",
+    "/sessions/0/exercises/0/sets/0/reps",
+    "/sessions/0/checkins/0/pain",
+    "/sessions/0/checkins/0/point",
+    "/protocol/tolerable_max",
+    "/protocol/layoff_caps",
+    "/symmetry_tests/0/left",
+    "/profile/time_zone",
+];
 
 fn noise() -> impl Strategy<Value = Value> {
     let leaf = prop_oneof![
