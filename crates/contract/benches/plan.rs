@@ -4,7 +4,7 @@
 //! ~4 check-ins each, ~10 years at 2,000), side by side in one group:
 //! - `plan`: the engine alone, `pullback_core::plan` on an already parsed request;
 //! - `parse`: `pullback_contract::parse_request` from a `serde_json::Value`;
-//! - `parse_str`: from the JSON text (`serde_json::from_str` + `parse_request`).
+//! - `parse_str`: from the JSON text (`parse_request_str`, what `pullback plan` does).
 //!
 //! The throughput is in sessions, so equal throughput at both sizes means linear.
 //! Run with `cargo bench -p pullback-contract --bench plan` (or `scripts/bench`);
@@ -14,7 +14,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use pullback_contract::{PlanRequest, parse_request};
+use pullback_contract::{PlanRequest, parse_request, parse_request_str};
 use pullback_synth::{Spec, history};
 use serde_json::Value;
 
@@ -57,11 +57,7 @@ fn bench(c: &mut Criterion) {
         });
 
         group.bench_with_input(BenchmarkId::new("parse_str", input.sessions), input, |b, input| {
-            b.iter(|| {
-                let value: Value = serde_json::from_str(black_box(&input.text))
-                    .unwrap_or_else(|e| panic!("parsing the JSON text: {e}"));
-                parse_request(&value)
-            })
+            b.iter(|| parse_request_str(black_box(&input.text)))
         });
     }
     group.finish();
