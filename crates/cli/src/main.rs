@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 /// Symptom-guided deadlift training and rehab. Pullback does not replace a clinician.
 #[derive(Debug, Parser)]
-#[command(name = "pullback", version, about, propagate_version = true)]
+#[command(name = "pullback", version, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -37,10 +37,12 @@ pub fn parse_request(input: &Value) -> Result<PlanRequest, Vec<Problem>> {
 }
 
 fn syntax_problem(e: &serde_json::Error) -> Problem {
-    let message = if e.line() > 0 {
-        format!("not valid JSON at line {} column {}: {e}", e.line(), e.column())
-    } else {
-        format!("not a valid document: {e}")
+    use serde_json::error::Category;
+    let message = match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => format!("not valid JSON: {e}"),
+        // Valid JSON this reader refuses, e.g. a duplicate key: RFC 8259 says names
+        // SHOULD be unique, and a document that says two things is not guessed at.
+        Category::Data => format!("not a usable document: {e}"),
     };
     Problem { pointer: String::new(), message }
 }
@@ -259,18 +261,16 @@ fn pain(r: &mut Reader, field: &Option<Leaf<'_>>, at: &Ptr<'_>) -> Option<Pain> 
     }
 }
 
-/// An optional side; `Err` when one was given but is not valid.
-fn side(r: &mut Reader, field: &Option<Leaf<'_>>, at: &Ptr<'_>) -> Result<Option<Side>, ()> {
-    let Some(v) = field else { return Ok(None) };
-    let here = at.key("side");
-    let name = r.string(v, &here).ok_or(())?;
-    match Side::from_id(name) {
-        Some(side) => Ok(Some(side)),
-        None => {
-            r.problem(&here, format!("{name:?} is not a side; use \"central\", \"left\", \"right\" or \"both\""));
-            Err(())
+/// An optional side: `Some(None)` when absent, `None` when invalid.
+fn side(r: &mut Reader, field: &Option<Leaf<'_>>, at: &Ptr<'_>) -> Option<Option<Side>> {
+    r.optional(field, at, "side", |r, v, here| {
+        let name = r.string(v, here)?;
+        let side = Side::from_id(name);
+        if side.is_none() {
+            r.problem(here, format!("{name:?} is not a side; use \"central\", \"left\", \"right\" or \"both\""));
         }
-    }
+        side
+    })
 }
 
 fn session(r: &mut Reader, raw: &RawSession<'_>, at: &Ptr<'_>) -> Option<Session> {
@@ -295,22 +295,13 @@ fn exercise(r: &mut Reader, raw: &RawExercise<'_>, at: &Ptr<'_>) -> Option<Exerc
         .required(&raw.exercise, at, "exercise")
         .and_then(|v| r.string(v, &name_at))
         .and_then(|name| r.check(&name_at, ExerciseId::parse(name)));
-    let tempo = match &raw.tempo {
-        Some(v) => {
-            let here = at.key("tempo");
-            Some(r.string(v, &here).and_then(|t| r.check(&here, Tempo::parse(t)))?)
-        }
-        None => None,
-    };
-    let block_height = match &raw.block_height {
-        Some(v) => {
-            let here = at.key("block_height");
-            Some(r.decimal(v, &here).and_then(|d| r.check(&here, BlockHeight::parse(d)))?)
-        }
-        None => None,
-    };
+    let tempo = r
+        .optional(&raw.tempo, at, "tempo", |r, v, here| r.string(v, here).and_then(|t| r.check(here, Tempo::parse(t))));
+    let block_height = r.optional(&raw.block_height, at, "block_height", |r, v, here| {
+        r.decimal(v, here).and_then(|d| r.check(here, BlockHeight::parse(d)))
+    });
     let sets = r.each(&raw.sets, &at.key("sets"), set);
-    Some(ExerciseLog { exercise: exercise?, tempo, block_height, sets })
+    Some(ExerciseLog { exercise: exercise?, tempo: tempo?, block_height: block_height?, sets })
 }
 
 fn set(r: &mut Reader, raw: &RawSet<'_>, at: &Ptr<'_>) -> Option<Set> {
@@ -327,15 +318,10 @@ fn set(r: &mut Reader, raw: &RawSet<'_>, at: &Ptr<'_>) -> Option<Set> {
         .required(&raw.reps, at, "reps")
         .and_then(|v| r.integer(v, &reps_at, "a non-negative integer"))
         .and_then(|n| r.check(&reps_at, Reps::parse(n)));
-    let rpe = match &raw.rpe {
-        Some(v) => {
-            let here = at.key("rpe");
-            Some(r.decimal(v, &here).and_then(|d| r.check(&here, Rpe::parse(d)))?)
-        }
-        None => None,
-    };
+    let rpe =
+        r.optional(&raw.rpe, at, "rpe", |r, v, here| r.decimal(v, here).and_then(|d| r.check(here, Rpe::parse(d))));
     let warmup = r.flag(&raw.warmup, at, "warmup");
-    Some(Set { load: load?, reps: reps?, rpe, warmup })
+    Some(Set { load: load?, reps: reps?, rpe: rpe?, warmup })
 }
 
 fn session_checkin(r: &mut Reader, raw: &RawCheckin<'_>, at: &Ptr<'_>) -> Option<SessionCheckin> {
@@ -351,18 +337,17 @@ fn session_checkin(r: &mut Reader, raw: &RawCheckin<'_>, at: &Ptr<'_>) -> Option
         point
     });
     let pain = pain(r, &raw.pain, at);
-    let when = raw.at.as_ref().map(|v| r.timestamp(v, &at.key("at")));
+    let when = r.optional(&raw.at, at, "at", |r, v, here| r.timestamp(v, here));
     let side = side(r, &raw.side, at);
     let bottom_only = r.flag(&raw.bottom_only, at, "bottom_only");
-    let at_time = when.map_or(Some(None), |t| t.map(Some))?;
-    Some(SessionCheckin { point: point?, pain: pain?, at: at_time, side: side.ok()?, bottom_only })
+    Some(SessionCheckin { point: point?, pain: pain?, at: when?, side: side?, bottom_only })
 }
 
 fn standalone_checkin(r: &mut Reader, raw: &RawStandalone<'_>, at: &Ptr<'_>) -> Option<StandaloneCheckin> {
     let when = r.required_timestamp(&raw.at, at, "at");
     let pain = pain(r, &raw.pain, at);
     let side = side(r, &raw.side, at);
-    Some(StandaloneCheckin { at: when?, pain: pain?, side: side.ok()? })
+    Some(StandaloneCheckin { at: when?, pain: pain?, side: side? })
 }
 
 fn screening(r: &mut Reader, raw: &RawScreening<'_>, at: &Ptr<'_>) -> Option<Screening> {

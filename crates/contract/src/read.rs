@@ -70,6 +70,22 @@ impl Reader {
         value
     }
 
+    /// An optional field read with `read`: `Some(None)` when absent, `None` when
+    /// present but invalid (the problem is recorded). Callers read every field
+    /// before combining them, so one bad field never hides the problems of another.
+    pub fn optional<T>(
+        &mut self,
+        field: &Option<Leaf<'_>>,
+        at: &Ptr<'_>,
+        key: &str,
+        read: impl FnOnce(&mut Reader, &Leaf<'_>, &Ptr<'_>) -> Option<T>,
+    ) -> Option<Option<T>> {
+        match field {
+            None => Some(None),
+            Some(v) => read(self, v, &at.key(key)).map(Some),
+        }
+    }
+
     /// Every element of a list of objects, through `item`; absent reads as empty.
     pub fn each<R, T>(
         &mut self,
