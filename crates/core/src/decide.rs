@@ -2,7 +2,7 @@
 
 use crate::decision::{Action, Decision, EpisodeInfo, Flag, Metrics, Referral};
 use crate::explain;
-use crate::history::{History, Point, Screening, Side, SymmetryTest};
+use crate::history::{History, Screening, Side, SymmetryTest};
 use crate::ladder::{self, Prescribed, round_down_to_increment};
 use crate::params::LayoffBand;
 use crate::replay::{Episode, LayoffDrop, Replay, SessionOutcome, State, Step, in_window, layoff_drop, whole_days};
@@ -16,7 +16,7 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// Pure: the same history and `as_of` always give the same decision.
 pub fn plan(history: &History, as_of: Timestamp) -> Decision {
     let timeline = Timeline::build(history, as_of);
-    let mut replay = Replay::new(&history.params);
+    let mut replay = Replay::new(&history.params, history.profile.usual_variation.exercise());
     let mut last_transition = None;
     let mut episode_start = None;
     for &event in &timeline.events {
@@ -36,7 +36,7 @@ pub fn plan(history: &History, as_of: Timestamp) -> Decision {
 /// Every step of the replay at `as_of`, in event order: the ladder over time.
 pub fn trace(history: &History, as_of: Timestamp) -> Vec<Step> {
     let timeline = Timeline::build(history, as_of);
-    let mut replay = Replay::new(&history.params);
+    let mut replay = Replay::new(&history.params, history.profile.usual_variation.exercise());
     timeline.events.iter().map(|&event| replay.apply(&timeline, event)).collect()
 }
 
@@ -113,7 +113,7 @@ pub(crate) struct Facts<'a, 'h> {
     /// The current episode, after any drop at `as_of`.
     pub episode: Option<Episode>,
     pub as_of_drop: Option<LayoffDrop>,
-    pub working_weight: Option<(Load, Option<TopSet>)>,
+    pub working_weight: Option<Load>,
     pub screening: Option<&'h Screening>,
     pub latest_checkin: Option<OrderedCheckin>,
     pub layoff: Option<Layoff>,
@@ -194,40 +194,36 @@ impl<'a, 'h> Facts<'a, 'h> {
         Decision { reasons: explain::reasons(&self, &decision), ..decision }
     }
 
-    fn usual_top(&self, outcome: &SessionOutcome) -> Option<Load> {
-        self.timeline.sessions[outcome.session].top_set(self.history.profile.usual_variation.exercise())
-    }
-
     /// The heaviest top set of the usual variation among the counted sessions in the
     /// `days` days ending at `end` that pass `keep`.
     fn heaviest(&self, end: Timestamp, days: i64, keep: impl Fn(usize, &SessionOutcome) -> bool) -> Option<TopSet> {
-        let outcomes = &self.replay.outcomes;
-        let stop = outcomes.partition_point(|o| o.at <= end);
-        outcomes[..stop]
-            .iter()
-            .enumerate()
-            .rev()
-            .take_while(|(_, o)| in_window(o.at, end, days))
-            .filter(|(i, o)| keep(*i, o))
-            .filter_map(|(_, o)| self.usual_top(o).map(|load| TopSet { load, at: o.at }))
-            .max_by_key(|t| t.load)
+        self.replay.heaviest(self.timeline, end, days, keep).map(|(load, at)| TopSet { load, at })
     }
 
     /// W: the profile's, else the heaviest normal-state top set in the 28 days ending
     /// at the event that started the episode, or at the last normal-state session.
-    fn working_weight(&self) -> Option<(Load, Option<TopSet>)> {
+    fn working_weight(&self) -> Option<Load> {
         if let Some(w) = self.history.profile.working_weight {
-            return Some((w, None));
+            return Some(w);
         }
-        let anchor = match self.episode {
-            Some(e) => e.started,
-            None => self.replay.outcomes.iter().rev().find(|o| o.normal)?.at,
-        };
-        self.heaviest(anchor, DAYS_28, |_, o| o.normal).map(|top| (top.load, Some(top)))
+        if let Some(e) = self.episode {
+            return e.w_at_entry;
+        }
+        let last_normal = self.replay.outcomes.iter().rev().find(|o| o.normal).map(|o| o.at);
+        match (last_normal, self.replay.saved_normal_w) {
+            (Some(at), Some((saved_at, _))) if at > saved_at => self.w_at(at),
+            (_, Some((_, saved))) => saved,
+            (Some(at), None) => self.w_at(at),
+            (None, None) => None,
+        }
+    }
+
+    fn w_at(&self, end: Timestamp) -> Option<Load> {
+        self.replay.w_from_history(self.timeline, end).map(|(w, _)| w)
     }
 
     fn w(&self) -> Option<Load> {
-        self.working_weight.map(|(w, _)| w)
+        self.working_weight
     }
 
     fn caps(&self) -> Caps {
@@ -253,7 +249,7 @@ impl<'a, 'h> Facts<'a, 'h> {
             if !o.normal {
                 return None;
             }
-            let top = self.usual_top(o)?;
+            let top = self.replay.usual_top(self.timeline, o)?;
             let prior = self.heaviest(o.at, DAYS_28, |j, other| j != i && other.normal)?;
             (top.value() > ratio * prior.load.value()).then_some(Spike { at: o.at, top, prior })
         })
@@ -263,13 +259,13 @@ impl<'a, 'h> Facts<'a, 'h> {
     /// 28 days old and the chronic tonnage is positive.
     fn workload(&self) -> Option<Workload> {
         let as_of = self.timeline.as_of;
-        let first = self.replay.outcomes.first()?;
-        if as_of.duration_since(first.at) < jiff::SignedDuration::from_hours(24 * DAYS_28) {
+        let first = self.replay.first_at?;
+        if as_of.duration_since(first) < jiff::SignedDuration::from_hours(24 * DAYS_28) {
             return None;
         }
         let mut load = Workload { acute: Decimal::ZERO, chronic: Decimal::ZERO };
         for o in self.replay.outcomes.iter().rev().take_while(|o| in_window(o.at, as_of, DAYS_28)) {
-            let tonnage = self.timeline.sessions[o.session].tonnage();
+            let tonnage = self.replay.facts(self.timeline, o).tonnage;
             load.chronic += tonnage;
             if in_window(o.at, as_of, DAYS_7) {
                 load.acute += tonnage;
@@ -326,9 +322,8 @@ impl<'a, 'h> Facts<'a, 'h> {
     /// The last counted session, when it is at least 24 h old without an `after_24h`.
     pub fn missing_checkin(&self) -> Option<Timestamp> {
         let last = self.replay.last_outcome()?;
-        let session = &self.timeline.sessions[last.session];
         let old_enough = self.timeline.as_of.duration_since(last.at) >= jiff::SignedDuration::from_hours(24);
-        (old_enough && session.point(Point::After24h).is_none()).then_some(last.at)
+        (old_enough && !self.replay.facts(self.timeline, last).has_after_24h).then_some(last.at)
     }
 
     fn referrals(&self) -> Vec<Referral> {
@@ -372,12 +367,9 @@ impl<'a, 'h> Facts<'a, 'h> {
         let recent = self.replay.outcomes.iter().rev().take(4);
         let mut counts = [0usize; 2];
         for o in recent {
-            let view = &self.timeline.sessions[o.session];
-            for (slot, side) in [Side::Left, Side::Right].into_iter().enumerate() {
-                if view.known().any(|(_, k)| k.side == Some(side) && k.pain.value() >= 1) {
-                    counts[slot] += 1;
-                }
-            }
+            let facts = self.replay.facts(self.timeline, o);
+            counts[0] += usize::from(facts.hurt_left);
+            counts[1] += usize::from(facts.hurt_right);
         }
         [(Side::Left, counts[0]), (Side::Right, counts[1])].into_iter().find(|&(_, n)| n >= 2)
     }

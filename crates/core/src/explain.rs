@@ -79,7 +79,7 @@ impl Say<'_, '_, '_> {
     }
 
     fn w(&self) -> Option<Load> {
-        self.facts.working_weight.map(|(w, _)| w)
+        self.facts.working_weight
     }
 
     fn variation(&self) -> &'static str {
@@ -146,8 +146,8 @@ impl Say<'_, '_, '_> {
     /// Why the current episode began, when a later transition is the one reported.
     fn episode_origin(&self) -> Option<Reason> {
         let start = self.facts.episode_start?;
-        let last = self.facts.last_transition?;
-        if last.at == start.at && last.event == start.event {
+        // The last enter is the one that started the current episode: nothing to add.
+        if self.facts.last_transition?.transition == Some(Transition::Enter) {
             return None;
         }
         let rule = if matches!(start.cause, Some(Cause::Pattern { .. })) { "pattern" } else { "enter" };

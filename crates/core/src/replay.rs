@@ -4,12 +4,13 @@
 //! can keep only what they need (the decision keeps the last transition; the
 //! history page and the property tests keep them all).
 
-use crate::history::Point;
+use crate::history::{Exercise, Point, Side};
 use crate::ladder::{Block, Rung};
 use crate::params::{LayoffBand, Params};
 use crate::timeline::{Event, Known, SessionView, Timeline};
-use crate::values::Pain;
+use crate::values::{Load, Pain};
 use jiff::Timestamp;
+use rust_decimal::Decimal;
 use std::collections::VecDeque;
 
 /// What the last event did to the ladder (the contract's `transition`).
@@ -52,8 +53,10 @@ pub struct Position {
 pub struct Episode {
     /// Time of the event that started it.
     pub started: Timestamp,
-    pub started_by: Event,
     pub position: Position,
+    /// W as history gives it at the start: the heaviest normal-state top set of the
+    /// usual variation in the 28 days ending at the entering event.
+    pub w_at_entry: Option<Load>,
 }
 
 /// The lifter's state: normal, or in an episode at a rung.
@@ -132,11 +135,45 @@ pub struct Step {
     pub layoff_drop: Option<LayoffDrop>,
 }
 
+/// What the decision needs to know of a session that is no longer in the timeline
+/// (it was folded into a [`crate::Checkpoint`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionFacts {
+    /// Its top set of the usual variation.
+    pub usual_top: Option<Load>,
+    pub tonnage: Decimal,
+    /// It had a check-in with pain ≥ 1 on this side.
+    pub hurt_left: bool,
+    pub hurt_right: bool,
+    pub has_after_24h: bool,
+}
+
+impl SessionFacts {
+    pub fn of(view: &SessionView<'_>, usual: Exercise) -> SessionFacts {
+        let hurt = |side| view.known().any(|(_, k)| k.side == Some(side) && k.pain.value() >= 1);
+        SessionFacts {
+            usual_top: view.top_set(usual),
+            tonnage: view.tonnage(),
+            hurt_left: hurt(Side::Left),
+            hurt_right: hurt(Side::Right),
+            has_after_24h: view.point(Point::After24h).is_some(),
+        }
+    }
+}
+
+/// Where the details of a processed session are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// Index into [`Timeline::sessions`].
+    Timeline(usize),
+    /// Saved in a checkpoint.
+    Saved(SessionFacts),
+}
+
 /// How a counted session was processed; the flags and referrals read these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionOutcome {
-    /// Index into [`Timeline::sessions`].
-    pub session: usize,
+    pub source: Source,
     pub at: Timestamp,
     /// Processed in the normal state (an entering session was).
     pub normal: bool,
@@ -149,6 +186,8 @@ pub struct SessionOutcome {
 #[derive(Debug, Clone)]
 pub struct Replay<'p> {
     params: &'p Params,
+    /// The usual variation: the lift whose top sets make W.
+    usual: Exercise,
     pub state: State,
     /// Soreness of the last normal-state sessions with an `after_24h` since the last
     /// resolve, newest last, at most `pattern_window` long.
@@ -156,17 +195,66 @@ pub struct Replay<'p> {
     pub outcomes: Vec<SessionOutcome>,
     /// Layoff drops since the current episode began.
     pub episode_drops: Vec<LayoffDrop>,
+    /// The first counted session ever processed (outcomes may have been trimmed).
+    pub first_at: Option<Timestamp>,
+    /// W at the last normal-state session, saved with a checkpoint when that
+    /// session is older than the checkpoint (its window may be trimmed).
+    pub saved_normal_w: Option<(Timestamp, Option<Load>)>,
 }
 
 impl<'p> Replay<'p> {
-    pub fn new(params: &'p Params) -> Self {
+    pub fn new(params: &'p Params, usual: Exercise) -> Self {
         Replay {
             params,
+            usual,
             state: State::Normal,
             pattern: VecDeque::new(),
             outcomes: Vec::new(),
             episode_drops: Vec::new(),
+            first_at: None,
+            saved_normal_w: None,
         }
+    }
+
+    /// The top set of the usual variation of a processed session.
+    pub fn usual_top(&self, timeline: &Timeline<'_>, outcome: &SessionOutcome) -> Option<Load> {
+        match outcome.source {
+            Source::Timeline(i) => timeline.sessions[i].top_set(self.usual),
+            Source::Saved(facts) => facts.usual_top,
+        }
+    }
+
+    /// The facts of a processed session, wherever they are.
+    pub fn facts(&self, timeline: &Timeline<'_>, outcome: &SessionOutcome) -> SessionFacts {
+        match outcome.source {
+            Source::Timeline(i) => SessionFacts::of(&timeline.sessions[i], self.usual),
+            Source::Saved(facts) => facts,
+        }
+    }
+
+    /// The heaviest top set of the usual variation among the processed sessions in
+    /// the `days` days ending at `end` that pass `keep` (given the outcome's index).
+    pub fn heaviest(
+        &self,
+        timeline: &Timeline<'_>,
+        end: Timestamp,
+        days: i64,
+        keep: impl Fn(usize, &SessionOutcome) -> bool,
+    ) -> Option<(Load, Timestamp)> {
+        let stop = self.outcomes.partition_point(|o| o.at <= end);
+        self.outcomes[..stop]
+            .iter()
+            .enumerate()
+            .rev()
+            .take_while(|(_, o)| in_window(o.at, end, days))
+            .filter(|(i, o)| keep(*i, o))
+            .filter_map(|(_, o)| self.usual_top(timeline, o).map(|load| (load, o.at)))
+            .max_by_key(|(load, _)| *load)
+    }
+
+    /// W from history at `end`: the heaviest normal-state top set in the 28 days ending there.
+    pub fn w_from_history(&self, timeline: &Timeline<'_>, end: Timestamp) -> Option<(Load, Timestamp)> {
+        self.heaviest(timeline, end, 28, |_, o| o.normal)
     }
 
     /// The last counted session processed so far.
@@ -189,7 +277,7 @@ impl<'p> Replay<'p> {
                 (Some(t), Some(c), d)
             }
             Event::Checkin(i) => {
-                match self.apply_checkin(event, timeline.standalone[i].at, timeline.standalone[i].pain) {
+                match self.apply_checkin(timeline, timeline.standalone[i].at, timeline.standalone[i].pain) {
                     Some(cause) => (Some(Transition::Enter), Some(cause), None),
                     None => (None, None, None),
                 }
@@ -198,11 +286,11 @@ impl<'p> Replay<'p> {
         Step { event, at, before, after: self.state, transition, cause, layoff_drop }
     }
 
-    fn apply_checkin(&mut self, event: Event, at: Timestamp, pain: Pain) -> Option<Cause> {
+    fn apply_checkin(&mut self, timeline: &Timeline<'_>, at: Timestamp, pain: Pain) -> Option<Cause> {
         if self.state != State::Normal || pain.value() <= self.params.tolerable_max() {
             return None;
         }
-        self.enter(event, at, None);
+        self.enter(timeline, at, None);
         Some(Cause::Checkin { pain })
     }
 
@@ -210,8 +298,9 @@ impl<'p> Replay<'p> {
         let session = &timeline.sessions[index];
         match self.state {
             State::Normal => {
-                let (transition, cause, flare) = self.judge_normal(timeline, index);
-                self.record(index, session.at(), None, flare);
+                let response = normal_response(session, self.params.tolerable_max());
+                self.record(index, session.at(), None, matches!(response, Response::Flare(_)));
+                let (transition, cause) = self.judge_normal(timeline, index, response);
                 (transition, cause, None)
             }
             State::Episode(mut episode) => {
@@ -238,37 +327,43 @@ impl<'p> Replay<'p> {
     }
 
     fn record(&mut self, session: usize, at: Timestamp, rung: Option<Rung>, flare: bool) {
-        self.outcomes.push(SessionOutcome { session, at, normal: rung.is_none(), rung, flare });
+        self.first_at.get_or_insert(at);
+        self.outcomes.push(SessionOutcome {
+            source: Source::Timeline(session),
+            at,
+            normal: rung.is_none(),
+            rung,
+            flare,
+        });
     }
 
     /// Judges a session in the normal state; enters an episode on a flare or a pattern.
-    fn judge_normal(&mut self, timeline: &Timeline<'_>, index: usize) -> (Transition, Cause, bool) {
+    fn judge_normal(&mut self, timeline: &Timeline<'_>, index: usize, response: Response) -> (Transition, Cause) {
         let session = &timeline.sessions[index];
-        let response = normal_response(session, self.params.tolerable_max());
         if let Some(after_24h) = session.point(Point::After24h) {
             self.pattern.push_back(after_24h.pain.value() >= self.params.sore_min());
             while self.pattern.len() > usize::from(self.params.pattern_window()) {
                 self.pattern.pop_front();
             }
         }
-        let event = Event::Session(index);
         match response {
             Response::Flare(flare) => {
-                self.enter(event, session.at(), flare.bottom_only.then_some(Block::First));
-                (Transition::Enter, Cause::Session(response), true)
+                self.enter(timeline, session.at(), flare.bottom_only.then_some(Block::First));
+                (Transition::Enter, Cause::Session(response))
             }
             Response::Tolerated { .. } if self.pattern_holds() => {
-                self.enter(event, session.at(), None);
+                self.enter(timeline, session.at(), None);
                 let sore = self.pattern.iter().filter(|&&s| s).count();
-                (Transition::Enter, Cause::Pattern { sore, window: self.pattern.len() }, false)
+                (Transition::Enter, Cause::Pattern { sore, window: self.pattern.len() })
             }
-            _ => (Transition::None, Cause::Session(response), false),
+            _ => (Transition::None, Cause::Session(response)),
         }
     }
 
-    fn enter(&mut self, event: Event, at: Timestamp, block: Option<Block>) {
+    fn enter(&mut self, timeline: &Timeline<'_>, at: Timestamp, block: Option<Block>) {
+        let w_at_entry = self.w_from_history(timeline, at).map(|(w, _)| w);
         self.state =
-            State::Episode(Episode { started: at, started_by: event, position: Position { rung: Rung::ENTRY, block } });
+            State::Episode(Episode { started: at, position: Position { rung: Rung::ENTRY, block }, w_at_entry });
         self.episode_drops.clear();
     }
 
