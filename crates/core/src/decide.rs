@@ -16,21 +16,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 /// Pure: the same history and `as_of` always give the same decision.
 pub fn plan(history: &History, as_of: Timestamp) -> Decision {
     let timeline = Timeline::build(history, as_of);
-    let mut replay = Replay::new(&history.params, history.profile.usual_variation.exercise());
-    let mut last_transition = None;
-    let mut episode_start = None;
-    for &event in &timeline.events {
-        let step = replay.apply(&timeline, event);
-        if step.transition.is_some() {
-            last_transition = Some(step);
-        }
-        if step.transition == Some(crate::Transition::Enter) {
-            episode_start = Some(step);
-        }
-    }
-    let mut facts = Facts::new(history, &timeline, replay, last_transition);
-    facts.episode_start = episode_start.filter(|_| facts.episode.is_some());
-    facts.decide()
+    let mut run = Run::new(Replay::new(&history.params, history.profile.usual_variation.exercise()));
+    run.fold(&timeline, None);
+    run.decide(history, &timeline)
 }
 
 /// Every step of the replay at `as_of`, in event order: the ladder over time.
@@ -38,6 +26,43 @@ pub fn trace(history: &History, as_of: Timestamp) -> Vec<Step> {
     let timeline = Timeline::build(history, as_of);
     let mut replay = Replay::new(&history.params, history.profile.usual_variation.exercise());
     timeline.events.iter().map(|&event| replay.apply(&timeline, event)).collect()
+}
+
+/// A replay in progress, with the steps the decision explains.
+#[derive(Debug, Clone)]
+pub(crate) struct Run<'p> {
+    pub replay: Replay<'p>,
+    pub last_transition: Option<Step>,
+    /// The step that entered the latest episode.
+    pub episode_start: Option<Step>,
+}
+
+impl<'p> Run<'p> {
+    pub fn new(replay: Replay<'p>) -> Self {
+        Run { replay, last_transition: None, episode_start: None }
+    }
+
+    /// Applies the timeline's events, those at or before `until` when given.
+    pub fn fold(&mut self, timeline: &Timeline<'_>, until: Option<Timestamp>) {
+        for &event in &timeline.events {
+            if until.is_some_and(|t| timeline.event_time(event) > t) {
+                break;
+            }
+            let step = self.replay.apply(timeline, event);
+            if step.transition.is_some() {
+                self.last_transition = Some(step);
+            }
+            if step.transition == Some(crate::Transition::Enter) {
+                self.episode_start = Some(step);
+            }
+        }
+    }
+
+    pub fn decide(self, history: &History, timeline: &Timeline<'_>) -> Decision {
+        let mut facts = Facts::new(history, timeline, self.replay, self.last_transition);
+        facts.episode_start = self.episode_start.filter(|_| facts.episode.is_some());
+        facts.decide()
+    }
 }
 
 const DAYS_28: i64 = 28;
@@ -209,17 +234,7 @@ impl<'a, 'h> Facts<'a, 'h> {
         if let Some(e) = self.episode {
             return e.w_at_entry;
         }
-        let last_normal = self.replay.outcomes.iter().rev().find(|o| o.normal).map(|o| o.at);
-        match (last_normal, self.replay.saved_normal_w) {
-            (Some(at), Some((saved_at, _))) if at > saved_at => self.w_at(at),
-            (_, Some((_, saved))) => saved,
-            (Some(at), None) => self.w_at(at),
-            (None, None) => None,
-        }
-    }
-
-    fn w_at(&self, end: Timestamp) -> Option<Load> {
-        self.replay.w_from_history(self.timeline, end).map(|(w, _)| w)
+        self.replay.normal_w(self.timeline).and_then(|(_, w)| w)
     }
 
     fn w(&self) -> Option<Load> {

@@ -229,6 +229,7 @@ pub struct ExerciseLog {
 
 /// When, relative to a session, a check-in was taken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Point {
     Before,
     During,

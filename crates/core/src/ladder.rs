@@ -6,7 +6,15 @@ use rust_decimal::Decimal;
 
 /// A rung of the ladder, 0 (most regressed) to 11 (100 % of W).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(try_from = "u8"))]
 pub struct Rung(u8);
+
+impl TryFrom<u8> for Rung {
+    type Error = String;
+    fn try_from(value: u8) -> Result<Self, Self::Error> {
+        Rung::new(value).ok_or_else(|| format!("rung {value} is not on the ladder"))
+    }
+}
 
 impl Rung {
     pub const BOTTOM: Rung = Rung(0);
@@ -63,6 +71,7 @@ impl Rung {
 
 /// A start height under the bar. Four positions; their heights depend on the units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Block {
     /// 5 cm / 2 in
     Low,

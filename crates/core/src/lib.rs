@@ -15,6 +15,7 @@
 //! assert!(decision.episode.is_none());
 //! ```
 
+mod checkpoint;
 mod decide;
 mod decision;
 mod explain;
@@ -25,6 +26,7 @@ pub mod replay;
 pub mod timeline;
 pub mod values;
 
+pub use checkpoint::{Checkpoint, Stale, plan_resumed};
 pub use decide::{plan, trace};
 pub use decision::{Action, Decision, Education, EpisodeInfo, Flag, Metrics, Reason, Referral};
 pub use history::{

@@ -73,6 +73,7 @@ impl fmt::Display for ParamKey {
 
 /// One layoff band: a gap of at least `days` whole days caps loads at `factor` × W.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LayoffBand {
     pub days: u32,
     pub factor: Decimal,

@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 
 /// What the last event did to the ladder (the contract's `transition`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Transition {
     Enter,
     Progress,
@@ -43,6 +44,7 @@ impl Transition {
 
 /// Where on the ladder an episode stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Position {
     pub rung: Rung,
     pub block: Option<Block>,
@@ -50,6 +52,7 @@ pub struct Position {
 
 /// An episode in progress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Episode {
     /// Time of the event that started it.
     pub started: Timestamp,
@@ -61,6 +64,7 @@ pub struct Episode {
 
 /// The lifter's state: normal, or in an episode at a rung.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum State {
     Normal,
     Episode(Episode),
@@ -77,6 +81,7 @@ impl State {
 
 /// Why a session was a flare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Flare {
     pub point: Point,
     pub pain: Pain,
@@ -89,6 +94,7 @@ pub struct Flare {
 
 /// How a session was judged.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Response {
     Flare(Flare),
     Tolerated { after_24h: Pain },
@@ -97,6 +103,7 @@ pub enum Response {
 
 /// Why a transition happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Cause {
     Session(Response),
     /// `sore` of the last `window` normal-state sessions with an `after_24h` were sore.
@@ -111,6 +118,7 @@ pub enum Cause {
 
 /// A rung lowered by a layoff gap (section 5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LayoffDrop {
     pub from: Rung,
     pub to: Rung,
@@ -124,6 +132,7 @@ pub struct LayoffDrop {
 
 /// What one event did.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Step {
     pub event: Event,
     pub at: Timestamp,
@@ -138,6 +147,7 @@ pub struct Step {
 /// What the decision needs to know of a session that is no longer in the timeline
 /// (it was folded into a [`crate::Checkpoint`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SessionFacts {
     /// Its top set of the usual variation.
     pub usual_top: Option<Load>,
@@ -163,6 +173,7 @@ impl SessionFacts {
 
 /// Where the details of a processed session are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Source {
     /// Index into [`Timeline::sessions`].
     Timeline(usize),
@@ -172,6 +183,7 @@ pub enum Source {
 
 /// How a counted session was processed; the flags and referrals read these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SessionOutcome {
     pub source: Source,
     pub at: Timestamp,
@@ -250,6 +262,19 @@ impl<'p> Replay<'p> {
             .filter(|(i, o)| keep(*i, o))
             .filter_map(|(_, o)| self.usual_top(timeline, o).map(|load| (load, o.at)))
             .max_by_key(|(load, _)| *load)
+    }
+
+    /// The last normal-state session and W from history at it (protocol section 2,
+    /// normal state), also when that session was folded into a checkpoint.
+    pub fn normal_w(&self, timeline: &Timeline<'_>) -> Option<(Timestamp, Option<Load>)> {
+        let last_normal = self.outcomes.iter().rev().find(|o| o.normal).map(|o| o.at);
+        let at_last = |at| (at, self.w_from_history(timeline, at).map(|(w, _)| w));
+        match (last_normal, self.saved_normal_w) {
+            (Some(at), Some((saved_at, _))) if at > saved_at => Some(at_last(at)),
+            (_, Some(saved)) => Some(saved),
+            (Some(at), None) => Some(at_last(at)),
+            (None, None) => None,
+        }
     }
 
     /// W from history at `end`: the heaviest normal-state top set in the 28 days ending there.

@@ -82,6 +82,7 @@ impl<'h> SessionView<'h> {
 
 /// One event of the replay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Event {
     /// Index into [`Timeline::sessions`] of a counted session.
     Session(usize),
@@ -115,16 +116,33 @@ pub struct Timeline<'h> {
     pub events: Vec<Event>,
     /// Every known check-in, in check-in order (section 1).
     pub checkins: Vec<OrderedCheckin>,
+    /// The same check-ins as packed sort keys (see [`pack`]), for checkpoints.
+    pub(crate) keys: Vec<u128>,
+}
+
+/// What a resumed timeline inherits from a checkpoint: check-ins that stay relevant
+/// (as packed keys) and how many sessions and standalone check-ins came before, so
+/// that input-order ties break as they would in a full replay.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Base<'c> {
+    pub checkins: &'c [u128],
+    pub sessions_before: usize,
+    pub standalone_before: usize,
 }
 
 impl<'h> Timeline<'h> {
     pub fn build(history: &'h History, as_of: Timestamp) -> Timeline<'h> {
+        Self::build_on(Base::default(), history, as_of)
+    }
+
+    /// The timeline of `history` continuing a checkpoint's `base`.
+    pub fn build_on(base: Base<'_>, history: &'h History, as_of: Timestamp) -> Timeline<'h> {
         let mut sessions: Vec<SessionView<'h>> = history
             .sessions
             .iter()
             .enumerate()
             .filter(|(_, s)| s.at <= as_of)
-            .map(|(i, s)| SessionView::new(s, i, as_of))
+            .map(|(i, s)| SessionView::new(s, base.sessions_before + i, as_of))
             .collect();
         // Stable: sessions at the same instant keep their input order. Histories
         // usually arrive in order, and the views are large: check before moving them.
@@ -137,13 +155,14 @@ impl<'h> Timeline<'h> {
             .iter()
             .enumerate()
             .filter(|(_, c)| c.at <= as_of)
-            .map(|(i, c)| StandaloneView { input_index: i, at: c.at, pain: c.pain })
+            .map(|(i, c)| StandaloneView { input_index: base.standalone_before + i, at: c.at, pain: c.pain })
             .collect();
         standalone.sort_by_key(|c| c.at);
 
         let events = merge_events(&sessions, &standalone);
-        let checkins = order_checkins(&sessions, &standalone);
-        Timeline { as_of, sessions, standalone, events, checkins }
+        let keys = order_checkins(&sessions, &standalone, base.checkins);
+        let checkins = keys.iter().map(|&k| unpack(k)).collect();
+        Timeline { as_of, sessions, standalone, events, checkins, keys }
     }
 
     pub fn event_time(&self, event: Event) -> Timestamp {
@@ -199,9 +218,10 @@ fn merge_events(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -> 
 
 /// Check-ins by time; at the same instant session check-ins first in point order,
 /// then standalone ones; remaining ties keep the input order.
-fn order_checkins(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -> Vec<OrderedCheckin> {
+fn order_checkins(sessions: &[SessionView<'_>], standalone: &[StandaloneView], inherited: &[u128]) -> Vec<u128> {
     let session_checkins: usize = sessions.iter().map(|v| v.points.iter().flatten().count()).sum();
-    let mut keys: Vec<u128> = Vec::with_capacity(session_checkins + standalone.len());
+    let mut keys: Vec<u128> = Vec::with_capacity(session_checkins + standalone.len() + inherited.len());
+    keys.extend_from_slice(inherited);
     for view in sessions {
         for (point, known) in view.known() {
             keys.push(pack(known.at, point as u8, view.input_index, known.pain));
@@ -213,13 +233,13 @@ fn order_checkins(sessions: &[SessionView<'_>], standalone: &[StandaloneView]) -
     // Keys are unique, so an unstable sort gives the one documented order. Sorting
     // plain integers keeps this, the engine's largest cost, small.
     keys.sort_unstable();
-    keys.into_iter().map(unpack).collect()
+    keys
 }
 
 /// Packs a check-in into one integer whose order is the check-in order:
 /// `[seconds: 64][nanoseconds: 30][group × 4 + point: 3][input index: 27][pain: 4]`.
 /// Input indices past 2^27 (far beyond any history) saturate, losing only their tie order.
-fn pack(at: Timestamp, group_point: u8, input: usize, pain: Pain) -> u128 {
+pub(crate) fn pack(at: Timestamp, group_point: u8, input: usize, pain: Pain) -> u128 {
     // Floored seconds and a non-negative fraction, so that times before 1970 order
     // correctly too; flipping the sign bit makes the unsigned order the signed order.
     let (mut seconds, mut nanos) = (at.as_second(), at.subsec_nanosecond());
@@ -237,7 +257,7 @@ fn pack(at: Timestamp, group_point: u8, input: usize, pain: Pain) -> u128 {
         | u128::from(pain.value())
 }
 
-fn unpack(key: u128) -> OrderedCheckin {
+pub(crate) fn unpack(key: u128) -> OrderedCheckin {
     let seconds = ((key >> 64) as u64 ^ (1 << 63)) as i64;
     let nanos = ((key >> 34) & ((1 << 30) - 1)) as i32;
     let at =

@@ -18,6 +18,7 @@ fn refuse(message: impl Into<String>) -> ValueError {
 
 /// A pain rating on the 0–10 numeric pain rating scale (NPRS); integers only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(try_from = "i64"))]
 pub struct Pain(u8);
 
 impl Pain {
@@ -37,6 +38,13 @@ impl Pain {
     }
 }
 
+impl TryFrom<i64> for Pain {
+    type Error = ValueError;
+    fn try_from(value: i64) -> Result<Self, Self::Error> {
+        Pain::parse(value)
+    }
+}
+
 impl fmt::Display for Pain {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/10", self.0)
@@ -49,6 +57,7 @@ pub const MAX_LOAD: Decimal = Decimal::from_parts(100_000, 0, 0, false, 0);
 
 /// A non-negative load in the profile's unit (bodyweight is 0).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(try_from = "Decimal"))]
 pub struct Load(Decimal);
 
 impl Load {
@@ -80,6 +89,13 @@ impl Load {
     /// Builds a load from arithmetic on valid loads. Callers guarantee the value is ≥ 0.
     pub(crate) fn from_computed(value: Decimal) -> Load {
         Load(value.max(Decimal::ZERO).normalize())
+    }
+}
+
+impl TryFrom<Decimal> for Load {
+    type Error = ValueError;
+    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
+        Load::parse(value)
     }
 }
 

@@ -48,13 +48,13 @@ fn checkin() -> impl Strategy<Value = Value> {
     )
 }
 
-fn session() -> impl Strategy<Value = Value> {
+fn session(span: i64) -> impl Strategy<Value = Value> {
     let set = (0..=1200u32, 0..=12i64, prop::bool::weighted(0.2)).prop_map(
         |(quarter_kg, reps, warmup)| json!({ "load": f64::from(quarter_kg) / 4.0, "reps": reps, "warmup": warmup }),
     );
     let exercise = (0..EXERCISES.len(), prop::collection::vec(set, 0..4))
         .prop_map(|(e, sets)| json!({ "exercise": EXERCISES[e], "sets": sets }));
-    (0..300_000i64, prop::collection::vec(exercise, 0..3), prop::collection::vec(checkin(), 0..5)).prop_map(
+    (0..span, prop::collection::vec(exercise, 0..3), prop::collection::vec(checkin(), 0..5)).prop_map(
         |(minute, exercises, checkins)| {
             let checkins: Vec<Value> = checkins
                 .into_iter()
@@ -70,8 +70,8 @@ fn session() -> impl Strategy<Value = Value> {
     )
 }
 
-fn screening() -> impl Strategy<Value = Value> {
-    (0..300_000i64, prop::collection::vec(prop::bool::weighted(0.1), 8)).prop_map(|(minute, answers)| {
+fn screening(span: i64) -> impl Strategy<Value = Value> {
+    (0..span, prop::collection::vec(prop::bool::weighted(0.1), 8)).prop_map(|(minute, answers)| {
         let names = [
             "saddle_anesthesia",
             "bladder_bowel",
@@ -103,16 +103,22 @@ fn protocol() -> impl Strategy<Value = Value> {
     ]
 }
 
+/// Histories over about 200 days.
+fn history() -> impl Strategy<Value = Value> {
+    history_over(300_000)
+}
+
 prop_compose! {
-    fn history()(
+    /// Histories whose events fall within `span` minutes.
+    fn history_over(span: i64)(
         lb in any::<bool>(),
         w in proptest::option::of(40..=300u32),
-        sessions in prop::collection::vec(session(), 0..30),
-        standalone in prop::collection::vec((0..300_000i64, 0..=10i64), 0..8),
-        screenings in prop::collection::vec(screening(), 0..3),
-        symmetry in prop::collection::vec((0..300_000i64, 50..=400u32, 50..=400u32), 0..3),
+        sessions in prop::collection::vec(session(span), 0..30),
+        standalone in prop::collection::vec((0..span, 0..=10i64), 0..8),
+        screenings in prop::collection::vec(screening(span), 0..3),
+        symmetry in prop::collection::vec((0..span, 50..=400u32, 50..=400u32), 0..3),
         protocol in protocol(),
-        as_of in 0..320_000i64,
+        as_of in 0..span + span / 15,
     ) -> Value {
         let mut profile = json!({ "units": if lb { "lb" } else { "kg" } });
         if let Some(w) = w {
@@ -244,6 +250,37 @@ proptest! {
         prop_assert_eq!(serde_json::to_value(from_text).expect("json"), first);
     }
 
+    /// A plan resumed from a checkpoint (or from a checkpoint made on another one)
+    /// is exactly the plan of a full replay.
+    #[test]
+    fn a_checkpoint_gives_the_full_replays_decision(
+        doc in prop_oneof![history(), history_over(80_000)],
+        back in prop_oneof![
+            (0..200_000i64, 0..200_000i64, 0..200_000i64, 0..200_000i64),
+            (0..20_000i64, 0..20_000i64, 0..20_000i64, 0..20_000i64),
+        ],
+    ) {
+        let request = parse_request(&doc).expect("valid");
+        let as_of = request.as_of;
+        let minutes = |m: i64| jiff::SignedDuration::from_mins(m);
+        let made2 = as_of.checked_sub(minutes(back.0)).expect("in range");
+        let t2 = made2.checked_sub(minutes(back.1)).expect("in range");
+        let made1 = t2.max(made2.checked_sub(minutes(back.2)).expect("in range"));
+        let t1 = t2.min(made1.checked_sub(minutes(back.3)).expect("in range"));
+
+        // The stored history: what was written late would have deleted the checkpoints.
+        let history = as_stored(as_stored(request.history, t1, made1), t2, made2);
+        let full = plan(&history, as_of);
+
+        let first = pullback_core::Checkpoint::make(None, &history, made1, t1);
+        let resumed = pullback_core::plan_resumed(&first, &after(&history, t1), as_of).expect("not stale");
+        prop_assert_eq!(&resumed, &full, "resumed from T1 = {}", t1);
+
+        let second = pullback_core::Checkpoint::make(Some(&first), &after(&history, t1), made2, t2);
+        let chained = pullback_core::plan_resumed(&second, &after(&history, t2), as_of).expect("not stale");
+        prop_assert_eq!(&chained, &full, "resumed from T2 = {} on T1 = {}", t2, t1);
+    }
+
     /// Both readers report the same problems for broken documents.
     #[test]
     fn both_readers_agree_on_problems(doc in history(), noise in noise(), slot in 0..12usize) {
@@ -292,6 +329,39 @@ proptest! {
     }
 }
 
+/// The effective time of a session check-in (protocol section 1).
+fn checkin_time(session: &pullback_core::Session, c: &pullback_core::SessionCheckin) -> jiff::Timestamp {
+    c.at.unwrap_or_else(|| session.at.checked_add(c.point.default_offset()).unwrap_or(session.at))
+}
+
+/// A history as a store keeps it: sessions and standalone check-ins in time order,
+/// without the check-ins of sessions at or before `t` timed after `made_at` (writing
+/// those invalidates a checkpoint that covers `t`).
+fn as_stored(
+    mut history: pullback_core::History,
+    t: jiff::Timestamp,
+    made_at: jiff::Timestamp,
+) -> pullback_core::History {
+    history.sessions.sort_by_key(|s| s.at);
+    history.checkins.sort_by_key(|c| c.at);
+    for session in &mut history.sessions {
+        if session.at <= t {
+            let at = session.at;
+            let snapshot = session.clone();
+            session.checkins.retain(|c| checkin_time(&snapshot, c) <= made_at || at > t);
+        }
+    }
+    history
+}
+
+/// What a store loads after a checkpoint that covers `t`.
+fn after(history: &pullback_core::History, t: jiff::Timestamp) -> pullback_core::History {
+    let mut later = history.clone();
+    later.sessions.retain(|s| s.at > t);
+    later.checkins.retain(|c| c.at > t);
+    later
+}
+
 /// Places in a generated history where the noise tests put arbitrary JSON.
 const NOISE_SLOTS: [&str; 12] = [
     "/as_of",
@@ -326,4 +396,31 @@ fn noise() -> impl Strategy<Value = Value> {
             prop::collection::hash_map("[a-z_]{1,8}", inner, 0..4).prop_map(|m| Value::Object(m.into_iter().collect())),
         ]
     })
+}
+
+/// A check-in timed after both checkpoints but belonging to a session before the
+/// first must survive the chain: here it is the latest check-in, so it decides.
+#[test]
+fn a_chained_checkpoint_keeps_late_check_ins_of_old_sessions() {
+    let doc = json!({
+        "contract": "pullback.plan/v1",
+        "as_of": "2026-03-02T21:00:00Z",
+        "profile": { "units": "kg", "working_weight": 140 },
+        "sessions": [{ "at": "2026-03-01T18:00:00Z",
+            "exercises": [{ "exercise": "deadlift", "sets": [{ "load": 140, "reps": 5 }] }],
+            "checkins": [{ "point": "during", "pain": 2 }, { "point": "after_24h", "pain": 6 }] }]
+    });
+    let request = parse_request(&doc).expect("valid");
+    let t = |s: &str| s.parse::<jiff::Timestamp>().expect("time");
+    let full = plan(&request.history, request.as_of);
+    assert_eq!(full.action, Action::RestActive);
+    let first =
+        pullback_core::Checkpoint::make(None, &request.history, t("2026-03-02T19:00:00Z"), t("2026-03-01T19:00:00Z"));
+    let later = after(&request.history, t("2026-03-01T19:00:00Z"));
+    let second =
+        pullback_core::Checkpoint::make(Some(&first), &later, t("2026-03-02T20:00:00Z"), t("2026-03-01T20:00:00Z"));
+    let resumed =
+        pullback_core::plan_resumed(&second, &after(&request.history, t("2026-03-01T20:00:00Z")), request.as_of)
+            .expect("not stale");
+    assert_eq!(resumed, full);
 }
