@@ -22,6 +22,7 @@ mod explain;
 pub mod history;
 pub mod ladder;
 pub mod params;
+pub mod plates;
 pub mod replay;
 pub mod timeline;
 pub mod values;
