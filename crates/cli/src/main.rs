@@ -2,6 +2,9 @@
 //!
 //! Exit codes: 0 ok, 2 bad input (or usage), 1 anything else.
 
+// Wired to `pullback log` with the store (issue 3).
+#[allow(dead_code)]
+mod logline;
 mod plan;
 
 /// mimalloc: a 60,000-set history allocates ~18 MB in many small pieces; with
