@@ -23,8 +23,8 @@ mod summary;
 
 pub use parse::{parse_request, parse_request_str};
 pub use read::parse_time;
-pub use render::{DISCLAIMER, PlanOutput, format_time, render};
-pub use summary::summary;
+pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, format_time, render};
+pub use summary::{summary, summary_with};
 
 use serde_json::Value;
 

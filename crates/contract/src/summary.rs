@@ -1,10 +1,15 @@
 //! A short human summary of a decision (`pullback plan --format text`).
 
-use crate::render::{DISCLAIMER, PlanOutput};
+use crate::render::{DISCLAIMER, PlanOutput, PrescribedOut};
 use std::fmt::Write;
 
 /// Renders the same decision as the JSON, for a person at a terminal.
 pub fn summary(out: &PlanOutput) -> String {
+    summary_with(out, |_| None)
+}
+
+/// The summary, with a note after each prescribed line (e.g. the plates per side).
+pub fn summary_with(out: &PlanOutput, note: impl Fn(&PrescribedOut) -> Option<String>) -> String {
     let mut s = String::new();
     let headline = match out.action {
         "urgent_care" => "URGENT: get emergency care now. Do not train.".to_string(),
@@ -20,6 +25,9 @@ pub fn summary(out: &PlanOutput) -> String {
         let _ = writeln!(s, "\nNext session:");
         for p in &out.prescription {
             let _ = writeln!(s, "  - {}", line(p));
+            if let Some(note) = note(p) {
+                let _ = writeln!(s, "    {note}");
+            }
         }
     }
     if let Some(cap) = out.load_cap {
@@ -42,7 +50,7 @@ pub fn summary(out: &PlanOutput) -> String {
     s
 }
 
-fn line(p: &crate::render::PrescribedOut) -> String {
+fn line(p: &PrescribedOut) -> String {
     let mut text = p.exercise.replace('_', " ");
     match (p.sets, p.reps) {
         (Some(sets), Some(reps)) => {
