@@ -36,7 +36,7 @@ const ALIASES: &[(&str, Exercise)] = &[
 /// Why a log line was refused. Each message names the token and what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LogLineError {
-    #[error("unknown exercise {name:?}{}; to log another exercise, add --other {name}", suggestion.as_ref().map(|s| format!(": did you mean {s:?}?")).unwrap_or_default())]
+    #[error("unknown exercise {name:?}{}; to log another exercise, add --other {name}", suggestion.as_ref().map(|s| format!(" (did you mean {s:?}?)")).unwrap_or_default())]
     UnknownExercise { name: String, suggestion: Option<String> },
     #[error(
         "{token:?} is not a set; write LOADxREPS or LOADxREPSxSETS, like 140x5x3 (bw for bodyweight, w60x5 for a warm-up, 140x5@8 with an RPE)"

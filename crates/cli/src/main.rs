@@ -2,10 +2,15 @@
 //!
 //! Exit codes: 0 ok, 2 bad input (or usage), 1 anything else.
 
-// Wired to `pullback log` with the store (issue 3).
-#[allow(dead_code)]
+mod checkin;
+mod context;
 mod logline;
+mod logs;
 mod plan;
+mod profile;
+mod review;
+mod screen;
+mod user;
 
 /// mimalloc: a 60,000-set history allocates ~18 MB in many small pieces; with
 /// glibc's allocator a third of `pullback plan`'s time went to page faults
@@ -16,10 +21,16 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
-/// Symptom-guided deadlift training and rehab. Pullback does not replace a clinician.
+/// Symptom-guided deadlift training and rehab, from your own logs.
+///
+/// Log sessions and how your back feels during, 1 h after and 24 h after; Pullback
+/// says what to do next session, and why. It does not replace a clinician, and it
+/// never diagnoses or doses.
 #[derive(Debug, Parser)]
 #[command(name = "pullback", version, propagate_version = true)]
 struct Cli {
+    #[command(flatten)]
+    globals: context::Globals,
     #[command(subcommand)]
     command: Command,
 }
@@ -27,6 +38,14 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Plan(plan::PlanArgs),
+    User(user::UserArgs),
+    Profile(profile::ProfileArgs),
+    Log(logs::LogArgs),
+    Checkin(checkin::CheckinArgs),
+    Screen(screen::ScreenArgs),
+    Symmetry(screen::SymmetryArgs),
+    Due(review::DueArgs),
+    History(review::HistoryArgs),
 }
 
 /// What went wrong, and so which exit code.
@@ -46,8 +65,17 @@ impl From<anyhow::Error> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Plan(args) => plan::run(&args),
+    let globals = &cli.globals;
+    let result = match &cli.command {
+        Command::Plan(args) => plan::run(args, globals),
+        Command::User(args) => user::run(args, globals),
+        Command::Profile(args) => profile::run(args, globals),
+        Command::Log(args) => logs::run(args, globals),
+        Command::Checkin(args) => checkin::run(args, globals),
+        Command::Screen(args) => screen::run(args, globals),
+        Command::Symmetry(args) => screen::run_symmetry(args, globals),
+        Command::Due(args) => review::run_due(args, globals),
+        Command::History(args) => review::run_history(args, globals),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,7 +21,7 @@ mod read;
 mod render;
 mod summary;
 
-pub use parse::{parse_request, parse_request_str};
+pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
 pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, format_time, render};
 pub use summary::{summary, summary_with};

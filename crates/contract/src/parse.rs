@@ -164,7 +164,24 @@ fn leaf(v: &Value) -> Leaf<'_> {
     }
 }
 
+/// Checks a `protocol` object of overrides on its own (protocol section 9), e.g. for
+/// a clinician's settings. Problems name fields under `/protocol`.
+pub fn parse_protocol(value: &Value) -> Result<Overrides, Vec<Problem>> {
+    let mut r = Reader::default();
+    let at = Ptr::Root;
+    let at = at.key("protocol");
+    match overrides(&mut r, value, &at) {
+        Some(o) if params(&mut r, &o, &at).is_some() => Ok(o),
+        _ => Err(r.problems),
+    }
+}
+
 fn protocol(r: &mut Reader, v: &Value, at: &Ptr<'_>) -> Option<Params> {
+    let o = overrides(r, v, at)?;
+    params(r, &o, at)
+}
+
+fn overrides(r: &mut Reader, v: &Value, at: &Ptr<'_>) -> Option<Overrides> {
     let Value::Object(obj) = v else {
         r.problem(at, format!("must be an object, not {}", leaf(v)));
         return None;
@@ -178,10 +195,11 @@ fn protocol(r: &mut Reader, v: &Value, at: &Ptr<'_>) -> Option<Params> {
             None => r.problem(&here, format!("{name:?} is not a protocol parameter; see protocol.md section 9")),
         }
     }
-    if r.problems.len() > before {
-        return None;
-    }
-    Params::from_overrides(&o)
+    (r.problems.len() == before).then_some(o)
+}
+
+fn params(r: &mut Reader, o: &Overrides, at: &Ptr<'_>) -> Option<Params> {
+    Params::from_overrides(o)
         .map_err(|problems| {
             for p in problems {
                 let here = at.key(p.key.id());

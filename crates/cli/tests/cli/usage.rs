@@ -12,11 +12,13 @@ fn an_unknown_flag_is_a_usage_error() {
 }
 
 #[test]
-fn a_missing_input_is_a_usage_error() {
-    let out = run(["plan"]);
+fn a_plan_from_an_empty_log_asks_for_a_user_first() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let db = dir.path().join("pullback.db");
+    let out = run(["plan", "--database", db.to_str().expect("utf-8 path")]);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stdout.is_empty(), "{:?}", out.stdout);
-    assert!(out.stderr.contains("--input"), "{}", out.stderr);
+    assert!(out.stderr.contains("pullback user add"), "{}", out.stderr);
 }
 
 #[test]

@@ -1,0 +1,120 @@
+//! `pullback due` and `pullback history`: what to rate next, and what was logged.
+
+use crate::Failure;
+use crate::context::{Ctx, Globals};
+use crate::logs::describe_exercise;
+use clap::Args;
+use jiff::{SignedDuration, Timestamp};
+use pullback_core::Point;
+use pullback_store::SessionEntry;
+
+/// How long after its due time a check-in is overdue.
+const OVERDUE_AFTER: SignedDuration = SignedDuration::from_hours(12);
+/// Sessions older than this are not chased for check-ins any more.
+const LOOK_BACK: SignedDuration = SignedDuration::from_hours(72);
+
+/// Which 1 h and 24 h check-ins are due (from their time on) or overdue (12 h past it).
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  pullback due")]
+pub struct DueArgs {}
+
+/// A check-in the lifter still owes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owed {
+    pub session: i64,
+    pub point: Point,
+    pub due: Timestamp,
+    pub status: &'static str,
+}
+
+/// The missing 1 h / 24 h check-ins of the sessions of the last 72 h.
+pub fn owed(sessions: &[SessionEntry], now: Timestamp) -> Vec<Owed> {
+    let mut owed = Vec::new();
+    for entry in sessions.iter().filter(|s| s.at.instant <= now && now.duration_since(s.at.instant) <= LOOK_BACK) {
+        for point in [Point::After1h, Point::After24h] {
+            if entry.session.checkins.iter().any(|c| c.point == point) {
+                continue;
+            }
+            let Ok(due) = entry.at.instant.checked_add(point.default_offset()) else { continue };
+            let status = if now < due {
+                "upcoming"
+            } else if now.duration_since(due) < OVERDUE_AFTER {
+                "due"
+            } else {
+                "overdue"
+            };
+            owed.push(Owed { session: entry.id.0, point, due, status });
+        }
+    }
+    owed
+}
+
+pub fn run_due(_args: &DueArgs, globals: &Globals) -> Result<(), Failure> {
+    let ctx = Ctx::open(globals)?;
+    let lifter = ctx.lifter()?;
+    let sessions = ctx.block_on(ctx.store.sessions(lifter.id, Some(20)))?;
+    let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
+    let owed = owed(&sessions, ctx.now);
+    if owed.is_empty() {
+        println!("Nothing due: every recent session has its 1 h and 24 h check-ins.");
+    }
+    for o in owed {
+        let local = o.due.to_zoned(profile.profile.time_zone.clone());
+        println!(
+            "{:<8} session {}: {} check-in, from {}   pullback checkin PAIN --point {} --session {}",
+            o.status,
+            o.session,
+            if o.point == Point::After1h { "1 h" } else { "24 h" },
+            local.strftime("%a %-d %b %H:%M"),
+            o.point.id(),
+            o.session
+        );
+    }
+    Ok(())
+}
+
+/// Your sessions and check-ins as a table.
+#[derive(Debug, Args)]
+#[command(after_help = "Example:\n  pullback history --last 10")]
+pub struct HistoryArgs {
+    /// Show only the latest N sessions.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    last: usize,
+}
+
+pub fn run_history(args: &HistoryArgs, globals: &Globals) -> Result<(), Failure> {
+    let ctx = Ctx::open(globals)?;
+    let lifter = ctx.lifter()?;
+    let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
+    let sessions = ctx.block_on(ctx.store.sessions(lifter.id, Some(args.last)))?;
+    if sessions.is_empty() {
+        println!("No sessions yet. Log one: pullback log deadlift 140x5x3 --during 2");
+        return Ok(());
+    }
+    let unit = profile.profile.units.load_symbol();
+    println!("{:>5}  {:<16}  {:<5} {:<5} {:<5} {:<5}  exercises", "id", "when", "pre", "dur", "1h", "24h");
+    for entry in &sessions {
+        let pain = |point: Point| {
+            entry
+                .session
+                .checkins
+                .iter()
+                .rev()
+                .find(|c| c.point == point)
+                .map_or("-".to_string(), |c| format!("{}{}", c.pain.value(), if c.bottom_only { "b" } else { "" }))
+        };
+        let exercises: Vec<String> = entry.session.exercises.iter().map(|e| describe_exercise(e, unit)).collect();
+        println!(
+            "{:>5}  {:<16}  {:<5} {:<5} {:<5} {:<5}  {}",
+            entry.id.0,
+            entry.at.zoned().strftime("%Y-%m-%d %H:%M").to_string(),
+            pain(Point::Before),
+            pain(Point::During),
+            pain(Point::After1h),
+            pain(Point::After24h),
+            exercises.join("; ")
+        );
+    }
+    println!("(pain 0–10; b = only at the bottom of the pull)");
+    Ok(())
+}

@@ -1,0 +1,60 @@
+//! Pullback's training log: one storage trait, [`Store`], and its SQLite
+//! implementation, [`SqliteStore`].
+//!
+//! A store keeps lifters, their profiles, and everything they log (sessions with
+//! exercises and sets, pain check-ins, red-flag screenings, symmetry tests), each
+//! with its time and the offset it was logged in. It reads a lifter's log back as
+//! the engine's [`pullback_core::History`], and keeps one replay checkpoint per
+//! lifter, which it deletes itself whenever a write reaches back into what the
+//! checkpoint covers.
+//!
+//! Loads and other decimals are stored as text, exactly; no float touches them.
+//!
+//! ```
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! use pullback_core::{Units, ExerciseLog, ExerciseId, Exercise, Set, Load, Reps, Decimal};
+//! use pullback_store::{Store, SqliteStore, StoredProfile, NewSession, At};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = SqliteStore::open(dir.path().join("pullback.db")).await.unwrap();
+//! let lifter = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+//!
+//! let set = Set { load: Load::parse(Decimal::from(140)).unwrap(), reps: Reps::parse(5).unwrap(), rpe: None, warmup: false };
+//! let deadlift = ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets: vec![set] };
+//! let at: At = "2026-03-02T07:00:00+01:00".parse().unwrap();
+//! store.add_session(lifter.id, &NewSession { at, external_id: None, exercises: vec![deadlift], checkins: vec![] }).await.unwrap();
+//!
+//! let stored = store.history(lifter.id).await.unwrap();
+//! assert_eq!(stored.history.sessions.len(), 1);
+//! assert_eq!(stored.history.sessions[0].exercises[0].sets[0].load.to_string(), "140");
+//! # });
+//! ```
+
+mod codec;
+mod error;
+pub mod model;
+pub mod sqlite;
+mod store;
+
+pub use error::{Result, StoreError};
+pub use model::{
+    At, CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest,
+    Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile,
+    SymmetryTestId, User, UserId,
+};
+pub use sqlite::SqliteStore;
+pub use store::Store;
+
+use std::sync::Arc;
+
+/// Opens the store a URL names: `sqlite:///absolute/path.db`,
+/// `sqlite://relative/path.db`, or a plain file path (SQLite). PostgreSQL URLs are
+/// refused until that backend exists.
+pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Err(StoreError::Invalid(
+            "PostgreSQL is not supported yet; use a SQLite file (sqlite:///path/to/pullback.db)".into(),
+        ));
+    }
+    Ok(Arc::new(SqliteStore::open_url(url).await?))
+}

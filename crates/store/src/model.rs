@@ -1,0 +1,298 @@
+//! What the store reads and writes: ids, timed values, and the shapes that wrap
+//! `pullback_core`'s domain types with what only storage knows (ids, offsets,
+//! IANA names, revisions).
+
+use crate::error::{Result, StoreError};
+use jiff::Timestamp;
+use jiff::tz::{Offset, TimeZone};
+use pullback_core::{
+    ExerciseLog, History, Load, Overrides, Pain, Point, Profile, RedFlags, Session, SessionCheckin, Side, Strength,
+    Units,
+};
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A lifter.
+    UserId
+);
+id_type!(
+    /// A stored session (what `pullback checkin --session ID` names).
+    SessionId
+);
+id_type!(
+    /// A stored check-in, of a session or standalone.
+    CheckinId
+);
+id_type!(
+    /// A stored red-flag screening.
+    ScreeningId
+);
+id_type!(
+    /// A stored symmetry test.
+    SymmetryTestId
+);
+
+/// A lifter's write counter: every write of a session or check-in raises it. A
+/// checkpoint computed from a history read at one revision is only stored while the
+/// revision is unchanged (see [`crate::Store::put_checkpoint`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Revision(pub i64);
+
+/// An instant with the UTC offset it was logged in ("07:00 at +01:00").
+///
+/// The engine only needs the instant; the offset is kept so that a log reads back
+/// as it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct At {
+    pub instant: Timestamp,
+    pub offset: Offset,
+}
+
+impl At {
+    pub fn new(instant: Timestamp, offset: Offset) -> At {
+        At { instant, offset }
+    }
+
+    pub fn utc(instant: Timestamp) -> At {
+        At { instant, offset: Offset::UTC }
+    }
+
+    /// The instant with the offset `zone` has at that instant.
+    pub fn in_zone(instant: Timestamp, zone: &TimeZone) -> At {
+        At { instant, offset: zone.to_offset(instant) }
+    }
+
+    pub fn zoned(self) -> jiff::Zoned {
+        self.instant.to_zoned(TimeZone::fixed(self.offset))
+    }
+}
+
+impl From<jiff::Zoned> for At {
+    fn from(z: jiff::Zoned) -> At {
+        At { instant: z.timestamp(), offset: z.offset() }
+    }
+}
+
+impl From<&jiff::Zoned> for At {
+    fn from(z: &jiff::Zoned) -> At {
+        At { instant: z.timestamp(), offset: z.offset() }
+    }
+}
+
+/// RFC 3339 with the numeric offset, e.g. `2026-03-02T07:00:00+01:00`.
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.instant.display_with_offset(self.offset))
+    }
+}
+
+/// Reads RFC 3339 text with an offset (`Z` reads as `+00:00`).
+impl FromStr for At {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<At> {
+        let bad = |e: jiff::Error| StoreError::Invalid(format!("{text:?} is not an RFC 3339 time with an offset: {e}"));
+        let instant: Timestamp = text.parse().map_err(bad)?;
+        let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(bad)?;
+        let offset = pieces.to_numeric_offset().unwrap_or(Offset::UTC);
+        Ok(At { instant, offset })
+    }
+}
+
+/// A lifter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// A lifter's profile as stored: the engine's [`Profile`] plus what only storage
+/// and the command line need.
+#[derive(Debug, Clone)]
+pub struct StoredProfile {
+    /// `profile.time_zone` is the zone named by `time_zone_name`.
+    pub profile: Profile,
+    /// The IANA name of the lifter's time zone, e.g. `Europe/Berlin`.
+    pub time_zone_name: String,
+    /// The plates at hand, heaviest first; `None` means the unit's default plates.
+    pub plates: Option<Vec<Load>>,
+    /// The protocol parameters this lifter overrides; they pass
+    /// [`pullback_core::Params::from_overrides`].
+    pub overrides: Overrides,
+}
+
+impl StoredProfile {
+    /// Every field at its default for `units`, in UTC.
+    pub fn new(units: Units) -> StoredProfile {
+        StoredProfile {
+            profile: Profile::new(units),
+            time_zone_name: "UTC".to_owned(),
+            plates: None,
+            overrides: Overrides::default(),
+        }
+    }
+
+    /// Sets the time zone by its IANA name; `Invalid` if the name is unknown.
+    pub fn with_time_zone(mut self, name: &str) -> Result<StoredProfile> {
+        self.profile.time_zone = resolve_time_zone(name)?;
+        name.clone_into(&mut self.time_zone_name);
+        Ok(self)
+    }
+
+    /// The plates at hand: the configured ones or the unit's default.
+    pub fn plates_or_default(&self) -> Vec<Load> {
+        self.plates.clone().unwrap_or_else(|| pullback_core::plates::default_plates(self.profile.units))
+    }
+}
+
+pub(crate) fn resolve_time_zone(name: &str) -> Result<TimeZone> {
+    TimeZone::get(name).map_err(|_| {
+        StoreError::Invalid(format!("{name:?} is not a known time zone; use an IANA name like \"Europe/Berlin\""))
+    })
+}
+
+/// A session to log, with its exercises (sets in order) and its check-ins.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub at: At,
+    /// An identifier from outside (an imported file's session id), kept as is.
+    pub external_id: Option<String>,
+    pub exercises: Vec<ExerciseLog>,
+    /// Check-ins taken with the session; a later one for the same point wins.
+    /// Their own times, when given, are stored with the session's offset.
+    pub checkins: Vec<SessionCheckin>,
+}
+
+/// A check-in to log: of a session (`session` and `point` given) or standalone
+/// (both `None`, `at` required).
+#[derive(Debug, Clone)]
+pub struct NewCheckin {
+    pub session: Option<SessionId>,
+    pub point: Option<Point>,
+    pub pain: Pain,
+    /// For a session check-in, `None` means the session time plus the point's offset.
+    pub at: Option<At>,
+    pub side: Option<Side>,
+    pub bottom_only: bool,
+}
+
+impl NewCheckin {
+    /// A check-in of `session` at `point`.
+    pub fn of_session(session: SessionId, point: Point, pain: Pain, at: Option<At>) -> NewCheckin {
+        NewCheckin { session: Some(session), point: Some(point), pain, at, side: None, bottom_only: false }
+    }
+
+    /// A check-in not tied to a session.
+    pub fn standalone(pain: Pain, at: At) -> NewCheckin {
+        NewCheckin { session: None, point: None, pain, at: Some(at), side: None, bottom_only: false }
+    }
+}
+
+/// A red-flag screening to log.
+#[derive(Debug, Clone, Copy)]
+pub struct NewScreening {
+    pub at: At,
+    pub answers: RedFlags,
+}
+
+/// A symmetry test to log.
+#[derive(Debug, Clone, Copy)]
+pub struct NewSymmetryTest {
+    pub at: At,
+    pub left: Strength,
+    pub right: Strength,
+}
+
+/// A lifter's history as the engine reads it, with the ids storage gave it.
+#[derive(Debug, Clone)]
+pub struct StoredHistory {
+    /// Sessions in time order (ties in the order written), exercises and sets in
+    /// the order logged, each session's check-ins in the order written; standalone
+    /// check-ins, screenings and symmetry tests in time order.
+    pub history: History,
+    /// Parallel to `history.sessions`.
+    pub session_ids: Vec<SessionId>,
+    /// Parallel to `history.checkins` (the standalone ones).
+    pub checkin_ids: Vec<CheckinId>,
+    /// The lifter's revision when this was read, for [`crate::Store::put_checkpoint`].
+    pub revision: Revision,
+}
+
+/// A session as `pullback history` shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionEntry {
+    pub id: SessionId,
+    /// The session time with the offset it was logged in.
+    pub at: At,
+    pub session: Session,
+    /// Parallel to `session.checkins`.
+    pub checkin_ids: Vec<CheckinId>,
+}
+
+/// A replay checkpoint to store. The state is opaque to the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCheckpoint {
+    /// Every event at or before this instant is folded into `state`.
+    pub covers_until: Timestamp,
+    /// The decision instant it was made at.
+    pub made_at: Timestamp,
+    pub state: Vec<u8>,
+}
+
+/// A stored replay checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredCheckpoint {
+    pub covers_until: Timestamp,
+    pub made_at: Timestamp,
+    pub state: Vec<u8>,
+    /// The lifter's revision the checkpoint was computed from.
+    pub revision: Revision,
+    pub created_at: Timestamp,
+}
+
+/// What a plan needs, read at one instant: the checkpoint if there is one, and the
+/// history after its `covers_until` (or the whole history without one).
+#[derive(Debug, Clone)]
+pub struct Resume {
+    pub checkpoint: Option<StoredCheckpoint>,
+    pub history: StoredHistory,
+}
+
+/// How an import treats what is stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportMode {
+    /// Add the events to the lifter's log, keeping their profile and parameters;
+    /// the file's units must match the profile's.
+    Append,
+    /// Delete the lifter's events first and take the file's profile and parameters
+    /// (plates are kept: the plan contract does not carry them).
+    Replace,
+}
+
+/// How many rows an import wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub sessions: usize,
+    pub exercises: usize,
+    pub sets: usize,
+    /// Session and standalone check-ins.
+    pub checkins: usize,
+    pub screenings: usize,
+    pub symmetry_tests: usize,
+}

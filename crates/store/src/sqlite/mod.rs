@@ -1,0 +1,258 @@
+//! The SQLite backend: `rusqlite` with a bundled SQLite, a small `r2d2` pool whose
+//! work runs on tokio's blocking threads, WAL mode, and migrations applied at open.
+
+mod migrate;
+mod read;
+mod write;
+
+use crate::error::{Result, StoreError};
+use crate::model::{
+    CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, Resume,
+    Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId,
+    User, UserId,
+};
+use crate::store::Store;
+use async_trait::async_trait;
+use jiff::Timestamp;
+use pullback_core::History;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use migrate::MIGRATIONS;
+
+/// How long a connection waits for another writer (another process, say) before
+/// giving up with "database is locked".
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections per store: writers take turns anyway; readers run side by side.
+const POOL_SIZE: u32 = 4;
+
+/// A training log in one SQLite file. Cheap to clone; clones share the pool.
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pool: r2d2::Pool<SqliteConnectionManager>,
+    path: PathBuf,
+}
+
+/// Sets what every connection needs. `journal_mode` is persistent in the file;
+/// the others are per connection.
+///
+/// - `synchronous = NORMAL`: in WAL mode a commit survives a crash of the process
+///   (not necessarily a power cut), without an fsync per commit.
+/// - `cache_size` of 16 MiB: ten years of sets (about 2 MB) stay in the page cache
+///   while a history is read; the default 2 MB made the read evict and re-read.
+fn configure(conn: &mut Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -16384;")
+}
+
+impl SqliteStore {
+    /// Opens the database at `path`, creating its directories and the file if
+    /// needed, and applies the migrations it lacks.
+    #[tracing::instrument]
+    pub async fn open(path: impl AsRef<Path> + std::fmt::Debug) -> Result<SqliteStore> {
+        let path = path.as_ref().to_owned();
+        tokio::task::spawn_blocking(move || SqliteStore::open_blocking(path)).await.map_err(join_error)?
+    }
+
+    /// Opens `sqlite:///absolute/path.db`, `sqlite://relative/path.db`,
+    /// `sqlite:path.db` or a plain path.
+    pub async fn open_url(url: &str) -> Result<SqliteStore> {
+        SqliteStore::open(sqlite_path(url)?).await
+    }
+
+    fn open_blocking(path: PathBuf) -> Result<SqliteStore> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                StoreError::Invalid(format!("cannot create the database directory {}: {e}", dir.display()))
+            })?;
+        }
+        let mut conn = Connection::open(&path).map_err(StoreError::backend)?;
+        configure(&mut conn).map_err(StoreError::backend)?;
+        // Two processes opening a new file at once: switching it to WAL takes an
+        // exclusive lock, and SQLite answers "busy" at once rather than wait (it
+        // would deadlock otherwise). Each step is idempotent, so try again.
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            match prepare(&mut conn, &path) {
+                Err(e) if is_busy(&e) && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                other => break other?,
+            }
+        }
+        drop(conn);
+
+        let manager = SqliteConnectionManager::file(&path).with_init(configure);
+        let pool = r2d2::Pool::builder()
+            .max_size(POOL_SIZE)
+            .min_idle(Some(0))
+            .test_on_check_out(false)
+            .build(manager)
+            .map_err(StoreError::backend)?;
+        Ok(SqliteStore { pool, path })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `f` on a pooled connection on a blocking thread.
+    async fn run<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(StoreError::backend)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(join_error)?
+    }
+}
+
+/// Puts the file in WAL mode and applies the migrations it lacks.
+fn prepare(conn: &mut Connection, path: &Path) -> Result<()> {
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0)).map_err(StoreError::backend)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::Invalid(format!("{} cannot use WAL mode (it stays in {mode})", path.display())));
+    }
+    migrate::apply(conn)
+}
+
+fn is_busy(e: &StoreError) -> bool {
+    let StoreError::Backend(source) = e else { return false };
+    source.downcast_ref::<rusqlite::Error>().and_then(rusqlite::Error::sqlite_error_code)
+        == Some(rusqlite::ErrorCode::DatabaseBusy)
+}
+
+fn join_error(e: tokio::task::JoinError) -> StoreError {
+    match e.try_into_panic() {
+        Ok(panic) => std::panic::resume_unwind(panic),
+        Err(e) => StoreError::backend(e),
+    }
+}
+
+/// The file a SQLite URL names.
+pub fn sqlite_path(url: &str) -> Result<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
+    if rest.is_empty() || rest.contains('?') {
+        return Err(StoreError::Invalid(format!(
+            "{url:?} is not a SQLite database; use sqlite:///absolute/path.db, sqlite://relative.db or a file path"
+        )));
+    }
+    Ok(PathBuf::from(rest))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    #[tracing::instrument(skip(self, profile))]
+    async fn create_user(&self, name: &str, profile: &StoredProfile) -> Result<User> {
+        let (name, profile) = (name.to_owned(), profile.clone());
+        self.run(move |c| write::create_user(c, &name, &profile)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn users(&self) -> Result<Vec<User>> {
+        self.run(read::users).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn user(&self, id: UserId) -> Result<User> {
+        self.run(move |c| read::user(c, id)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn user_by_name(&self, name: &str) -> Result<User> {
+        let name = name.to_owned();
+        self.run(move |c| read::user_by_name(c, &name)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn delete_user(&self, id: UserId) -> Result<()> {
+        self.run(move |c| write::delete_user(c, id)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn profile(&self, user: UserId) -> Result<StoredProfile> {
+        self.run(move |c| read::profile(c, user)).await
+    }
+
+    #[tracing::instrument(skip(self, profile))]
+    async fn set_profile(&self, user: UserId, profile: &StoredProfile) -> Result<()> {
+        let profile = profile.clone();
+        self.run(move |c| write::set_profile(c, user, &profile)).await
+    }
+
+    #[tracing::instrument(skip(self, session), fields(at = %session.at))]
+    async fn add_session(&self, user: UserId, session: &NewSession) -> Result<SessionId> {
+        let session = session.clone();
+        self.run(move |c| write::add_session(c, user, &session)).await
+    }
+
+    #[tracing::instrument(skip(self, checkin))]
+    async fn add_checkin(&self, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
+        let checkin = checkin.clone();
+        self.run(move |c| write::add_checkin(c, user, &checkin)).await
+    }
+
+    #[tracing::instrument(skip(self, screening))]
+    async fn add_screening(&self, user: UserId, screening: &NewScreening) -> Result<ScreeningId> {
+        let screening = *screening;
+        self.run(move |c| write::add_screening(c, user, &screening)).await
+    }
+
+    #[tracing::instrument(skip(self, test))]
+    async fn add_symmetry_test(&self, user: UserId, test: &NewSymmetryTest) -> Result<SymmetryTestId> {
+        let test = *test;
+        self.run(move |c| write::add_symmetry_test(c, user, &test)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn history(&self, user: UserId) -> Result<StoredHistory> {
+        self.run(move |c| read::history(c, user, None)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn history_after(&self, user: UserId, after: Timestamp) -> Result<StoredHistory> {
+        self.run(move |c| read::history(c, user, Some(after))).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn resume(&self, user: UserId) -> Result<Resume> {
+        self.run(move |c| read::resume(c, user)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn sessions(&self, user: UserId, last: Option<usize>) -> Result<Vec<SessionEntry>> {
+        self.run(move |c| read::sessions(c, user, last)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn checkpoint(&self, user: UserId) -> Result<Option<StoredCheckpoint>> {
+        self.run(move |c| read::checkpoint(c, user)).await
+    }
+
+    #[tracing::instrument(skip(self, checkpoint), fields(covers_until = %checkpoint.covers_until))]
+    async fn put_checkpoint(&self, user: UserId, checkpoint: &NewCheckpoint, based_on: Revision) -> Result<bool> {
+        let checkpoint = checkpoint.clone();
+        self.run(move |c| write::put_checkpoint(c, user, &checkpoint, based_on)).await
+    }
+
+    #[tracing::instrument(skip(self))]
+    async fn delete_checkpoint(&self, user: UserId) -> Result<()> {
+        self.run(move |c| write::delete_checkpoint(c, user)).await
+    }
+
+    #[tracing::instrument(skip(self, history), fields(sessions = history.sessions.len()))]
+    async fn import_history(&self, user: UserId, history: &History, mode: ImportMode) -> Result<ImportCounts> {
+        let history = history.clone();
+        self.run(move |c| write::import_history(c, user, &history, mode)).await
+    }
+}

@@ -1,0 +1,472 @@
+//! Writes. Each public function is one `BEGIN IMMEDIATE` transaction, so that a
+//! writer waits for another (up to the busy timeout) instead of failing on a stale
+//! snapshot.
+
+use crate::codec::{self, ProfileRow, effective_time, to_ns};
+use crate::error::{Result, StoreError};
+use crate::model::{
+    At, CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest,
+    Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
+};
+use jiff::Timestamp;
+use jiff::tz::Offset;
+use pullback_core::{ExerciseLog, History, Point, SessionCheckin, Side};
+use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
+
+/// The longest user name kept.
+const MAX_NAME: usize = 64;
+
+pub(super) fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+fn immediate(c: &mut Connection) -> Result<Transaction<'_>> {
+    c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)
+}
+
+/// The user's revision; `NotFound` if there is no such user.
+pub(super) fn require_user(c: &Connection, user: UserId) -> Result<Revision> {
+    c.prepare_cached("SELECT revision FROM users WHERE id = ?1")
+        .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
+        .map_err(db)?
+        .map(Revision)
+        .ok_or_else(|| StoreError::not_found("user", user))
+}
+
+/// Records that `user`'s events changed at `affected` (UTC ns): the revision rises,
+/// and a checkpoint covering that instant is deleted.
+fn changed(tx: &Transaction<'_>, user: UserId, affected: Option<i64>) -> Result<()> {
+    tx.prepare_cached("UPDATE users SET revision = revision + 1 WHERE id = ?1")
+        .and_then(|mut s| s.execute([user.0]))
+        .map_err(db)?;
+    if let Some(ns) = affected {
+        tx.prepare_cached("DELETE FROM checkpoints WHERE user_id = ?1 AND covers_until_ns >= ?2")
+            .and_then(|mut s| s.execute(params![user.0, ns]))
+            .map_err(db)?;
+    }
+    Ok(())
+}
+
+fn check_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("a user name must not be empty".into()));
+    }
+    if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(format!(
+            "{name:?} is not a usable name; use up to {MAX_NAME} printable characters"
+        )));
+    }
+    Ok(name)
+}
+
+pub(super) fn create_user(c: &mut Connection, name: &str, profile: &StoredProfile) -> Result<User> {
+    let name = check_name(name)?;
+    codec::check_profile(profile)?;
+    let tx = immediate(c)?;
+    let created_at = Timestamp::now();
+    let inserted =
+        tx.execute("INSERT INTO users (name, created_at) VALUES (?1, ?2)", params![name, created_at.to_string()]);
+    match inserted {
+        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
+            return Err(StoreError::Conflict(format!("a user named {name:?} exists already; choose another name")));
+        }
+        other => other.map_err(db)?,
+    };
+    let id = UserId(tx.last_insert_rowid());
+    upsert_profile(&tx, id, profile)?;
+    tx.commit().map_err(db)?;
+    Ok(User { id, name: name.to_owned(), created_at })
+}
+
+pub(super) fn delete_user(c: &mut Connection, user: UserId) -> Result<()> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    tx.execute("DELETE FROM users WHERE id = ?1", [user.0]).map_err(db)?;
+    tx.commit().map_err(db)
+}
+
+fn upsert_profile(tx: &Transaction<'_>, user: UserId, profile: &StoredProfile) -> Result<()> {
+    let r = ProfileRow::from_profile(profile);
+    tx.prepare_cached(
+        "INSERT INTO profiles (user_id, units, working_weight, usual_variation, load_increment, bar_weight,
+                               kettlebell_weight, time_zone, plates, overrides)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (user_id) DO UPDATE SET
+             units = excluded.units, working_weight = excluded.working_weight,
+             usual_variation = excluded.usual_variation, load_increment = excluded.load_increment,
+             bar_weight = excluded.bar_weight, kettlebell_weight = excluded.kettlebell_weight,
+             time_zone = excluded.time_zone, plates = excluded.plates, overrides = excluded.overrides",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            user.0,
+            r.units,
+            r.working_weight,
+            r.usual_variation,
+            r.load_increment,
+            r.bar_weight,
+            r.kettlebell_weight,
+            r.time_zone,
+            r.plates,
+            r.overrides
+        ])
+    })
+    .map_err(db)?;
+    Ok(())
+}
+
+pub(super) fn set_profile(c: &mut Connection, user: UserId, profile: &StoredProfile) -> Result<()> {
+    codec::check_profile(profile)?;
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    upsert_profile(&tx, user, profile)?;
+    // The replay reads the usual variation, the working weight and the parameters.
+    changed(&tx, user, Some(i64::MIN))?;
+    tx.commit().map_err(db)
+}
+
+/// A position in a list, as stored.
+fn ordinal(position: usize) -> i64 {
+    i64::try_from(position).unwrap_or(i64::MAX)
+}
+
+fn text(at: At) -> String {
+    at.to_string()
+}
+
+/// Inserts a session with its exercises, sets and check-ins; adds to `counts`.
+fn insert_session(
+    tx: &Transaction<'_>,
+    user: UserId,
+    at: At,
+    external_id: Option<&str>,
+    exercises: &[ExerciseLog],
+    checkins: &[SessionCheckin],
+    counts: &mut ImportCounts,
+) -> Result<SessionId> {
+    let at_ns = to_ns(at.instant)?;
+    tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| s.execute(params![user.0, text(at), at_ns, external_id]))
+        .map_err(db)?;
+    let session = SessionId(tx.last_insert_rowid());
+    let mut insert_exercise = tx
+        .prepare_cached(
+            "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(db)?;
+    let mut insert_set = tx
+        .prepare_cached(
+            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(db)?;
+    for (position, e) in exercises.iter().enumerate() {
+        insert_exercise
+            .execute(params![
+                session.0,
+                ordinal(position),
+                e.exercise.as_str(),
+                e.tempo.map(|t| t.to_string()),
+                e.block_height.map(|h| h.value().to_string()),
+            ])
+            .map_err(db)?;
+        let exercise_id = tx.last_insert_rowid();
+        for (position, set) in e.sets.iter().enumerate() {
+            insert_set
+                .execute(params![
+                    exercise_id,
+                    ordinal(position),
+                    set.load.to_string(),
+                    set.reps.value(),
+                    set.rpe.map(|r| r.value().to_string()),
+                    set.warmup,
+                ])
+                .map_err(db)?;
+        }
+        counts.exercises += 1;
+        counts.sets += e.sets.len();
+    }
+    for c in checkins {
+        let own = c.at.map(|t| At::new(t, at.offset));
+        insert_checkin(
+            tx,
+            user,
+            Some((session, at.instant)),
+            Some(c.point),
+            c.pain.value(),
+            own,
+            c.side,
+            c.bottom_only,
+        )?;
+        counts.checkins += 1;
+    }
+    counts.sessions += 1;
+    Ok(session)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn insert_checkin(
+    tx: &Transaction<'_>,
+    user: UserId,
+    session: Option<(SessionId, Timestamp)>,
+    point: Option<Point>,
+    pain: u8,
+    at: Option<At>,
+    side: Option<Side>,
+    bottom_only: bool,
+) -> Result<CheckinId> {
+    let effective = match (session, point, at) {
+        (Some((_, session_at)), Some(point), at) => effective_time(session_at, point, at.map(|a| a.instant)),
+        (None, None, Some(at)) => at.instant,
+        (Some(_), None, _) => return Err(StoreError::Invalid("a check-in of a session needs its point".into())),
+        (None, Some(_), _) => {
+            return Err(StoreError::Invalid("a check-in with a point must name its session".into()));
+        }
+        (None, None, None) => return Err(StoreError::Invalid("a standalone check-in needs its time".into())),
+    };
+    let at_ns = at.map(|a| to_ns(a.instant)).transpose()?;
+    let effective_ns = to_ns(effective)?;
+    tx.prepare_cached(
+        "INSERT INTO checkins (user_id, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            user.0,
+            session.map(|(id, _)| id.0),
+            point.map(Point::id),
+            pain,
+            at.map(text),
+            at_ns,
+            effective_ns,
+            side.map(codec::side_id),
+            bottom_only,
+        ])
+    })
+    .map_err(db)?;
+    Ok(CheckinId(tx.last_insert_rowid()))
+}
+
+pub(super) fn add_session(c: &mut Connection, user: UserId, session: &NewSession) -> Result<SessionId> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    let mut counts = ImportCounts::default();
+    let id = insert_session(
+        &tx,
+        user,
+        session.at,
+        session.external_id.as_deref(),
+        &session.exercises,
+        &session.checkins,
+        &mut counts,
+    )?;
+    changed(&tx, user, Some(to_ns(session.at.instant)?))?;
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+pub(super) fn add_checkin(c: &mut Connection, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    let session = match checkin.session {
+        Some(id) => {
+            let at_ns: Option<i64> = tx
+                .prepare_cached("SELECT at_ns FROM sessions WHERE id = ?1 AND user_id = ?2")
+                .and_then(|mut s| s.query_row(params![id.0, user.0], |r| r.get(0)).optional())
+                .map_err(db)?;
+            let at_ns = at_ns.ok_or_else(|| StoreError::not_found("session", id))?;
+            Some((id, codec::from_ns(at_ns)?))
+        }
+        None => None,
+    };
+    let id = insert_checkin(
+        &tx,
+        user,
+        session,
+        checkin.point,
+        checkin.pain.value(),
+        checkin.at,
+        checkin.side,
+        checkin.bottom_only,
+    )?;
+    // A session's check-in changes that session's outcome: the session time counts.
+    let affected = match (session, checkin.at) {
+        (Some((_, session_at)), _) => session_at,
+        (None, Some(at)) => at.instant,
+        (None, None) => return Err(StoreError::Invalid("a standalone check-in needs its time".into())),
+    };
+    changed(&tx, user, Some(to_ns(affected)?))?;
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+fn insert_screening(tx: &Transaction<'_>, user: UserId, s: &NewScreening) -> Result<ScreeningId> {
+    let a = &s.answers;
+    let at_ns = to_ns(s.at.instant)?;
+    tx.prepare_cached(
+        "INSERT INTO screenings (user_id, at, at_ns, saddle_anesthesia, bladder_bowel, progressive_weakness,
+                                 fever, trauma, cancer_history, weight_loss, night_pain)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )
+    .and_then(|mut st| {
+        st.execute(params![
+            user.0,
+            text(s.at),
+            at_ns,
+            flag(a.saddle_anesthesia),
+            flag(a.bladder_bowel),
+            flag(a.progressive_weakness),
+            flag(a.fever),
+            flag(a.trauma),
+            flag(a.cancer_history),
+            flag(a.weight_loss),
+            flag(a.night_pain),
+        ])
+    })
+    .map_err(db)?;
+    Ok(ScreeningId(tx.last_insert_rowid()))
+}
+
+fn insert_symmetry(tx: &Transaction<'_>, user: UserId, t: &NewSymmetryTest) -> Result<SymmetryTestId> {
+    let at_ns = to_ns(t.at.instant)?;
+    tx.prepare_cached(
+        "INSERT INTO symmetry_tests (user_id, at, at_ns, left_strength, right_strength) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![user.0, text(t.at), at_ns, t.left.value().to_string(), t.right.value().to_string()])
+    })
+    .map_err(db)?;
+    Ok(SymmetryTestId(tx.last_insert_rowid()))
+}
+
+pub(super) fn add_screening(c: &mut Connection, user: UserId, s: &NewScreening) -> Result<ScreeningId> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    let id = insert_screening(&tx, user, s)?;
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+pub(super) fn add_symmetry_test(c: &mut Connection, user: UserId, t: &NewSymmetryTest) -> Result<SymmetryTestId> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    let id = insert_symmetry(&tx, user, t)?;
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+pub(super) fn put_checkpoint(c: &mut Connection, user: UserId, cp: &NewCheckpoint, based_on: Revision) -> Result<bool> {
+    let tx = immediate(c)?;
+    if require_user(&tx, user)? != based_on {
+        return Ok(false);
+    }
+    let (covers_until_ns, made_at_ns) = (to_ns(cp.covers_until)?, to_ns(cp.made_at)?);
+    tx.prepare_cached(
+        "INSERT INTO checkpoints (user_id, covers_until, covers_until_ns, made_at, made_at_ns, revision, state, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+         ON CONFLICT (user_id) DO UPDATE SET
+             covers_until = excluded.covers_until, covers_until_ns = excluded.covers_until_ns,
+             made_at = excluded.made_at, made_at_ns = excluded.made_at_ns, revision = excluded.revision,
+             state = excluded.state, created_at = excluded.created_at",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            user.0,
+            cp.covers_until.to_string(),
+            covers_until_ns,
+            cp.made_at.to_string(),
+            made_at_ns,
+            based_on.0,
+            cp.state,
+            Timestamp::now().to_string(),
+        ])
+    })
+    .map_err(db)?;
+    tx.commit().map_err(db)?;
+    Ok(true)
+}
+
+pub(super) fn delete_checkpoint(c: &mut Connection, user: UserId) -> Result<()> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    tx.execute("DELETE FROM checkpoints WHERE user_id = ?1", [user.0]).map_err(db)?;
+    tx.commit().map_err(db)
+}
+
+pub(super) fn import_history(c: &mut Connection, user: UserId, h: &History, mode: ImportMode) -> Result<ImportCounts> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    let mut stored = super::read::profile(&tx, user)?;
+    match mode {
+        ImportMode::Append => {
+            if stored.profile.units != h.profile.units {
+                return Err(StoreError::Invalid(format!(
+                    "the imported history is in {} but this lifter logs in {}; import it with replace, or convert it",
+                    h.profile.units.load_symbol(),
+                    stored.profile.units.load_symbol()
+                )));
+            }
+        }
+        ImportMode::Replace => {
+            for table in ["sessions", "checkins", "screenings", "symmetry_tests", "checkpoints"] {
+                tx.execute(&format!("DELETE FROM {table} WHERE user_id = ?1"), [user.0]).map_err(db)?;
+            }
+            let name = h.profile.time_zone.iana_name().map(str::to_owned).ok_or_else(|| {
+                StoreError::Invalid(
+                    "the imported profile's time zone has no IANA name; use one like \"Europe/Berlin\"".into(),
+                )
+            })?;
+            if h.profile.units != stored.profile.units {
+                // The plates in the profile are in the old unit.
+                stored.plates = None;
+            }
+            stored = StoredProfile {
+                profile: h.profile.clone(),
+                time_zone_name: name,
+                plates: stored.plates,
+                overrides: codec::overrides_of(&h.params),
+            };
+            codec::check_profile(&stored)?;
+            upsert_profile(&tx, user, &stored)?;
+        }
+    }
+    let zone = &stored.profile.time_zone;
+    let offset = |t: Timestamp| -> Offset { zone.to_offset(t) };
+    let mut counts = ImportCounts::default();
+    let mut earliest: Option<i64> = None;
+    let mut touch = |t: Timestamp| -> Result<()> {
+        let ns = to_ns(t)?;
+        earliest = Some(earliest.map_or(ns, |e| e.min(ns)));
+        Ok(())
+    };
+    for s in &h.sessions {
+        let at = At::new(s.at, offset(s.at));
+        insert_session(&tx, user, at, s.id.as_deref(), &s.exercises, &s.checkins, &mut counts)?;
+        touch(s.at)?;
+    }
+    for c in &h.checkins {
+        let at = At::new(c.at, offset(c.at));
+        insert_checkin(&tx, user, None, None, c.pain.value(), Some(at), c.side, false)?;
+        counts.checkins += 1;
+        touch(c.at)?;
+    }
+    for s in &h.screenings {
+        insert_screening(&tx, user, &NewScreening { at: At::new(s.at, offset(s.at)), answers: s.answers })?;
+        counts.screenings += 1;
+    }
+    for t in &h.symmetry_tests {
+        insert_symmetry(&tx, user, &NewSymmetryTest { at: At::new(t.at, offset(t.at)), left: t.left, right: t.right })?;
+        counts.symmetry_tests += 1;
+    }
+    let affected = match mode {
+        ImportMode::Replace => Some(i64::MIN),
+        ImportMode::Append => earliest,
+    };
+    changed(&tx, user, affected)?;
+    tx.commit().map_err(db)?;
+    Ok(counts)
+}

@@ -1,0 +1,88 @@
+//! The storage trait every backend implements.
+
+use crate::error::Result;
+use crate::model::{
+    CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, Resume,
+    Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId,
+    User, UserId,
+};
+use async_trait::async_trait;
+use jiff::Timestamp;
+use pullback_core::History;
+
+/// A lifter's training log. Usable as `Arc<dyn Store>`.
+///
+/// Every write is one transaction: it happens whole or not at all. Every method
+/// that names a user fails with [`NotFound`](crate::StoreError::NotFound) when the
+/// user does not exist.
+///
+/// **Checkpoints are invalidated here:** a write that adds a session, or a check-in
+/// of a session, at or before the stored checkpoint's `covers_until` (the session's
+/// time counts for both), or a standalone check-in at or before it, deletes the
+/// checkpoint in the same transaction. So does a profile change (the replay reads
+/// the usual variation and the protocol parameters) and a replacing import.
+/// Screenings and symmetry tests leave it alone.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// Creates a lifter with a profile. `Conflict` if the name is taken; `Invalid`
+    /// if it is empty or the profile cannot be stored.
+    async fn create_user(&self, name: &str, profile: &StoredProfile) -> Result<User>;
+
+    /// Every lifter, by id.
+    async fn users(&self) -> Result<Vec<User>>;
+
+    async fn user(&self, id: UserId) -> Result<User>;
+
+    async fn user_by_name(&self, name: &str) -> Result<User>;
+
+    /// Deletes a lifter and everything logged for them.
+    async fn delete_user(&self, id: UserId) -> Result<()>;
+
+    async fn profile(&self, user: UserId) -> Result<StoredProfile>;
+
+    /// Replaces the profile. `Invalid` if the time zone is unknown, a plate is 0,
+    /// or an override is out of range.
+    async fn set_profile(&self, user: UserId, profile: &StoredProfile) -> Result<()>;
+
+    /// Logs a session with its exercises, sets and check-ins.
+    async fn add_session(&self, user: UserId, session: &NewSession) -> Result<SessionId>;
+
+    /// Logs a check-in. For a session check-in, `NotFound` if the session does not
+    /// exist or is another lifter's; `Invalid` if the check-in is neither a session
+    /// check-in with a point nor a standalone one with a time.
+    async fn add_checkin(&self, user: UserId, checkin: &NewCheckin) -> Result<CheckinId>;
+
+    async fn add_screening(&self, user: UserId, screening: &NewScreening) -> Result<ScreeningId>;
+
+    async fn add_symmetry_test(&self, user: UserId, test: &NewSymmetryTest) -> Result<SymmetryTestId>;
+
+    /// The lifter's whole history, with the parameters of their overrides.
+    async fn history(&self, user: UserId) -> Result<StoredHistory>;
+
+    /// What a checkpoint covering up to `after` still needs: sessions after it (with
+    /// all their check-ins), standalone check-ins after it, and every screening and
+    /// symmetry test.
+    async fn history_after(&self, user: UserId, after: Timestamp) -> Result<StoredHistory>;
+
+    /// The checkpoint and the history after it (or the whole history), read
+    /// together so that no write falls between them.
+    async fn resume(&self, user: UserId) -> Result<Resume>;
+
+    /// Sessions with their ids and logged offsets, in time order; with `last`, only
+    /// the latest `last` sessions.
+    async fn sessions(&self, user: UserId, last: Option<usize>) -> Result<Vec<SessionEntry>>;
+
+    async fn checkpoint(&self, user: UserId) -> Result<Option<StoredCheckpoint>>;
+
+    /// Stores (or replaces) the lifter's checkpoint if their revision is still
+    /// `based_on`, the revision of the history it was computed from. Returns whether
+    /// it was stored: `false` means a write came in meanwhile, and the checkpoint
+    /// may miss it.
+    async fn put_checkpoint(&self, user: UserId, checkpoint: &NewCheckpoint, based_on: Revision) -> Result<bool>;
+
+    async fn delete_checkpoint(&self, user: UserId) -> Result<()>;
+
+    /// Writes a whole history in one transaction: all of it or, on any error,
+    /// nothing. Times are stored with the offset of the lifter's time zone.
+    async fn import_history(&self, user: UserId, history: &History, mode: ImportMode) -> Result<ImportCounts>;
+}

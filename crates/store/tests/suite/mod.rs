@@ -1,0 +1,598 @@
+//! The behaviour every backend must show, as functions over `&dyn Store`. Each
+//! backend's test binary opens a fresh store and runs every function here
+//! (`tests/sqlite/main.rs`; a PostgreSQL binary will include this file too).
+
+use jiff::Timestamp;
+use pullback_core::{
+    BlockHeight, Decimal, Exercise, ExerciseId, ExerciseLog, History, Load, Overrides, Pain, Params, Point, Profile,
+    RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
+    Tempo, Units, Variation,
+};
+use pullback_store::{
+    At, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, SessionId,
+    Store, StoreError, StoredProfile, UserId,
+};
+
+// ---------------------------------------------------------------------------
+// Fixtures
+
+pub fn dec(text: &str) -> Decimal {
+    text.parse().unwrap()
+}
+
+pub fn load(text: &str) -> Load {
+    Load::parse(dec(text)).unwrap()
+}
+
+pub fn ts(text: &str) -> Timestamp {
+    text.parse().unwrap()
+}
+
+pub fn at(text: &str) -> At {
+    text.parse().unwrap()
+}
+
+pub fn pain(v: i64) -> Pain {
+    Pain::parse(v).unwrap()
+}
+
+pub fn set(l: &str, reps: i64) -> Set {
+    Set { load: load(l), reps: Reps::parse(reps).unwrap(), rpe: None, warmup: false }
+}
+
+pub fn deadlift(sets: Vec<Set>) -> ExerciseLog {
+    ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets }
+}
+
+/// A one-exercise session of `n` sets of 5 at 100.
+pub fn simple_session(when: &str, n: usize) -> NewSession {
+    NewSession {
+        at: at(when),
+        external_id: None,
+        exercises: vec![deadlift((0..n).map(|_| set("100", 5)).collect())],
+        checkins: vec![],
+    }
+}
+
+/// A session that uses every field.
+pub fn rich_session(when: &str) -> NewSession {
+    let warm = Set { load: load("60"), reps: Reps::parse(5).unwrap(), rpe: None, warmup: true };
+    let top = Set {
+        load: load("142.5"),
+        reps: Reps::parse(3).unwrap(),
+        rpe: Some(Rpe::parse(dec("8.5")).unwrap()),
+        warmup: false,
+    };
+    NewSession {
+        at: at(when),
+        external_id: Some("s-1".into()),
+        exercises: vec![
+            ExerciseLog {
+                exercise: ExerciseId::Known(Exercise::Deadlift),
+                tempo: Some(Tempo::parse("3-1-3").unwrap()),
+                block_height: Some(BlockHeight::parse(dec("10.5")).unwrap()),
+                sets: vec![warm, top.clone(), top],
+            },
+            ExerciseLog {
+                exercise: ExerciseId::Other("squat".into()),
+                tempo: None,
+                block_height: None,
+                sets: vec![set("0", 10), set("100.25", 5)],
+            },
+            ExerciseLog {
+                exercise: ExerciseId::Known(Exercise::BirdDog),
+                tempo: None,
+                block_height: None,
+                sets: vec![],
+            },
+        ],
+        checkins: vec![
+            SessionCheckin { point: Point::Before, pain: pain(1), at: None, side: None, bottom_only: false },
+            SessionCheckin { point: Point::During, pain: pain(3), at: None, side: Some(Side::Left), bottom_only: true },
+            SessionCheckin {
+                point: Point::After1h,
+                pain: pain(2),
+                at: Some(at("2026-03-02T08:30:00+01:00").instant),
+                side: Some(Side::Both),
+                bottom_only: false,
+            },
+            // A later check-in for the same point: kept, after the first.
+            SessionCheckin {
+                point: Point::Before,
+                pain: pain(2),
+                at: None,
+                side: Some(Side::Central),
+                bottom_only: false,
+            },
+        ],
+    }
+}
+
+pub fn rich_profile() -> StoredProfile {
+    let mut p = StoredProfile::new(Units::Lb).with_time_zone("America/New_York").unwrap();
+    p.profile.working_weight = Some(load("315"));
+    p.profile.usual_variation = Variation::SumoDeadlift;
+    p.profile.load_increment = load("2.5");
+    p.profile.bar_weight = load("35");
+    p.profile.kettlebell_weight = load("53");
+    p.plates = Some(vec![load("45"), load("25"), load("10"), load("5"), load("2.5"), load("1.25")]);
+    p.overrides = Overrides {
+        tolerable_max: Some(5),
+        intensity_spike_ratio: Some(dec("1.25")),
+        layoff_caps: Some(vec![(10, dec("0.9")), (30, dec("0.7"))]),
+        ..Overrides::default()
+    };
+    p
+}
+
+async fn lifter(store: &dyn Store, name: &str) -> UserId {
+    store.create_user(name, &StoredProfile::new(Units::Kg)).await.unwrap().id
+}
+
+fn assert_profile_eq(a: &StoredProfile, b: &StoredProfile) {
+    let (p, q) = (&a.profile, &b.profile);
+    assert_eq!(p.units, q.units);
+    assert_eq!(p.working_weight, q.working_weight);
+    assert_eq!(p.usual_variation, q.usual_variation);
+    assert_eq!(p.load_increment, q.load_increment);
+    assert_eq!(p.bar_weight, q.bar_weight);
+    assert_eq!(p.kettlebell_weight, q.kettlebell_weight);
+    assert_eq!(p.time_zone.iana_name(), q.time_zone.iana_name());
+    assert_eq!(a.time_zone_name, b.time_zone_name);
+    assert_eq!(a.plates, b.plates);
+    assert_eq!(a.overrides, b.overrides);
+}
+
+/// The session a `NewSession` reads back as.
+fn as_session(s: &NewSession) -> Session {
+    Session {
+        id: s.external_id.clone(),
+        at: s.at.instant,
+        exercises: s.exercises.clone(),
+        checkins: s.checkins.clone(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Behaviour
+
+/// Users: create, list, find by id and name, refuse empty names.
+pub async fn users(store: &dyn Store) {
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let bo = store.create_user("  bo ", &StoredProfile::new(Units::Lb)).await.unwrap();
+    assert_eq!(bo.name, "bo");
+    let all = store.users().await.unwrap();
+    assert_eq!(all.iter().map(|u| u.name.as_str()).collect::<Vec<_>>(), ["ana", "bo"]);
+    assert_eq!(store.user(ana.id).await.unwrap(), ana);
+    assert_eq!(store.user_by_name("bo").await.unwrap(), bo);
+    assert!(matches!(store.user_by_name("cy").await, Err(StoreError::NotFound { what: "user", .. })));
+    assert!(matches!(store.user(UserId(999)).await, Err(StoreError::NotFound { what: "user", .. })));
+    assert!(matches!(store.create_user(" ", &StoredProfile::new(Units::Kg)).await, Err(StoreError::Invalid(_))));
+}
+
+pub async fn duplicate_user_name_is_a_conflict(store: &dyn Store) {
+    lifter(store, "ana").await;
+    let again = store.create_user("ana", &StoredProfile::new(Units::Lb)).await;
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
+    assert_eq!(store.users().await.unwrap().len(), 1);
+}
+
+/// Every entity written comes back in the history exactly.
+pub async fn round_trip_every_entity(store: &dyn Store) {
+    let profile = rich_profile();
+    let user = store.create_user("ana", &profile).await.unwrap().id;
+    assert_profile_eq(&store.profile(user).await.unwrap(), &profile);
+
+    let first = rich_session("2026-03-02T07:00:00+01:00");
+    let second = simple_session("2026-03-05T18:15:00.123456789-05:00", 3);
+    // Written out of time order: read back in time order.
+    let second_id = store.add_session(user, &second).await.unwrap();
+    let first_id = store.add_session(user, &first).await.unwrap();
+
+    let mut late = NewCheckin::of_session(first_id, Point::After24h, pain(5), None);
+    late.side = Some(Side::Right);
+    store.add_checkin(user, &late).await.unwrap();
+    let mut alone = NewCheckin::standalone(pain(6), at("2026-03-04T12:00:00+09:00"));
+    alone.side = Some(Side::Central);
+    store.add_checkin(user, &alone).await.unwrap();
+    store.add_checkin(user, &NewCheckin::standalone(pain(0), at("2026-03-03T12:00:00Z"))).await.unwrap();
+
+    let flags = RedFlags { fever: true, night_pain: true, ..RedFlags::default() };
+    store.add_screening(user, &NewScreening { at: at("2026-03-02T06:00:00+01:00"), answers: flags }).await.unwrap();
+    store
+        .add_screening(user, &NewScreening { at: at("2026-03-01T06:00:00Z"), answers: RedFlags::default() })
+        .await
+        .unwrap();
+    let (left, right) = (Strength::parse(dec("100.5")).unwrap(), Strength::parse(dec("92")).unwrap());
+    store.add_symmetry_test(user, &NewSymmetryTest { at: at("2026-03-03T10:00:00Z"), left, right }).await.unwrap();
+
+    let stored = store.history(user).await.unwrap();
+    let h = &stored.history;
+    let mut expected_first = as_session(&first);
+    expected_first.checkins.push(SessionCheckin {
+        point: Point::After24h,
+        pain: pain(5),
+        at: None,
+        side: Some(Side::Right),
+        bottom_only: false,
+    });
+    assert_eq!(h.sessions, vec![expected_first, as_session(&second)]);
+    assert_eq!(stored.session_ids, vec![first_id, second_id]);
+    assert_eq!(
+        h.checkins,
+        vec![
+            StandaloneCheckin { at: ts("2026-03-03T12:00:00Z"), pain: pain(0), side: None },
+            StandaloneCheckin { at: ts("2026-03-04T03:00:00Z"), pain: pain(6), side: Some(Side::Central) },
+        ]
+    );
+    assert_eq!(stored.checkin_ids.len(), 2);
+    assert_eq!(
+        h.screenings,
+        vec![
+            Screening { at: ts("2026-03-01T06:00:00Z"), answers: RedFlags::default() },
+            Screening { at: ts("2026-03-02T05:00:00Z"), answers: flags },
+        ]
+    );
+    assert_eq!(h.symmetry_tests, vec![SymmetryTest { at: ts("2026-03-03T10:00:00Z"), left, right }]);
+    assert_eq!(h.profile.units, Units::Lb);
+    assert_eq!(h.profile.time_zone.iana_name(), Some("America/New_York"));
+    assert_eq!(h.params, Params::from_overrides(&profile.overrides).unwrap());
+
+    // The history view keeps the offsets as logged.
+    let entries = store.sessions(user, None).await.unwrap();
+    assert_eq!(
+        entries.iter().map(|e| e.at.to_string()).collect::<Vec<_>>(),
+        ["2026-03-02T07:00:00+01:00", "2026-03-05T18:15:00.123456789-05:00"]
+    );
+    assert_eq!(entries[0].session, h.sessions[0]);
+    assert_eq!(entries[0].checkin_ids.len(), 5);
+    let last = store.sessions(user, Some(1)).await.unwrap();
+    assert_eq!(last.iter().map(|e| e.id).collect::<Vec<_>>(), [second_id]);
+    assert!(store.sessions(user, Some(0)).await.unwrap().is_empty());
+    assert_eq!(store.sessions(user, Some(9)).await.unwrap().len(), 2);
+
+    // A profile set again replaces the old one, defaults included.
+    let plain = StoredProfile::new(Units::Kg);
+    store.set_profile(user, &plain).await.unwrap();
+    assert_profile_eq(&store.profile(user).await.unwrap(), &plain);
+    assert_eq!(store.history(user).await.unwrap().history.params, Params::default());
+}
+
+/// Values the store cannot keep are refused, and nothing is written.
+pub async fn invalid_values_are_refused(store: &dyn Store) {
+    let user = lifter(store, "ana").await;
+    let bad_zone = StoredProfile { time_zone_name: "Mars/Olympus".into(), ..StoredProfile::new(Units::Kg) };
+    assert!(matches!(store.set_profile(user, &bad_zone).await, Err(StoreError::Invalid(_))));
+    let bad_overrides = StoredProfile {
+        overrides: Overrides { tolerable_max: Some(11), ..Overrides::default() },
+        ..StoredProfile::new(Units::Kg)
+    };
+    assert!(matches!(store.set_profile(user, &bad_overrides).await, Err(StoreError::Invalid(_))));
+    let no_plates = StoredProfile { plates: Some(vec![]), ..StoredProfile::new(Units::Kg) };
+    assert!(matches!(store.set_profile(user, &no_plates).await, Err(StoreError::Invalid(_))));
+
+    let id = store.add_session(user, &simple_session("2026-03-02T07:00:00Z", 1)).await.unwrap();
+    let point_without_session = NewCheckin {
+        session: None,
+        point: Some(Point::During),
+        ..NewCheckin::standalone(pain(1), at("2026-03-02T07:00:00Z"))
+    };
+    assert!(matches!(store.add_checkin(user, &point_without_session).await, Err(StoreError::Invalid(_))));
+    let session_without_point = NewCheckin { point: None, ..NewCheckin::of_session(id, Point::During, pain(1), None) };
+    assert!(matches!(store.add_checkin(user, &session_without_point).await, Err(StoreError::Invalid(_))));
+    let standalone_without_time =
+        NewCheckin { at: None, ..NewCheckin::standalone(pain(1), at("2026-03-02T07:00:00Z")) };
+    assert!(matches!(store.add_checkin(user, &standalone_without_time).await, Err(StoreError::Invalid(_))));
+    let far = NewSession { at: at("2300-01-01T00:00:00Z"), ..simple_session("2026-03-02T07:00:00Z", 1) };
+    assert!(matches!(store.add_session(user, &far).await, Err(StoreError::Invalid(_))));
+
+    let h = store.history(user).await.unwrap();
+    assert_eq!(h.history.sessions.len(), 1);
+    assert!(h.history.sessions[0].checkins.is_empty());
+    assert!(h.history.checkins.is_empty());
+    assert_eq!(store.profile(user).await.unwrap().time_zone_name, "UTC");
+}
+
+/// A check-in for a session that is not the lifter's is `NotFound`, and nothing is written.
+pub async fn checkin_for_another_lifters_session_is_not_found(store: &dyn Store) {
+    let ana = lifter(store, "ana").await;
+    let bo = lifter(store, "bo").await;
+    let anas = store.add_session(ana, &simple_session("2026-03-02T07:00:00Z", 1)).await.unwrap();
+    let checkin = NewCheckin::of_session(anas, Point::After1h, pain(4), None);
+    let refused = store.add_checkin(bo, &checkin).await;
+    assert!(matches!(refused, Err(StoreError::NotFound { what: "session", .. })), "{refused:?}");
+    let missing = NewCheckin::of_session(SessionId(anas.0 + 100), Point::After1h, pain(4), None);
+    assert!(matches!(store.add_checkin(ana, &missing).await, Err(StoreError::NotFound { what: "session", .. })));
+    assert!(matches!(store.add_checkin(UserId(999), &checkin).await, Err(StoreError::NotFound { what: "user", .. })));
+
+    assert!(store.history(ana).await.unwrap().history.sessions[0].checkins.is_empty());
+    let bos = store.history(bo).await.unwrap();
+    assert!(bos.history.sessions.is_empty() && bos.history.checkins.is_empty());
+}
+
+/// Everything that names a missing user says so.
+pub async fn missing_user_is_not_found(store: &dyn Store) {
+    let nobody = UserId(4242);
+    let is_missing = |r: Result<(), StoreError>| matches!(r, Err(StoreError::NotFound { what: "user", .. }));
+    assert!(is_missing(store.history(nobody).await.map(drop)));
+    assert!(is_missing(store.profile(nobody).await.map(drop)));
+    assert!(is_missing(store.add_session(nobody, &simple_session("2026-03-02T07:00:00Z", 1)).await.map(drop)));
+    assert!(is_missing(store.sessions(nobody, None).await.map(drop)));
+    assert!(is_missing(store.checkpoint(nobody).await.map(drop)));
+    assert!(is_missing(store.delete_user(nobody).await));
+    assert!(is_missing(store.set_profile(nobody, &StoredProfile::new(Units::Kg)).await));
+}
+
+pub async fn delete_user_deletes_everything_of_theirs_only(store: &dyn Store) {
+    let ana = lifter(store, "ana").await;
+    let bo = lifter(store, "bo").await;
+    for user in [ana, bo] {
+        let id = store.add_session(user, &rich_session("2026-03-02T07:00:00+01:00")).await.unwrap();
+        store.add_checkin(user, &NewCheckin::of_session(id, Point::After24h, pain(2), None)).await.unwrap();
+        store.add_checkin(user, &NewCheckin::standalone(pain(2), at("2026-03-05T07:00:00Z"))).await.unwrap();
+        store
+            .add_screening(user, &NewScreening { at: at("2026-03-02T07:00:00Z"), answers: RedFlags::default() })
+            .await
+            .unwrap();
+        let cp = NewCheckpoint {
+            covers_until: ts("2026-03-01T00:00:00Z"),
+            made_at: ts("2026-03-06T00:00:00Z"),
+            state: vec![1],
+        };
+        let revision = store.history(user).await.unwrap().revision;
+        assert!(store.put_checkpoint(user, &cp, revision).await.unwrap());
+    }
+    let before = store.history(bo).await.unwrap();
+    store.delete_user(ana).await.unwrap();
+    assert!(matches!(store.history(ana).await, Err(StoreError::NotFound { .. })));
+    let after = store.history(bo).await.unwrap();
+    assert_eq!(after.history.sessions, before.history.sessions);
+    assert_eq!(after.history.checkins, before.history.checkins);
+    assert!(store.checkpoint(bo).await.unwrap().is_some());
+    // The name is free again.
+    lifter(store, "ana").await;
+}
+
+/// Checkpoints: stored bytes come back; a write at or before `covers_until`
+/// deletes the checkpoint, a later one does not.
+pub async fn checkpoints_are_invalidated_by_earlier_writes_only(store: &dyn Store) {
+    let user = lifter(store, "ana").await;
+    let old = store.add_session(user, &simple_session("2026-03-02T07:00:00Z", 2)).await.unwrap();
+    let new = store.add_session(user, &simple_session("2026-03-09T07:00:00Z", 2)).await.unwrap();
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+
+    let cp = NewCheckpoint {
+        covers_until: ts("2026-03-05T00:00:00Z"),
+        made_at: ts("2026-03-10T00:00:00Z"),
+        state: vec![0, 1, 2, 255],
+    };
+    async fn put(store: &dyn Store, user: UserId, cp: &NewCheckpoint) {
+        let revision = store.history(user).await.unwrap().revision;
+        assert!(store.put_checkpoint(user, cp, revision).await.unwrap());
+    }
+    put(store, user, &cp).await;
+    let got = store.checkpoint(user).await.unwrap().unwrap();
+    assert_eq!(
+        (got.covers_until, got.made_at, got.state.as_slice()),
+        (cp.covers_until, cp.made_at, &[0, 1, 2, 255][..])
+    );
+
+    // Later events leave it alone.
+    store.add_checkin(user, &NewCheckin::of_session(new, Point::After24h, pain(3), None)).await.unwrap();
+    store.add_checkin(user, &NewCheckin::standalone(pain(3), at("2026-03-05T00:00:01Z"))).await.unwrap();
+    store.add_session(user, &simple_session("2026-03-12T07:00:00Z", 1)).await.unwrap();
+    store
+        .add_screening(user, &NewScreening { at: at("2026-03-01T00:00:00Z"), answers: RedFlags::default() })
+        .await
+        .unwrap();
+    let (l, r) = (Strength::parse(dec("1")).unwrap(), Strength::parse(dec("1")).unwrap());
+    store
+        .add_symmetry_test(user, &NewSymmetryTest { at: at("2026-03-01T00:00:00Z"), left: l, right: r })
+        .await
+        .unwrap();
+    assert!(store.checkpoint(user).await.unwrap().is_some(), "a later write deleted the checkpoint");
+
+    // A late check-in of an older session (even timed after T) deletes it.
+    let late = NewCheckin::of_session(old, Point::After24h, pain(6), Some(at("2026-03-06T07:00:00Z")));
+    store.add_checkin(user, &late).await.unwrap();
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+
+    // So does a standalone check-in at exactly T, and a session before T.
+    put(store, user, &cp).await;
+    store.add_checkin(user, &NewCheckin::standalone(pain(1), at("2026-03-05T00:00:00Z"))).await.unwrap();
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+    put(store, user, &cp).await;
+    store.add_session(user, &simple_session("2026-03-04T07:00:00+02:00", 1)).await.unwrap();
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+
+    // And a profile change (the replay reads it).
+    put(store, user, &cp).await;
+    store.set_profile(user, &StoredProfile::new(Units::Kg)).await.unwrap();
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+
+    // Delete.
+    put(store, user, &cp).await;
+    store.delete_checkpoint(user).await.unwrap();
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+}
+
+/// A checkpoint computed from a history that a write has since changed is not stored.
+pub async fn stale_checkpoint_is_not_stored(store: &dyn Store) {
+    let user = lifter(store, "ana").await;
+    store.add_session(user, &simple_session("2026-03-02T07:00:00Z", 1)).await.unwrap();
+    let read = store.history(user).await.unwrap();
+    store.add_checkin(user, &NewCheckin::standalone(pain(5), at("2026-03-03T07:00:00Z"))).await.unwrap();
+    let cp =
+        NewCheckpoint { covers_until: ts("2026-03-04T00:00:00Z"), made_at: ts("2026-03-04T00:00:00Z"), state: vec![7] };
+    assert!(!store.put_checkpoint(user, &cp, read.revision).await.unwrap());
+    assert_eq!(store.checkpoint(user).await.unwrap(), None);
+    // Screenings do not change the revision.
+    let fresh = store.history(user).await.unwrap().revision;
+    store
+        .add_screening(user, &NewScreening { at: at("2026-03-03T07:00:00Z"), answers: RedFlags::default() })
+        .await
+        .unwrap();
+    assert!(store.put_checkpoint(user, &cp, fresh).await.unwrap());
+}
+
+/// `history_after(T)` holds exactly the later part: sessions after T (with all
+/// their check-ins), standalone check-ins after T, every screening and test.
+pub async fn history_after_holds_exactly_the_later_part(store: &dyn Store) {
+    let user = lifter(store, "ana").await;
+    let t = ts("2026-03-05T00:00:00Z");
+    let early = store.add_session(user, &simple_session("2026-03-02T07:00:00Z", 2)).await.unwrap();
+    let at_t = store.add_session(user, &simple_session("2026-03-05T00:00:00Z", 2)).await.unwrap();
+    let later = store.add_session(user, &rich_session("2026-03-06T07:00:00+01:00")).await.unwrap();
+    // A check-in after T of a session before T belongs to that session, not the later part.
+    store
+        .add_checkin(user, &NewCheckin::of_session(early, Point::After24h, pain(2), Some(at("2026-03-06T00:00:00Z"))))
+        .await
+        .unwrap();
+    store.add_checkin(user, &NewCheckin::of_session(later, Point::After24h, pain(4), None)).await.unwrap();
+    for (p, when) in [(1, "2026-03-04T00:00:00Z"), (2, "2026-03-05T00:00:00Z"), (3, "2026-03-05T00:00:00.000000001Z")] {
+        store.add_checkin(user, &NewCheckin::standalone(pain(p), at(when))).await.unwrap();
+    }
+    store
+        .add_screening(user, &NewScreening { at: at("2026-03-01T00:00:00Z"), answers: RedFlags::default() })
+        .await
+        .unwrap();
+    let (l, r) = (Strength::parse(dec("1")).unwrap(), Strength::parse(dec("2")).unwrap());
+    store
+        .add_symmetry_test(user, &NewSymmetryTest { at: at("2026-03-01T00:00:00Z"), left: l, right: r })
+        .await
+        .unwrap();
+
+    let full = store.history(user).await.unwrap();
+    let part = store.history_after(user, t).await.unwrap();
+    assert_eq!(part.session_ids, vec![later]);
+    assert_eq!(part.history.sessions, full.history.sessions[2..].to_vec());
+    assert_eq!(part.history.checkins.iter().map(|c| c.pain.value()).collect::<Vec<_>>(), [3]);
+    assert_eq!(part.history.screenings, full.history.screenings);
+    assert_eq!(part.history.symmetry_tests, full.history.symmetry_tests);
+    assert_eq!(part.revision, full.revision);
+    assert_eq!(full.session_ids, vec![early, at_t, later]);
+
+    // Resume reads the checkpoint and the part after it together.
+    assert!(store.resume(user).await.unwrap().checkpoint.is_none());
+    let cp = NewCheckpoint { covers_until: t, made_at: ts("2026-03-07T00:00:00Z"), state: vec![1] };
+    assert!(store.put_checkpoint(user, &cp, full.revision).await.unwrap());
+    let resume = store.resume(user).await.unwrap();
+    assert_eq!(resume.checkpoint.map(|c| c.covers_until), Some(t));
+    assert_eq!(resume.history.session_ids, part.session_ids);
+    assert_eq!(resume.history.history.checkins, part.history.checkins);
+
+    // Bounds far outside the stored range.
+    assert_eq!(store.history_after(user, ts("1000-01-01T00:00:00Z")).await.unwrap().session_ids.len(), 3);
+    assert!(store.history_after(user, ts("9000-01-01T00:00:00Z")).await.unwrap().session_ids.is_empty());
+}
+
+fn sample_history() -> History {
+    let mut profile = Profile::new(Units::Lb);
+    profile.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
+    profile.working_weight = Some(load("300"));
+    let mut h = History::new(profile);
+    h.params = Params::from_overrides(&Overrides { sore_min: Some(3), ..Overrides::default() }).unwrap();
+    h.sessions = vec![
+        as_session(&rich_session("2026-03-02T07:00:00+01:00")),
+        as_session(&simple_session("2026-03-04T07:00:00Z", 4)),
+    ];
+    h.checkins = vec![StandaloneCheckin { at: ts("2026-03-03T07:00:00Z"), pain: pain(2), side: Some(Side::Left) }];
+    h.screenings =
+        vec![Screening { at: ts("2026-03-01T07:00:00Z"), answers: RedFlags { trauma: true, ..RedFlags::default() } }];
+    h.symmetry_tests = vec![SymmetryTest {
+        at: ts("2026-03-01T08:00:00Z"),
+        left: Strength::parse(dec("50")).unwrap(),
+        right: Strength::parse(dec("45.5")).unwrap(),
+    }];
+    h
+}
+
+/// A replacing import stores a history that reads back as itself; an appending
+/// one adds to it; a unit mismatch writes nothing.
+pub async fn import_round_trips(store: &dyn Store) {
+    let user = lifter(store, "ana").await;
+    store.add_session(user, &simple_session("2020-01-01T00:00:00Z", 1)).await.unwrap();
+    let h = sample_history();
+    let counts = store.import_history(user, &h, ImportMode::Replace).await.unwrap();
+    assert_eq!(
+        counts,
+        ImportCounts { sessions: 2, exercises: 4, sets: 9, checkins: 5, screenings: 1, symmetry_tests: 1 }
+    );
+    let back = store.history(user).await.unwrap().history;
+    assert_eq!(back.sessions, h.sessions);
+    assert_eq!(back.checkins, h.checkins);
+    assert_eq!(back.screenings, h.screenings);
+    assert_eq!(back.symmetry_tests, h.symmetry_tests);
+    assert_eq!(back.params, h.params);
+    assert_eq!(back.profile.units, Units::Lb);
+    assert_eq!(back.profile.working_weight, Some(load("300")));
+    let profile = store.profile(user).await.unwrap();
+    assert_eq!(profile.time_zone_name, "Europe/Berlin");
+    assert_eq!(profile.overrides, Overrides { sore_min: Some(3), ..Overrides::default() });
+    // Times take the lifter's offset.
+    let entries = store.sessions(user, None).await.unwrap();
+    assert_eq!(entries[1].at.to_string(), "2026-03-04T08:00:00+01:00");
+
+    // Append adds.
+    let mut more = sample_history();
+    more.sessions.truncate(1);
+    more.sessions[0].at = ts("2026-03-10T07:00:00Z");
+    store.import_history(user, &more, ImportMode::Append).await.unwrap();
+    let back = store.history(user).await.unwrap().history;
+    assert_eq!(back.sessions.len(), 3);
+    assert_eq!(back.checkins.len(), 2);
+
+    // A unit mismatch on append writes nothing.
+    let kg = History { profile: Profile::new(Units::Kg), ..sample_history() };
+    let refused = store.import_history(user, &kg, ImportMode::Append).await;
+    assert!(matches!(refused, Err(StoreError::Invalid(_))), "{refused:?}");
+    assert_eq!(store.history(user).await.unwrap().history.sessions.len(), 3);
+}
+
+/// An appending import reaching back before the checkpoint deletes it; one after it does not.
+pub async fn import_invalidates_checkpoints(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Lb)).await.unwrap().id;
+    let cp =
+        NewCheckpoint { covers_until: ts("2026-03-05T00:00:00Z"), made_at: ts("2026-03-06T00:00:00Z"), state: vec![] };
+    let revision = store.history(user).await.unwrap().revision;
+    assert!(store.put_checkpoint(user, &cp, revision).await.unwrap());
+    let mut later = sample_history();
+    later.sessions.truncate(1);
+    later.checkins.clear();
+    later.sessions[0].at = ts("2026-03-07T00:00:00Z");
+    store.import_history(user, &later, ImportMode::Append).await.unwrap();
+    assert!(store.checkpoint(user).await.unwrap().is_some());
+    store.import_history(user, &sample_history(), ImportMode::Append).await.unwrap();
+    assert!(store.checkpoint(user).await.unwrap().is_none());
+}
+
+/// Runs every shared behaviour test on a fresh store from `fresh`.
+macro_rules! shared_suite {
+    ($fresh:path) => {
+        shared_suite!($fresh;
+            users,
+            duplicate_user_name_is_a_conflict,
+            round_trip_every_entity,
+            invalid_values_are_refused,
+            checkin_for_another_lifters_session_is_not_found,
+            missing_user_is_not_found,
+            delete_user_deletes_everything_of_theirs_only,
+            checkpoints_are_invalidated_by_earlier_writes_only,
+            stale_checkpoint_is_not_stored,
+            history_after_holds_exactly_the_later_part,
+            import_round_trips,
+            import_invalidates_checkpoints,
+        );
+    };
+    ($fresh:path; $($name:ident),* $(,)?) => {
+        mod shared {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let (store, _guard) = $fresh().await;
+                    crate::suite::$name(&store).await;
+                }
+            )*
+        }
+    };
+}
