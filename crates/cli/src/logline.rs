@@ -106,6 +106,8 @@ pub fn parse(tokens: &[String], others: &[String]) -> Result<Vec<ExerciseLog>, L
 fn looks_like_sets(token: &str) -> bool {
     let t = token.to_lowercase();
     let t = t.strip_prefix('w').unwrap_or(&t);
+    // A leading minus is a (refused) negative load, not an exercise name.
+    let t = t.strip_prefix('-').unwrap_or(t);
     t.starts_with("bw") || t.starts_with(|c: char| c.is_ascii_digit() || c == '.')
 }
 
