@@ -10,6 +10,7 @@ mod plan;
 mod profile;
 mod review;
 mod screen;
+mod transfer;
 mod user;
 
 /// mimalloc: a 60,000-set history allocates ~18 MB in many small pieces; with
@@ -46,6 +47,8 @@ enum Command {
     Symmetry(screen::SymmetryArgs),
     Due(review::DueArgs),
     History(review::HistoryArgs),
+    Export(transfer::ExportArgs),
+    Import(transfer::ImportArgs),
 }
 
 /// What went wrong, and so which exit code.
@@ -76,6 +79,8 @@ fn main() -> ExitCode {
         Command::Symmetry(args) => screen::run_symmetry(args, globals),
         Command::Due(args) => review::run_due(args, globals),
         Command::History(args) => review::run_history(args, globals),
+        Command::Export(args) => transfer::run_export(args, globals),
+        Command::Import(args) => transfer::run_import(args, globals),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

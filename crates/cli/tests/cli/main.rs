@@ -3,6 +3,9 @@
 
 mod errors;
 mod examples;
+mod logging;
+mod story;
+mod transfer;
 mod usage;
 
 use assert_cmd::Command;

@@ -1,0 +1,505 @@
+//! `pullback export` and `pullback import`: the log to a file and back.
+//!
+//! Both speak the plan contract (`pullback.plan/v1`), so an export is also a valid
+//! `pullback plan --input` document, and a history document is also an import.
+
+use crate::Failure;
+use crate::context::{Ctx, Globals};
+use anyhow::Context as _;
+use clap::{Args, ValueEnum};
+use jiff::Timestamp;
+use jiff::tz::Offset;
+use pullback_contract::{PlanRequest, Problem, WriteOptions, history_document};
+use pullback_core::{History, Session};
+use pullback_store::{ImportCounts, ImportMode, SessionId, StoredHistory, StoredProfile, User, UserId};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// What `pullback export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The pullback.plan/v1 history document as of now: `pullback plan --input` reads it.
+    Plan,
+    /// Everything: the plan document plus a `pullback_export` object (user, plates,
+    /// stored session ids). Also a valid plan document.
+    Json,
+    /// One row per set (see `pullback export --help` for the columns).
+    Csv,
+}
+
+/// The columns of `pullback export --format csv`, one row per set, in log order:
+///
+/// - `session_id`: the stored id, as `pullback history` and `pullback checkin --session` use it;
+/// - `session_at`: the session's time, RFC 3339 with the offset it was logged in;
+/// - `exercise`: `deadlift`, `sumo_deadlift`, …, or the name of another exercise;
+/// - `exercise_index`, `set_index`: positions in the session and in the exercise, from 1;
+/// - `load`: in `unit` (`kg` or `lb`), 0 for bodyweight; `reps`;
+/// - `rpe`: 6–10 in halves, empty when not logged; `warmup`: `true` or `false`;
+/// - `tempo`: `E-P-C` like `3-1-3`, empty when none;
+/// - `block_height`: in cm (kg profiles) or inches (lb profiles), empty when none.
+///
+/// Sessions without sets (and check-ins, screenings, symmetry tests) have no rows:
+/// use `--format json` for everything.
+pub const CSV_HEADER: [&str; 12] = [
+    "session_id",
+    "session_at",
+    "exercise",
+    "exercise_index",
+    "set_index",
+    "load",
+    "unit",
+    "reps",
+    "rpe",
+    "warmup",
+    "tempo",
+    "block_height",
+];
+
+/// Write your log to a file (or standard output).
+///
+/// `plan` is the pullback.plan/v1 history document as of now (or --as-of):
+/// `pullback plan --input` on it gives the same decision as `pullback plan`.
+/// `json` is the same document with a `pullback_export` object (user, plates,
+/// stored session ids): a backup that `pullback import` reads back. `csv` is one
+/// row per set for spreadsheets.
+#[derive(Debug, Args)]
+#[command(after_help = "CSV columns (one row per set): session_id,session_at,exercise,exercise_index,set_index,\
+    load,unit,reps,rpe,warmup,tempo,block_height. Indexes count from 1; load is in unit (kg or lb); rpe, tempo and \
+    block_height (cm for kg, inches for lb) are empty when not logged.\n\n\
+    Examples:\n  \
+    pullback export --format json --output backup.json\n  \
+    pullback export --format plan | pullback plan --input -\n  \
+    pullback export --format csv > sets.csv")]
+pub struct ExportArgs {
+    /// What to write.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+    format: ExportFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Indent the JSON.
+    #[arg(long)]
+    pretty: bool,
+}
+
+/// What `pullback import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// Recognise the format from the content.
+    Auto,
+    /// A pullback.plan/v1 history document (any `pullback export` JSON is one).
+    Plan,
+    /// A `pullback export --format json` file (a plan document with `pullback_export`).
+    Json,
+}
+
+/// Read a history file into your log, all or nothing.
+///
+/// Reads a pullback.plan/v1 history document or a `pullback export --format json`
+/// file. Every problem is reported by JSON pointer and nothing is written unless
+/// the whole file is valid. By default the file's sessions, check-ins, screenings
+/// and symmetry tests are added to your log, skipping those already in it (same
+/// time and same content), so importing a file twice adds nothing the second time;
+/// your profile stays as it is. With --replace your log and profile are replaced by
+/// the file's (your plates are kept). CSV files from Strong, Hevy or FitNotes are
+/// not read yet: they come in a later release, through this command.
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pullback import backup.json\n  \
+    pullback import examples/01-flare-enters-episode.input.json --replace --dry-run\n  \
+    pullback export --format json | pullback --database other.db import -\n\n\
+    Exit codes: 0 ok, 2 bad input (one line per problem on stderr, naming the JSON pointer; nothing written), \
+    1 anything else.")]
+pub struct ImportArgs {
+    /// The file to read, or `-` for standard input.
+    #[arg(value_name = "FILE|-")]
+    file: PathBuf,
+    /// The file's format.
+    #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
+    format: ImportFormat,
+    /// Replace your whole log and your profile with the file's, instead of adding to it.
+    #[arg(long)]
+    replace: bool,
+    /// Show what would be imported, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+}
+
+pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
+    let ctx = Ctx::open(globals)?;
+    let lifter = ctx.lifter()?;
+    let stored = ctx.block_on(ctx.store.history(lifter.id))?;
+    let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
+    let offsets = session_offsets(&ctx, lifter.id, &stored)?;
+    let mut out = Vec::new();
+    match args.format {
+        ExportFormat::Plan | ExportFormat::Json => {
+            let mut doc = export_document(ctx.now, &stored, &offsets, &profile);
+            if args.format == ExportFormat::Json {
+                doc["pullback_export"] = json!({
+                    "version": 1,
+                    "user": lifter.name,
+                    "plates": profile.plates.as_ref().map(|plates| {
+                        plates.iter().map(|p| pullback_contract::decimal_number(p.value())).collect::<Vec<_>>()
+                    }),
+                    "session_ids": stored.session_ids.iter().map(|id| id.0).collect::<Vec<_>>(),
+                });
+            }
+            if args.pretty {
+                serde_json::to_writer_pretty(&mut out, &doc)
+            } else {
+                serde_json::to_writer(&mut out, &doc)
+            }
+            .context("rendering the export")?;
+            out.push(b'\n');
+        }
+        ExportFormat::Csv => {
+            write_csv(&mut out, &stored, &offsets, &profile)?;
+        }
+    }
+    match &args.output {
+        Some(path) => std::fs::write(path, &out).with_context(|| format!("writing {}", path.display()))?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&out).and_then(|()| stdout.flush()).context("writing the export")?;
+        }
+    }
+    Ok(())
+}
+
+/// The stored history as a plan document at `ctx.now`: sessions keep the offset
+/// they were logged in and carry their id (the imported file's, else the stored one).
+fn export_document(now: Timestamp, stored: &StoredHistory, offsets: &[Offset], profile: &StoredProfile) -> Value {
+    let mut history = stored.history.clone();
+    for (session, id) in history.sessions.iter_mut().zip(&stored.session_ids) {
+        session.id.get_or_insert_with(|| id.to_string());
+    }
+    let options = WriteOptions {
+        time_zone: Some(&profile.time_zone_name),
+        overrides: Some(&profile.overrides),
+        session_offsets: offsets,
+    };
+    history_document(&history, now, &options)
+}
+
+/// The offsets the stored sessions were logged in, parallel to `stored.history.sessions`
+/// (the profile's zone for a session written in between the two reads).
+fn session_offsets(ctx: &Ctx, user: UserId, stored: &StoredHistory) -> Result<Vec<Offset>, Failure> {
+    let entries = ctx.block_on(ctx.store.sessions(user, None))?;
+    let by_id: HashMap<SessionId, Offset> = entries.iter().map(|e| (e.id, e.at.offset)).collect();
+    let zone = &stored.history.profile.time_zone;
+    Ok(stored
+        .session_ids
+        .iter()
+        .zip(&stored.history.sessions)
+        .map(|(id, s)| by_id.get(id).copied().unwrap_or_else(|| zone.to_offset(s.at)))
+        .collect())
+}
+
+fn write_csv(
+    out: &mut Vec<u8>,
+    stored: &StoredHistory,
+    offsets: &[Offset],
+    profile: &StoredProfile,
+) -> Result<(), Failure> {
+    let unit = profile.profile.units.load_symbol();
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CSV_HEADER).context("writing the CSV")?;
+    let sessions = stored.history.sessions.iter().zip(&stored.session_ids).zip(offsets);
+    for ((session, id), offset) in sessions {
+        let at = session.at.display_with_offset(*offset).to_string();
+        let at = if *offset == Offset::UTC { session.at.to_string() } else { at };
+        for (ei, exercise) in session.exercises.iter().enumerate() {
+            let tempo = exercise.tempo.map(|t| t.to_string()).unwrap_or_default();
+            let block = exercise.block_height.map(|h| h.value().normalize().to_string()).unwrap_or_default();
+            for (si, set) in exercise.sets.iter().enumerate() {
+                w.write_record([
+                    id.to_string().as_str(),
+                    &at,
+                    exercise.exercise.as_str(),
+                    &(ei + 1).to_string(),
+                    &(si + 1).to_string(),
+                    &set.load.value().normalize().to_string(),
+                    unit,
+                    &set.reps.value().to_string(),
+                    &set.rpe.map(|r| r.value().normalize().to_string()).unwrap_or_default(),
+                    if set.warmup { "true" } else { "false" },
+                    &tempo,
+                    &block,
+                ])
+                .context("writing the CSV")?;
+            }
+        }
+    }
+    w.flush().context("writing the CSV")?;
+    Ok(())
+}
+
+pub fn run_import(args: &ImportArgs, globals: &Globals) -> Result<(), Failure> {
+    let text = read_file(&args.file)?;
+    let request = parse_import(&text, args.format, &args.file)?;
+    let ctx = Ctx::open(globals)?;
+    future_problems(&request, ctx.now)?;
+    let lifter = ctx.lifter()?;
+    let mode = if args.replace { ImportMode::Replace } else { ImportMode::Append };
+    let stored = ctx.block_on(ctx.store.history(lifter.id))?;
+    let (history, skipped) = match mode {
+        ImportMode::Replace => (request.history, Tally::default()),
+        ImportMode::Append => {
+            let (file, ours) = (&request.history.profile, &stored.history.profile);
+            if file.units != ours.units {
+                return Err(Failure::BadInput(vec![format!(
+                    "{}: the file is in {} but {}'s log is in {}; import it with --replace, or convert it",
+                    args.file.display(),
+                    file.units.load_symbol(),
+                    lifter.name,
+                    ours.units.load_symbol()
+                )]));
+            }
+            skip_known(request.history, &stored.history)
+        }
+    };
+    let incoming = Tally::of(&history);
+    if mode == ImportMode::Append && profile_differs(&history, &stored.history) {
+        eprintln!(
+            "note: the file's profile or protocol settings differ from yours and are not applied; \
+             `pullback import --replace` takes them (and replaces your log)"
+        );
+    }
+    if args.dry_run {
+        print_dry_run(&lifter, mode, &incoming, &skipped, &Tally::of(&stored.history));
+        return Ok(());
+    }
+    if mode == ImportMode::Append && incoming.is_empty() {
+        if skipped.is_empty() {
+            println!("Nothing to import: the file holds no sessions, check-ins, screenings or symmetry tests.");
+        } else {
+            println!("Nothing new to import: {} already in {}'s log.", skipped.describe(), lifter.name);
+        }
+        return Ok(());
+    }
+    let counts = ctx.block_on(ctx.store.import_history(lifter.id, &history, mode))?;
+    let verb = if mode == ImportMode::Replace { "Replaced" } else { "Imported into" };
+    println!("{verb} {}'s log: {}.", lifter.name, Tally::from(counts).describe());
+    if !skipped.is_empty() {
+        println!("Skipped, already in the log: {}.", skipped.describe());
+    }
+    Ok(())
+}
+
+/// Reads and checks the file. Problems exit 2 naming their JSON pointer.
+fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanRequest, Failure> {
+    let bad = |problems: Vec<Problem>| Failure::BadInput(problems.iter().map(ToString::to_string).collect());
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    if !body.starts_with('{') {
+        return Err(Failure::BadInput(vec![format!(
+            "{}: not a pullback.plan/v1 JSON document; import reads history documents and \
+             `pullback export --format json` files for now (CSV from Strong, Hevy and FitNotes comes later)",
+            path.display()
+        )]));
+    }
+    if format != ImportFormat::Json {
+        return pullback_contract::parse_request_str(text).map_err(bad);
+    }
+    // A JSON export: check its envelope, then read the same tree.
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| Failure::BadInput(vec![format!("(document): not valid JSON: {e}")]))?;
+    match value.get("pullback_export") {
+        Some(envelope) if envelope.get("version") == Some(&json!(1)) => {}
+        Some(envelope) => {
+            let version = envelope.get("version").map_or_else(|| "none".to_owned(), ToString::to_string);
+            return Err(Failure::BadInput(vec![format!(
+                "/pullback_export/version: {version} is not a version this Pullback reads (1)"
+            )]));
+        }
+        None => {
+            return Err(Failure::BadInput(vec![format!(
+                "/pullback_export: is required with --format json but missing; {} is a plan document: \
+                 import it with --format plan (or auto)",
+                path.display()
+            )]));
+        }
+    }
+    pullback_contract::parse_request(&value).map_err(bad)
+}
+
+/// Events logged after now are refused, as `pullback log` refuses them.
+fn future_problems(request: &PlanRequest, now: Timestamp) -> Result<(), Failure> {
+    let h = &request.history;
+    let mut problems = Vec::new();
+    let mut check = |pointer: String, at: Timestamp| {
+        if at > now {
+            problems.push(format!(
+                "{pointer}: {at} is after now ({now}); import what has happened, or set --as-of",
+                at = pullback_contract::format_time(at),
+                now = pullback_contract::format_time(now)
+            ));
+        }
+    };
+    for (i, s) in h.sessions.iter().enumerate() {
+        check(format!("/sessions/{i}/at"), s.at);
+        for (j, c) in s.checkins.iter().enumerate() {
+            if let Some(at) = c.at {
+                check(format!("/sessions/{i}/checkins/{j}/at"), at);
+            }
+        }
+    }
+    for (i, c) in h.checkins.iter().enumerate() {
+        check(format!("/checkins/{i}/at"), c.at);
+    }
+    for (i, s) in h.screenings.iter().enumerate() {
+        check(format!("/screenings/{i}/at"), s.at);
+    }
+    for (i, t) in h.symmetry_tests.iter().enumerate() {
+        check(format!("/symmetry_tests/{i}/at"), t.at);
+    }
+    if problems.is_empty() { Ok(()) } else { Err(Failure::BadInput(problems)) }
+}
+
+/// The file's history without what `stored` already holds: events at the same
+/// instant with the same content (session ids aside). Each stored event matches
+/// at most one in the file, so a file with two identical sessions re-imports none
+/// and imports into an empty log both.
+fn skip_known(mut file: History, stored: &History) -> (History, Tally) {
+    let before = Tally::of(&file);
+    let same_session = |a: &Session, b: &Session| a.exercises == b.exercises && a.checkins == b.checkins;
+    file.sessions = fresh(file.sessions, &stored.sessions, |s| s.at, same_session);
+    file.checkins = fresh(file.checkins, &stored.checkins, |c| c.at, PartialEq::eq);
+    file.screenings = fresh(file.screenings, &stored.screenings, |s| s.at, PartialEq::eq);
+    file.symmetry_tests = fresh(file.symmetry_tests, &stored.symmetry_tests, |t| t.at, PartialEq::eq);
+    let after = Tally::of(&file);
+    let skipped = Tally {
+        sessions: before.sessions - after.sessions,
+        exercises: before.exercises - after.exercises,
+        sets: before.sets - after.sets,
+        checkins: before.checkins - after.checkins,
+        screenings: before.screenings - after.screenings,
+        symmetry_tests: before.symmetry_tests - after.symmetry_tests,
+    };
+    (file, skipped)
+}
+
+/// The items of `incoming` that no unused item of `stored` at the same time equals.
+fn fresh<T>(incoming: Vec<T>, stored: &[T], at: impl Fn(&T) -> Timestamp, same: impl Fn(&T, &T) -> bool) -> Vec<T> {
+    let mut by_time: HashMap<Timestamp, Vec<usize>> = HashMap::new();
+    for (i, item) in stored.iter().enumerate() {
+        by_time.entry(at(item)).or_default().push(i);
+    }
+    let mut used = vec![false; stored.len()];
+    incoming
+        .into_iter()
+        .filter(|item| {
+            let candidates = by_time.get(&at(item)).map_or(&[][..], Vec::as_slice);
+            match candidates.iter().find(|&&i| !used[i] && same(&stored[i], item)) {
+                Some(&i) => {
+                    used[i] = true;
+                    false
+                }
+                None => true,
+            }
+        })
+        .collect()
+}
+
+/// Whether the file's profile or parameters differ from the stored ones.
+fn profile_differs(file: &History, stored: &History) -> bool {
+    let (a, b) = (&file.profile, &stored.profile);
+    a.working_weight != b.working_weight
+        || a.usual_variation != b.usual_variation
+        || a.load_increment != b.load_increment
+        || a.bar_weight != b.bar_weight
+        || a.kettlebell_weight != b.kettlebell_weight
+        || a.time_zone.iana_name() != b.time_zone.iana_name()
+        || file.params != stored.params
+}
+
+/// How many of each kind of row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Tally {
+    sessions: usize,
+    exercises: usize,
+    sets: usize,
+    /// Session and standalone check-ins.
+    checkins: usize,
+    screenings: usize,
+    symmetry_tests: usize,
+}
+
+impl Tally {
+    fn of(h: &History) -> Tally {
+        Tally {
+            sessions: h.sessions.len(),
+            exercises: h.sessions.iter().map(|s| s.exercises.len()).sum(),
+            sets: h.sessions.iter().flat_map(|s| &s.exercises).map(|e| e.sets.len()).sum(),
+            checkins: h.sessions.iter().map(|s| s.checkins.len()).sum::<usize>() + h.checkins.len(),
+            screenings: h.screenings.len(),
+            symmetry_tests: h.symmetry_tests.len(),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        *self == Tally::default()
+    }
+
+    /// "3 sessions (4 exercises, 12 sets), 5 check-ins, 1 screening, 0 symmetry tests".
+    fn describe(&self) -> String {
+        format!(
+            "{} ({}, {}), {}, {}, {}",
+            count(self.sessions, "session", "sessions"),
+            count(self.exercises, "exercise", "exercises"),
+            count(self.sets, "set", "sets"),
+            count(self.checkins, "check-in", "check-ins"),
+            count(self.screenings, "screening", "screenings"),
+            count(self.symmetry_tests, "symmetry test", "symmetry tests"),
+        )
+    }
+}
+
+impl From<ImportCounts> for Tally {
+    fn from(c: ImportCounts) -> Tally {
+        Tally {
+            sessions: c.sessions,
+            exercises: c.exercises,
+            sets: c.sets,
+            checkins: c.checkins,
+            screenings: c.screenings,
+            symmetry_tests: c.symmetry_tests,
+        }
+    }
+}
+
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn print_dry_run(lifter: &User, mode: ImportMode, incoming: &Tally, skipped: &Tally, stored: &Tally) {
+    match mode {
+        ImportMode::Replace => {
+            println!(
+                "Would replace {}'s log ({}) and profile with the file's: {}.",
+                lifter.name,
+                stored.describe(),
+                incoming.describe()
+            );
+        }
+        ImportMode::Append => {
+            println!("Would import into {}'s log: {}.", lifter.name, incoming.describe());
+            if !skipped.is_empty() {
+                println!("Would skip, already in the log: {}.", skipped.describe());
+            }
+        }
+    }
+    println!("Nothing was written (--dry-run).");
+}
+
+fn read_file(path: &Path) -> Result<String, Failure> {
+    let mut text = String::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+    } else {
+        text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(text)
+}

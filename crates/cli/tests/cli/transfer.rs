@@ -1,0 +1,377 @@
+//! `pullback export` and `pullback import` against real SQLite files.
+
+use crate::{Run, examples_dir, finish, pullback};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+const NOW: &str = "2026-03-02T07:00:00Z";
+
+/// A database in a temporary folder, and commands that use it at a fixed "now".
+struct Log {
+    dir: TempDir,
+    db: PathBuf,
+}
+
+impl Log {
+    fn new() -> Log {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let db = dir.path().join("pullback.db");
+        Log { dir, db }
+    }
+
+    /// Runs `pullback ARGS` on this database at `NOW`.
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_at(NOW, args)
+    }
+
+    fn run_at(&self, now: &str, args: &[&str]) -> Run {
+        finish(
+            pullback()
+                .env_remove("PULLBACK_USER")
+                .env_remove("PULLBACK_DATABASE_URL")
+                .env("PULLBACK_NOW", now)
+                .arg("--database")
+                .arg(&self.db)
+                .args(args),
+        )
+    }
+
+    /// Runs and expects exit 0; returns stdout.
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert_eq!(out.code, Some(0), "pullback {args:?} failed: {}", out.stderr);
+        out.stdout
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Runs `pullback plan --input -` on `stdin` (no database involved).
+fn plan_stdin(stdin: &str) -> String {
+    let out = finish(pullback().args(["plan", "--input", "-"]).write_stdin(stdin));
+    assert_eq!(out.code, Some(0), "plan --input - failed: {}", out.stderr);
+    out.stdout
+}
+
+fn example(name: &str) -> PathBuf {
+    examples_dir().join(name)
+}
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// A lifter with two weeks of a realistic log: a heavy session, a flare at 24 h,
+/// the 50 % rung with tempo, blocks, other lifts, warm-ups, RPE, standalone
+/// check-ins, a screening and a symmetry test, in a non-UTC zone with overrides.
+fn two_weeks() -> Log {
+    let log = Log::new();
+    log.ok(&["user", "add", "ana", "--units", "kg", "--time-zone", "Europe/Oslo"]);
+    log.ok(&[
+        "profile",
+        "set",
+        "--working-weight",
+        "142.5",
+        "--plates",
+        "25,20,10,5,2.5,1.25",
+        "--protocol",
+        "tolerable_max=3",
+        "--protocol",
+        "layoff_caps=[[10,0.8],[42,0.6]]",
+    ]);
+    log.ok(&["screen", "--no-red-flags", "--at", "2026-02-16T08:00:00+01:00"]);
+    log.ok(&[
+        "log",
+        "dl",
+        "w60x5",
+        "w100x3",
+        "142.5x5x3@8.5",
+        "rdl",
+        "80x8x2",
+        "squat",
+        "100x5",
+        "--other",
+        "squat",
+        "--before",
+        "1",
+        "--during",
+        "3",
+        "--at",
+        "2026-02-16T18:00:00+01:00",
+    ]);
+    log.ok(&["checkin", "3", "--point", "after_1h", "--session", "1", "--at", "2026-02-16T19:10:00+01:00"]);
+    log.ok(&[
+        "checkin",
+        "6",
+        "--point",
+        "after_24h",
+        "--session",
+        "1",
+        "--side",
+        "left",
+        "--at",
+        "2026-02-17T18:30:00+01:00",
+    ]);
+    log.ok(&["checkin", "4", "--side", "left", "--at", "2026-02-18T09:00:00+01:00"]);
+    log.ok(&[
+        "log",
+        "dl",
+        "70x5x3",
+        "--tempo",
+        "3-1-3",
+        "--before",
+        "2",
+        "--during",
+        "2",
+        "--at",
+        "2026-02-20T18:00:00+01:00",
+    ]);
+    log.ok(&["checkin", "2", "--point", "after_1h", "--session", "2"]);
+    log.ok(&["checkin", "2", "--point", "after_24h", "--session", "2", "--at", "2026-02-21T18:00:00+01:00"]);
+    log.ok(&[
+        "log",
+        "dl",
+        "85x5x3",
+        "--block",
+        "10",
+        "--before",
+        "1",
+        "--during",
+        "4",
+        "--bottom-only",
+        "--at",
+        "2026-02-24T18:00:00+01:00",
+    ]);
+    log.ok(&["checkin", "2", "--point", "after_24h", "--session", "3", "--at", "2026-02-25T18:00:00+01:00"]);
+    log.ok(&["symmetry", "310", "265", "--at", "2026-02-26T10:00:00+01:00"]);
+    log.ok(&[
+        "log",
+        "dl",
+        "w60x5",
+        "100x5x3",
+        "bird_dog",
+        "bwx10",
+        "--before",
+        "0",
+        "--during",
+        "1",
+        "--at",
+        "2026-02-28T18:00:00+01:00",
+    ]);
+    log.ok(&["checkin", "1", "--point", "after_24h", "--session", "4", "--at", "2026-03-01T18:00:00+01:00"]);
+    log
+}
+
+#[test]
+fn export_plan_gives_the_same_decision_as_plan() {
+    let log = two_weeks();
+    let from_db = log.ok(&["plan", "--format", "json"]);
+    let exported = log.ok(&["export", "--format", "plan"]);
+    assert_eq!(plan_stdin(&exported), from_db);
+    // The everything export is a plan document too.
+    let everything = log.ok(&["export", "--format", "json"]);
+    assert_eq!(plan_stdin(&everything), from_db);
+    // And at another "now", with --as-of.
+    let later = "2026-03-05T07:00:00Z";
+    let from_db = log.run_at(later, &["plan", "--format", "json"]).stdout;
+    let exported = log.run_at(later, &["export", "--format", "plan"]).stdout;
+    assert_eq!(plan_stdin(&exported), from_db);
+    assert!(!from_db.is_empty());
+}
+
+#[test]
+fn export_keeps_offsets_ids_and_settings() {
+    let log = two_weeks();
+    let doc: Value = serde_json::from_str(&log.ok(&["export", "--format", "json"])).expect("JSON");
+    assert_eq!(doc["contract"], "pullback.plan/v1");
+    assert_eq!(doc["as_of"], NOW);
+    assert_eq!(doc["profile"]["time_zone"], "Europe/Oslo");
+    assert_eq!(doc["profile"]["working_weight"], serde_json::json!(142.5));
+    assert_eq!(doc["protocol"], serde_json::json!({ "tolerable_max": 3, "layoff_caps": [[10, 0.8], [42, 0.6]] }));
+    let first = &doc["sessions"][0];
+    assert_eq!(first["id"], "1");
+    assert_eq!(first["at"], "2026-02-16T18:00:00+01:00");
+    assert_eq!(first["exercises"][0]["sets"][0], serde_json::json!({ "load": 60, "reps": 5, "warmup": true }));
+    assert_eq!(first["exercises"][0]["sets"][2], serde_json::json!({ "load": 142.5, "reps": 5, "rpe": 8.5 }));
+    assert_eq!(doc["sessions"][1]["exercises"][0]["tempo"], "3-1-3");
+    assert_eq!(doc["sessions"][2]["exercises"][0]["block_height"], 10);
+    let envelope = &doc["pullback_export"];
+    assert_eq!(envelope["version"], 1);
+    assert_eq!(envelope["user"], "ana");
+    assert_eq!(envelope["plates"], serde_json::json!([25, 20, 10, 5, 2.5, 1.25]));
+    assert_eq!(envelope["session_ids"], serde_json::json!([1, 2, 3, 4]));
+}
+
+#[test]
+fn an_export_imported_elsewhere_plans_the_same() {
+    let log = two_weeks();
+    let backup = log.path("backup.json");
+    log.ok(&["export", "--format", "json", "--output", path_str(&backup)]);
+    let other = Log::new();
+    other.ok(&["user", "add", "bo", "--units", "kg"]);
+    let out = other.ok(&["import", path_str(&backup), "--replace"]);
+    assert!(out.contains("4 sessions"), "{out}");
+    assert_eq!(other.ok(&["plan", "--format", "json"]), log.ok(&["plan", "--format", "json"]));
+    // Everything the engine reads came across: the two exports match but for the
+    // envelope (user name, plates, stored ids: plates are kept on --replace).
+    let strip = |text: String| {
+        let mut v: Value = serde_json::from_str(&text).expect("JSON");
+        v.as_object_mut().expect("an object").remove("pullback_export");
+        v
+    };
+    let theirs = strip(log.ok(&["export", "--format", "json"]));
+    let ours = strip(other.ok(&["export", "--format", "json"]));
+    assert_eq!(ours["profile"], theirs["profile"]);
+    assert_eq!(ours["protocol"], theirs["protocol"]);
+    assert_eq!(ours["checkins"], theirs["checkins"]);
+    assert_eq!(ours["screenings"], theirs["screenings"]);
+    assert_eq!(ours["symmetry_tests"], theirs["symmetry_tests"]);
+    assert_eq!(ours["sessions"], theirs["sessions"]);
+}
+
+#[test]
+fn an_imported_example_plans_like_plan_input() {
+    for name in ["01-flare-enters-episode.input.json", "03-bottom-only-pain-adds-block.input.json"] {
+        let file = example(name);
+        let doc: Value = serde_json::from_str(&std::fs::read_to_string(&file).expect("readable")).expect("JSON");
+        let as_of = doc["as_of"].as_str().expect("as_of");
+        let log = Log::new();
+        log.ok(&["user", "add", "ana"]);
+        let out = log.run_at(as_of, &["import", path_str(&file), "--replace"]);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let from_file = finish(pullback().args(["plan", "--input"]).arg(&file));
+        assert_eq!(from_file.code, Some(0), "{}", from_file.stderr);
+        let from_db = log.run_at(as_of, &["plan", "--format", "json"]);
+        assert_eq!(from_db.code, Some(0), "{}", from_db.stderr);
+        assert_eq!(from_db.stdout, from_file.stdout, "{name}");
+    }
+}
+
+#[test]
+fn a_bad_import_exits_2_with_the_pointer_and_writes_nothing() {
+    let log = two_weeks();
+    let before = log.ok(&["export", "--format", "json"]);
+    let mut doc: Value = serde_json::from_str(
+        &std::fs::read_to_string(example("01-flare-enters-episode.input.json")).expect("readable"),
+    )
+    .expect("JSON");
+    doc["sessions"][0]["checkins"][2]["pain"] = serde_json::json!(11);
+    let bad = log.path("bad.json");
+    std::fs::write(&bad, serde_json::to_string(&doc).expect("renders")).expect("writable");
+    for extra in [&[][..], &["--replace"][..]] {
+        let out = log.run(&[&["import", path_str(&bad)][..], extra].concat());
+        assert_eq!(out.code, Some(2), "{}", out.stderr);
+        assert!(out.stdout.is_empty(), "{}", out.stdout);
+        assert!(out.stderr.contains("error: /sessions/0/checkins/2/pain: 11 is outside 0..=10"), "{}", out.stderr);
+    }
+    assert_eq!(log.ok(&["export", "--format", "json"]), before);
+}
+
+#[test]
+fn an_event_after_now_is_refused() {
+    let log = Log::new();
+    log.ok(&["user", "add", "ana"]);
+    let file = example("01-flare-enters-episode.input.json");
+    let out = log.run_at("2026-02-21T00:00:00Z", &["import", path_str(&file)]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("error: /sessions/0/checkins/3/at: 2026-02-21T19:00:00Z is after now"),
+        "{}",
+        out.stderr
+    );
+    assert!(log.ok(&["export", "--format", "csv"]).lines().count() == 1);
+}
+
+#[test]
+fn importing_twice_adds_nothing_the_second_time() {
+    let log = two_weeks();
+    let backup = log.path("backup.json");
+    log.ok(&["export", "--format", "json", "--output", path_str(&backup)]);
+    let before = log.ok(&["export", "--format", "json"]);
+    // Re-importing the lifter's own export into their log.
+    let out = log.ok(&["import", path_str(&backup)]);
+    assert!(out.starts_with("Nothing new to import"), "{out}");
+    assert_eq!(log.ok(&["export", "--format", "json"]), before);
+
+    // An example appended twice: the second time adds nothing.
+    let fresh = Log::new();
+    fresh.ok(&["user", "add", "ana"]);
+    fresh.ok(&["profile", "set", "--working-weight", "140"]);
+    let file = example("01-flare-enters-episode.input.json");
+    let first = fresh.ok(&["import", path_str(&file)]);
+    assert!(first.contains("Imported into ana's log: 1 session (1 exercise, 2 sets), 5 check-ins"), "{first}");
+    let once = fresh.ok(&["export", "--format", "json"]);
+    let dry = fresh.ok(&["import", path_str(&file), "--dry-run"]);
+    assert!(dry.contains("Would import into ana's log: 0 sessions"), "{dry}");
+    assert!(dry.contains("Would skip, already in the log: 1 session"), "{dry}");
+    let second = fresh.ok(&["import", path_str(&file)]);
+    assert!(second.starts_with("Nothing new to import"), "{second}");
+    assert_eq!(fresh.ok(&["export", "--format", "json"]), once);
+    assert_eq!(fresh.ok(&["plan", "--format", "json"]), plan_stdin(&std::fs::read_to_string(&file).expect("readable")));
+}
+
+#[test]
+fn a_dry_run_writes_nothing() {
+    let log = two_weeks();
+    let before = log.ok(&["export", "--format", "json"]);
+    let file = example("01-flare-enters-episode.input.json");
+    let out = log.ok(&["import", path_str(&file), "--replace", "--dry-run"]);
+    assert!(out.contains("Would replace ana's log (4 sessions"), "{out}");
+    assert!(out.contains("Nothing was written"), "{out}");
+    assert_eq!(log.ok(&["export", "--format", "json"]), before);
+}
+
+#[test]
+fn other_formats_are_refused_clearly() {
+    let log = Log::new();
+    log.ok(&["user", "add", "ana"]);
+    let csv = log.path("strong.csv");
+    std::fs::write(&csv, "Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n").expect("writable");
+    let out = log.run(&["import", path_str(&csv)]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("CSV from Strong, Hevy and FitNotes comes later"), "{}", out.stderr);
+
+    // --format json wants the export envelope.
+    let plan_doc = example("01-flare-enters-episode.input.json");
+    let out = log.run(&["import", path_str(&plan_doc), "--format", "json"]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("/pullback_export: is required with --format json"), "{}", out.stderr);
+
+    // A JSON object that is not a plan document: the contract's own problems.
+    let other = log.path("other.json");
+    std::fs::write(&other, r#"{"workouts": []}"#).expect("writable");
+    let out = log.run(&["import", path_str(&other)]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("error: /contract: is required but missing"), "{}", out.stderr);
+}
+
+#[test]
+fn csv_has_the_documented_header_and_one_row_per_set() {
+    let log = two_weeks();
+    let out = log.ok(&["export", "--format", "csv"]);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("session_id,session_at,exercise,exercise_index,set_index,load,unit,reps,rpe,warmup,tempo,block_height")
+    );
+    // 2 warm-ups + 3 work sets + 2 RDL + 1 squat; 3; 3; 1 warm-up + 3 + 1 bird dog.
+    assert_eq!(lines.clone().count(), 8 + 3 + 3 + 5);
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows[2], "1,2026-02-16T18:00:00+01:00,deadlift,1,3,142.5,kg,5,8.5,false,,");
+    assert_eq!(rows[7], "1,2026-02-16T18:00:00+01:00,squat,3,1,100,kg,5,,false,,");
+    assert_eq!(rows[8], "2,2026-02-20T18:00:00+01:00,deadlift,1,1,70,kg,5,,false,3-1-3,");
+    assert_eq!(rows[11], "3,2026-02-24T18:00:00+01:00,deadlift,1,1,85,kg,5,,false,,10");
+    assert!(rows[14].starts_with("4,2026-02-28T18:00:00+01:00,deadlift,1,1,60,kg,5,,true"), "{}", rows[14]);
+}
+
+#[test]
+fn export_and_import_have_help_with_examples() {
+    for command in ["export", "import"] {
+        let out = crate::run([command, "--help"]);
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        assert!(out.stdout.contains("Examples:"), "{}", out.stdout);
+    }
+}
