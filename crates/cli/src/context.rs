@@ -119,3 +119,15 @@ impl From<StoreError> for Failure {
         }
     }
 }
+
+/// The text of a file, or of standard input for `-`.
+pub fn read_input(path: &std::path::Path) -> Result<String, Failure> {
+    use std::io::Read;
+    let mut text = String::new();
+    if path.as_os_str() == "-" {
+        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
+    } else {
+        text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    }
+    Ok(text)
+}

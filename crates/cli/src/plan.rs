@@ -1,14 +1,14 @@
 //! `pullback plan`: what to do next session, from a history document or from the log.
 
 use crate::Failure;
-use crate::context::{Ctx, Globals};
+use crate::context::{Ctx, Globals, read_input};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use jiff::{SignedDuration, Timestamp};
 use pullback_contract::{PlanOutput, PrescribedOut};
 use pullback_core::{Checkpoint, Decimal, Decision, Load, plan, plan_resumed};
 use pullback_store::{NewCheckpoint, Resume, StoredProfile, UserId};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -137,14 +137,4 @@ fn plates_note(line: &PrescribedOut, profile: &StoredProfile) -> Option<String> 
     let plates = profile.plates_or_default();
     let described = pullback_core::plates::describe(load, profile.profile.bar_weight, &plates, profile.profile.units);
     described.split_once(" = ").map(|(_, rest)| format!("= {rest}"))
-}
-
-fn read_input(path: &PathBuf) -> Result<String, Failure> {
-    let mut text = String::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
-    } else {
-        text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    }
-    Ok(text)
 }

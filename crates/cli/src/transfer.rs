@@ -14,7 +14,7 @@ use pullback_core::{History, Session};
 use pullback_store::{ImportCounts, ImportMode, SessionId, StoredHistory, StoredProfile, User, UserId};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// What `pullback export` writes.
@@ -238,7 +238,7 @@ fn write_csv(
 }
 
 pub fn run_import(args: &ImportArgs, globals: &Globals) -> Result<(), Failure> {
-    let text = read_file(&args.file)?;
+    let text = crate::context::read_input(&args.file)?;
     let request = parse_import(&text, args.format, &args.file)?;
     let ctx = Ctx::open(globals)?;
     future_problems(&request, ctx.now)?;
@@ -492,14 +492,4 @@ fn print_dry_run(lifter: &User, mode: ImportMode, incoming: &Tally, skipped: &Ta
         }
     }
     println!("Nothing was written (--dry-run).");
-}
-
-fn read_file(path: &Path) -> Result<String, Failure> {
-    let mut text = String::new();
-    if path.as_os_str() == "-" {
-        std::io::stdin().read_to_string(&mut text).context("reading standard input")?;
-    } else {
-        text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    }
-    Ok(text)
 }

@@ -26,7 +26,7 @@ pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
 pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, format_time, render};
 pub use summary::{summary, summary_with};
-pub use write::{WriteOptions, decimal_number, history_document, overrides_of};
+pub use write::{WriteOptions, decimal_number, history_document};
 
 use serde_json::Value;
 

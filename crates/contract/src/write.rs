@@ -27,7 +27,7 @@ use crate::CONTRACT;
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_core::{
-    Decimal, ExerciseLog, History, Overrides, ParamKey, Params, Profile, Screening, Session, SessionCheckin, Set, Side,
+    Decimal, ExerciseLog, History, Overrides, ParamKey, Profile, Screening, Session, SessionCheckin, Set, Side,
     StandaloneCheckin, SymmetryTest,
 };
 use rust_decimal::prelude::ToPrimitive;
@@ -70,7 +70,7 @@ pub fn history_document(history: &History, as_of: Timestamp, options: &WriteOpti
     let overrides = match options.overrides {
         Some(o) => o,
         None => {
-            derived = overrides_of(&history.params);
+            derived = history.params.overrides();
             &derived
         }
     };
@@ -84,27 +84,6 @@ pub fn history_document(history: &History, as_of: Timestamp, options: &WriteOpti
     doc.insert("checkins".into(), history.checkins.iter().map(|c| standalone(c, &local)).collect());
     doc.insert("symmetry_tests".into(), history.symmetry_tests.iter().map(|t| symmetry(t, &local)).collect());
     Value::Object(doc)
-}
-
-/// The overrides that give `params`: the keys whose value differs from the default.
-pub fn overrides_of(params: &Params) -> Overrides {
-    let d = Params::default();
-    let int = |v: u8, dv: u8| (v != dv).then_some(i64::from(v));
-    let dec = |v: Decimal, dv: Decimal| (v != dv).then_some(v);
-    Overrides {
-        tolerable_max: int(params.tolerable_max(), d.tolerable_max()),
-        worse_delta: int(params.worse_delta(), d.worse_delta()),
-        sore_min: int(params.sore_min(), d.sore_min()),
-        pattern_window: int(params.pattern_window(), d.pattern_window()),
-        pattern_min: int(params.pattern_min(), d.pattern_min()),
-        intensity_spike_ratio: dec(params.intensity_spike_ratio(), d.intensity_spike_ratio()),
-        volume_spike_acwr: dec(params.volume_spike_acwr(), d.volume_spike_acwr()),
-        layoff_caps: (params.layoff_caps() != d.layoff_caps())
-            .then(|| params.layoff_caps().iter().map(|b| (i64::from(b.days), b.factor)).collect()),
-        episode_referral_days: (params.episode_referral_days() != d.episode_referral_days())
-            .then_some(i64::from(params.episode_referral_days())),
-        lsi_min: dec(params.lsi_min(), d.lsi_min()),
-    }
 }
 
 /// A decimal as a JSON number that reads back as the same decimal: parsed from its
@@ -392,8 +371,8 @@ mod tests {
         assert_eq!(doc["as_of"], "2026-03-02T07:00:00.123456789Z");
         let back = parse_request(&doc).unwrap();
         assert_eq!(back.as_of, as_of);
-        assert_eq!(back.history.params, Params::from_overrides(&o).unwrap());
-        assert_eq!(overrides_of(&back.history.params), o);
+        assert_eq!(back.history.params, pullback_core::Params::from_overrides(&o).unwrap());
+        assert_eq!(back.history.params.overrides(), o);
     }
 
     const BASE: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z

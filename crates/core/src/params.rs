@@ -279,6 +279,28 @@ impl Params {
         self.lsi_min
     }
 
+    /// The smallest overrides that give these parameters: the keys whose value
+    /// differs from the default (what a store or an export writes back).
+    pub fn overrides(&self) -> Overrides {
+        let d = Params::default();
+        let int = |v: u8, dv: u8| (v != dv).then_some(i64::from(v));
+        let dec = |v: Decimal, dv: Decimal| (v != dv).then_some(v);
+        Overrides {
+            tolerable_max: int(self.tolerable_max, d.tolerable_max),
+            worse_delta: int(self.worse_delta, d.worse_delta),
+            sore_min: int(self.sore_min, d.sore_min),
+            pattern_window: int(self.pattern_window, d.pattern_window),
+            pattern_min: int(self.pattern_min, d.pattern_min),
+            intensity_spike_ratio: dec(self.intensity_spike_ratio, d.intensity_spike_ratio),
+            volume_spike_acwr: dec(self.volume_spike_acwr, d.volume_spike_acwr),
+            layoff_caps: (self.layoff_caps != d.layoff_caps)
+                .then(|| self.layoff_caps.iter().map(|b| (i64::from(b.days), b.factor)).collect()),
+            episode_referral_days: (self.episode_referral_days != d.episode_referral_days)
+                .then_some(i64::from(self.episode_referral_days)),
+            lsi_min: dec(self.lsi_min, d.lsi_min),
+        }
+    }
+
     /// The band a gap of `days` whole days reaches: the highest whose days it reaches.
     pub fn layoff_band(&self, days: i64) -> Option<LayoffBand> {
         self.layoff_caps.iter().rev().find(|b| days >= i64::from(b.days)).copied()

@@ -278,27 +278,6 @@ pub fn overrides(text: &str) -> Result<Overrides> {
     Ok(o)
 }
 
-/// The overrides that give `params`: every key whose value differs from the default.
-pub fn overrides_of(params: &Params) -> Overrides {
-    let d = Params::default();
-    let int = |v: u8, dv: u8| (v != dv).then_some(i64::from(v));
-    let dec = |v: Decimal, dv: Decimal| (v != dv).then_some(v);
-    Overrides {
-        tolerable_max: int(params.tolerable_max(), d.tolerable_max()),
-        worse_delta: int(params.worse_delta(), d.worse_delta()),
-        sore_min: int(params.sore_min(), d.sore_min()),
-        pattern_window: int(params.pattern_window(), d.pattern_window()),
-        pattern_min: int(params.pattern_min(), d.pattern_min()),
-        intensity_spike_ratio: dec(params.intensity_spike_ratio(), d.intensity_spike_ratio()),
-        volume_spike_acwr: dec(params.volume_spike_acwr(), d.volume_spike_acwr()),
-        layoff_caps: (params.layoff_caps() != d.layoff_caps())
-            .then(|| params.layoff_caps().iter().map(|b| (i64::from(b.days), b.factor)).collect()),
-        episode_referral_days: (params.episode_referral_days() != d.episode_referral_days())
-            .then_some(i64::from(params.episode_referral_days())),
-        lsi_min: dec(params.lsi_min(), d.lsi_min()),
-    }
-}
-
 /// The time a check-in counts at: its own, or the session time plus the point's offset.
 pub fn effective_time(session_at: Timestamp, point: Point, at: Option<Timestamp>) -> Timestamp {
     at.unwrap_or_else(|| session_at.saturating_add(point.default_offset()).unwrap_or(session_at))

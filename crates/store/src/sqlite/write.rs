@@ -428,7 +428,7 @@ pub(super) fn import_history(c: &mut Connection, user: UserId, h: &History, mode
                 profile: h.profile.clone(),
                 time_zone_name: name,
                 plates: stored.plates,
-                overrides: codec::overrides_of(&h.params),
+                overrides: h.params.overrides(),
             };
             codec::check_profile(&stored)?;
             upsert_profile(&tx, user, &stored)?;
