@@ -9,7 +9,9 @@ use pullback_core::{Decimal, Load, Units, ValueError, Variation};
 use pullback_store::StoredProfile;
 use std::str::FromStr;
 
+/// Your units, working weight, usual variation, time zone, equipment and protocol overrides.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  pullback profile show\n  pullback profile set --working-weight 140")]
 pub struct ProfileArgs {
     #[command(subcommand)]
     command: ProfileCommand,

@@ -6,7 +6,9 @@ use clap::{Args, Subcommand, ValueEnum};
 use pullback_core::Units;
 use pullback_store::StoredProfile;
 
+/// The lifters in this database: add one, or list them.
 #[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  pullback user add ana --units kg --time-zone Europe/Oslo\n  pullback user list")]
 pub struct UserArgs {
     #[command(subcommand)]
     command: UserCommand,
