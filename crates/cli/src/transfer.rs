@@ -27,6 +27,9 @@ pub enum ExportFormat {
     Json,
     /// One row per set (see `pullback export --help` for the columns).
     Csv,
+    /// FHIR R4: a Bundle of Observations, one per pain check-in (LOINC 72514-3), for
+    /// a clinician's system.
+    Fhir,
 }
 
 /// The columns of `pullback export --format csv`, one row per set, in log order:
@@ -71,7 +74,8 @@ pub const CSV_HEADER: [&str; 12] = [
     Examples:\n  \
     pullback export --format json --output backup.json\n  \
     pullback export --format plan | pullback plan --input -\n  \
-    pullback export --format csv > sets.csv")]
+    pullback export --format csv > sets.csv\n  \
+    pullback export --format fhir --pretty --output pain.fhir.json")]
 pub struct ExportArgs {
     /// What to write.
     #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
@@ -157,6 +161,19 @@ pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
         }
         ExportFormat::Csv => {
             write_csv(&mut out, &stored, &offsets, &profile)?;
+        }
+        ExportFormat::Fhir => {
+            let ids: Vec<String> = stored.session_ids.iter().map(ToString::to_string).collect();
+            let zone = &stored.history.profile.time_zone;
+            let subject = pullback_contract::FhirSubject { name: &lifter.name, session_ids: &ids, time_zone: zone };
+            let bundle = pullback_contract::fhir_bundle(&stored.history, ctx.now, &subject);
+            if args.pretty {
+                serde_json::to_writer_pretty(&mut out, &bundle)
+            } else {
+                serde_json::to_writer(&mut out, &bundle)
+            }
+            .context("rendering the FHIR bundle")?;
+            out.push(b'\n');
         }
     }
     match &args.output {

@@ -15,6 +15,7 @@
 //! assert_eq!(output["action"], "train");
 //! ```
 
+mod fhir;
 mod parse;
 mod raw;
 mod read;
@@ -22,6 +23,7 @@ mod render;
 mod summary;
 mod write;
 
+pub use fhir::{FhirSubject, LOINC_PAIN_SEVERITY, fhir_bundle};
 pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
 pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, format_time, render};

@@ -375,3 +375,31 @@ fn export_and_import_have_help_with_examples() {
         assert!(out.stdout.contains("Examples:"), "{}", out.stdout);
     }
 }
+
+#[test]
+fn fhir_export_is_a_bundle_of_one_pain_observation_per_check_in() {
+    let log = two_weeks();
+    let bundle: Value = serde_json::from_str(&log.ok(&["export", "--format", "fhir"])).expect("JSON");
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(bundle["type"], "collection");
+    let plan: Value = serde_json::from_str(&log.ok(&["export", "--format", "plan"])).expect("JSON");
+    let session_checkins: usize = plan["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .map(|s| s["checkins"].as_array().map_or(0, Vec::len))
+        .sum();
+    let standalone = plan["checkins"].as_array().map_or(0, Vec::len);
+    let entries = bundle["entry"].as_array().expect("entries");
+    assert_eq!(entries.len(), session_checkins + standalone);
+    for entry in entries {
+        let o = &entry["resource"];
+        assert_eq!(o["resourceType"], "Observation");
+        assert_eq!(o["status"], "final");
+        assert_eq!(o["code"]["coding"][0]["system"], "http://loinc.org");
+        assert_eq!(o["code"]["coding"][0]["code"], "72514-3");
+        assert!(o["valueInteger"].as_i64().is_some_and(|v| (0..=10).contains(&v)), "{o}");
+        assert!(o["effectiveDateTime"].as_str().is_some_and(|t| t.len() == 25), "{o}");
+        assert!(o["component"][0]["valueString"].is_string(), "{o}");
+    }
+}
