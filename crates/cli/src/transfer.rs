@@ -97,6 +97,8 @@ pub enum ImportFormat {
     Plan,
     /// A `pullback export --format json` file (a plan document with `pullback_export`).
     Json,
+    /// A CSV export of Strong, Hevy or FitNotes (the dialect is read from the header).
+    Csv,
 }
 
 /// Read a history file into your log, all or nothing.
@@ -113,7 +115,9 @@ pub enum ImportFormat {
 #[command(after_help = "Examples:\n  \
     pullback import backup.json\n  \
     pullback import examples/01-flare-enters-episode.input.json --replace --dry-run\n  \
-    pullback export --format json | pullback --database other.db import -\n\n\
+    pullback export --format json | pullback --database other.db import -\n  \
+    pullback import strong.csv --dry-run        # a Strong, Hevy or FitNotes CSV export\n  \
+    pullback import hevy.csv --skip-bad-rows --mapping my-names.txt\n\n\
     Exit codes: 0 ok, 2 bad input (one line per problem on stderr, naming the JSON pointer; nothing written), \
     1 anything else.")]
 pub struct ImportArgs {
@@ -129,6 +133,12 @@ pub struct ImportArgs {
     /// Show what would be imported, and write nothing.
     #[arg(long)]
     dry_run: bool,
+    /// CSV: import the good rows and list the bad ones, instead of refusing the file.
+    #[arg(long)]
+    skip_bad_rows: bool,
+    /// CSV: extra exercise names, one `App name = pullback_id` per line (`#` comments).
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<PathBuf>,
 }
 
 pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
@@ -256,12 +266,18 @@ fn write_csv(
 
 pub fn run_import(args: &ImportArgs, globals: &Globals) -> Result<(), Failure> {
     let text = crate::context::read_input(&args.file)?;
-    let request = parse_import(&text, args.format, &args.file)?;
+    let body = text.trim_start_matches('\u{feff}').trim_start();
+    let csv = args.format == ImportFormat::Csv || (args.format == ImportFormat::Auto && !body.starts_with('{'));
+    let json_request = if csv { None } else { Some(parse_import(&text, args.format, &args.file)?) };
     let ctx = Ctx::open(globals)?;
-    future_problems(&request, ctx.now)?;
     let lifter = ctx.lifter()?;
-    let mode = if args.replace { ImportMode::Replace } else { ImportMode::Append };
     let stored = ctx.block_on(ctx.store.history(lifter.id))?;
+    let request = match json_request {
+        Some(request) => request,
+        None => read_csv(args, &text, &stored.history, ctx.now)?,
+    };
+    future_problems(&request, ctx.now)?;
+    let mode = if args.replace { ImportMode::Replace } else { ImportMode::Append };
     let (history, skipped) = match mode {
         ImportMode::Replace => (request.history, Tally::default()),
         ImportMode::Append => {
@@ -312,9 +328,10 @@ fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanReq
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if !body.starts_with('{') {
         return Err(Failure::BadInput(vec![format!(
-            "{}: not a pullback.plan/v1 JSON document; import reads history documents and \
-             `pullback export --format json` files for now (CSV from Strong, Hevy and FitNotes comes later)",
-            path.display()
+            "{}: not a JSON document, which --format {} reads; for a Strong, Hevy or FitNotes CSV use --format csv \
+             (or auto)",
+            path.display(),
+            if format == ImportFormat::Json { "json" } else { "plan" }
         )]));
     }
     if format != ImportFormat::Json {
@@ -340,6 +357,70 @@ fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanReq
         }
     }
     pullback_contract::parse_request(&value).map_err(bad)
+}
+
+/// Reads a Strong, Hevy or FitNotes CSV export in the lifter's units and time zone,
+/// prints what it found, and gives the sessions as a history with the lifter's own
+/// profile and parameters (so an import never changes them).
+fn read_csv(args: &ImportArgs, text: &str, ours: &History, now: Timestamp) -> Result<PlanRequest, Failure> {
+    let mut mapping = pullback_import::ExerciseMap::default();
+    if let Some(path) = &args.mapping {
+        let file = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        mapping.extend_from_file(&file).map_err(|e| {
+            Failure::BadInput(
+                e.problems.iter().map(|p| format!("{}:{}: {}", path.display(), p.line, p.message)).collect(),
+            )
+        })?;
+    }
+    let mut options = pullback_import::Options::new(ours.profile.units, ours.profile.time_zone.clone());
+    options.mapping = mapping;
+    options.skip_bad_rows = args.skip_bad_rows;
+    let parsed = pullback_import::read(text.as_bytes(), &options).map_err(|e| match e {
+        pullback_import::ImportError::Io(io) => Failure::Other(anyhow::Error::new(io).context("reading the CSV")),
+        other => Failure::BadInput(vec![format!("{}: {other}", args.file.display())]),
+    })?;
+    print_csv_report(&parsed);
+    let sessions = parsed
+        .sessions
+        .into_iter()
+        .map(|s| Session { id: None, at: s.at.timestamp(), exercises: s.exercises, checkins: Vec::new() })
+        .collect();
+    let history = History {
+        profile: ours.profile.clone(),
+        params: ours.params.clone(),
+        sessions,
+        checkins: Vec::new(),
+        screenings: Vec::new(),
+        symmetry_tests: Vec::new(),
+    };
+    Ok(PlanRequest { history, as_of: now })
+}
+
+/// What the CSV held: sessions, sets, dates, names mapped or kept, rows skipped.
+fn print_csv_report(parsed: &pullback_import::Parsed) {
+    let r = &parsed.report;
+    let day = |z: &Option<jiff::Zoned>| z.as_ref().map_or("-".to_string(), |z| z.strftime("%Y-%m-%d").to_string());
+    println!(
+        "{} export: {} rows, {} sessions, {} sets, from {} to {}.",
+        parsed.format.app(),
+        r.rows,
+        r.sessions,
+        r.sets,
+        day(&r.first),
+        day(&r.last)
+    );
+    for (app, id) in &r.mapped {
+        println!("  mapped: {app} → {id}");
+    }
+    for (app, sets) in &r.unmapped {
+        println!("  kept as another exercise: {app} ({sets} sets; map it with --mapping)");
+    }
+    for (reason, rows) in &r.skipped {
+        println!("  skipped: {} ({reason})", count(*rows, "row", "rows"));
+    }
+    for bad in &r.bad_rows {
+        println!("  bad row skipped: line {}, column {:?}: {}", bad.line, bad.column, bad.reason);
+    }
 }
 
 /// Events logged after now are refused, as `pullback log` refuses them.

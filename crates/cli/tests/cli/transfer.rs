@@ -332,7 +332,7 @@ fn other_formats_are_refused_clearly() {
     std::fs::write(&csv, "Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n").expect("writable");
     let out = log.run(&["import", path_str(&csv)]);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
-    assert!(out.stderr.contains("CSV from Strong, Hevy and FitNotes comes later"), "{}", out.stderr);
+    assert!(out.stderr.contains("is not one of a Strong, Hevy or FitNotes export"), "{}", out.stderr);
 
     // --format json wants the export envelope.
     let plan_doc = example("01-flare-enters-episode.input.json");
@@ -402,4 +402,53 @@ fn fhir_export_is_a_bundle_of_one_pain_observation_per_check_in() {
         assert!(o["effectiveDateTime"].as_str().is_some_and(|t| t.len() == 25), "{o}");
         assert!(o["component"][0]["valueString"].is_string(), "{o}");
     }
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../import/tests/fixtures").join(name)
+}
+
+#[test]
+fn a_strong_export_imports_once_and_plans() {
+    let log = Log::new();
+    log.ok(&["user", "add", "sam", "--units", "kg", "--time-zone", "Europe/Oslo"]);
+    let strong = fixture("strong_comma.csv");
+    let preview = log.ok(&["import", path_str(&strong), "--dry-run"]);
+    assert!(preview.contains("3 sessions"), "{preview}");
+    assert!(preview.contains("mapped: Deadlift (Barbell) → deadlift"), "{preview}");
+    assert!(preview.contains("rest timer"), "{preview}");
+    assert!(log.ok(&["history"]).contains("No sessions yet"), "a dry run wrote something");
+
+    let first = log.ok(&["import", path_str(&strong)]);
+    assert!(first.contains("Imported into sam's log: 3 sessions"), "{first}");
+    let again = log.ok(&["import", path_str(&strong)]);
+    assert!(again.contains("Nothing new to import"), "{again}");
+    let history = log.ok(&["history"]);
+    assert_eq!(history.lines().filter(|l| l.contains("2025-11-")).count(), 3, "{history}");
+    let plan: Value = serde_json::from_str(&log.ok(&["plan", "--format", "json"])).expect("JSON");
+    // W comes from the imported deadlifts: the heaviest top set, 315.
+    assert_eq!(plan["metrics"]["working_weight"], 315.0, "{plan}");
+}
+
+#[test]
+fn a_csv_with_a_bad_row_imports_nothing_unless_told_to_skip() {
+    let log = Log::new();
+    log.ok(&["user", "add", "sam"]);
+    let csv = log.path("strong.csv");
+    std::fs::write(
+        &csv,
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n\
+         2025-11-03 07:15:02,Pull,1h,Deadlift (Barbell),1,140,5,0,0,,,\n\
+         2025-11-03 07:15:02,Pull,1h,Deadlift (Barbell),2,-140,5,0,0,,,\n\
+         2025-11-05 07:15:02,Pull,1h,Deadlift (Barbell),1,145,5,0,0,,,\n",
+    )
+    .expect("writable");
+    let out = log.run(&["import", path_str(&csv)]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("line 3") && out.stderr.contains("Weight"), "{}", out.stderr);
+    assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
+
+    let out = log.ok(&["import", path_str(&csv), "--skip-bad-rows"]);
+    assert!(out.contains("bad row skipped: line 3"), "{out}");
+    assert!(out.contains("2 sessions"), "{out}");
 }
