@@ -375,7 +375,10 @@ fn read_csv(args: &ImportArgs, text: &str, ours: &History, now: Timestamp) -> Re
     let mut options = pullback_import::Options::new(ours.profile.units, ours.profile.time_zone.clone());
     options.mapping = mapping;
     options.skip_bad_rows = args.skip_bad_rows;
-    let parsed = pullback_import::read(text.as_bytes(), &options).map_err(|e| match e {
+    let bar = progress(text.len());
+    let parsed = pullback_import::read(bar.wrap_read(text.as_bytes()), &options);
+    bar.finish_and_clear();
+    let parsed = parsed.map_err(|e| match e {
         pullback_import::ImportError::Io(io) => Failure::Other(anyhow::Error::new(io).context("reading the CSV")),
         other => Failure::BadInput(vec![format!("{}: {other}", args.file.display())]),
     })?;
@@ -394,6 +397,20 @@ fn read_csv(args: &ImportArgs, text: &str, ours: &History, now: Timestamp) -> Re
         symmetry_tests: Vec::new(),
     };
     Ok(PlanRequest { history, as_of: now })
+}
+
+/// A progress bar on standard error for files big enough to wait for; hidden when
+/// standard error is not a terminal (indicatif checks).
+fn progress(bytes: usize) -> indicatif::ProgressBar {
+    const WORTH_SHOWING: usize = 4 << 20;
+    if bytes < WORTH_SHOWING {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(bytes as u64);
+    let style = indicatif::ProgressStyle::with_template("reading {bar:40} {bytes}/{total_bytes} ({eta})")
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar
 }
 
 /// What the CSV held: sessions, sets, dates, names mapped or kept, rows skipped.
