@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use pullback_core::{History, Point, Side};
+use pullback_core::{History, Point};
 use serde_json::{Value, json};
 
 /// The LOINC code of the 0–10 pain severity score.
@@ -36,7 +36,7 @@ pub fn fhir_bundle(history: &History, as_of: Timestamp, subject: &FhirSubject<'_
             let mut components = vec![text_component("check-in point", c.point.id())];
             components.push(text_component("session", &format!("{session_id} at {}", time(session.at, subject))));
             if let Some(side) = c.side {
-                components.push(text_component("side", side_id(side)));
+                components.push(text_component("side", side.id()));
             }
             if c.point == Point::During && c.bottom_only {
                 components.push(json!({ "code": { "text": "only at the bottom of the pull" }, "valueBoolean": true }));
@@ -49,7 +49,7 @@ pub fn fhir_bundle(history: &History, as_of: Timestamp, subject: &FhirSubject<'_
     for (i, c) in history.checkins.iter().enumerate().filter(|(_, c)| c.at <= as_of) {
         let mut components = vec![text_component("check-in point", "standalone")];
         if let Some(side) = c.side {
-            components.push(text_component("side", side_id(side)));
+            components.push(text_component("side", side.id()));
         }
         let id = format!("pain-c{}", i + 1);
         entries.push(observation(&id, c.at, c.pain.value(), components, "Standalone check-in", subject));
@@ -101,15 +101,6 @@ fn text_component(what: &str, value: &str) -> Value {
 /// A FHIR dateTime with seconds and the zone's offset.
 fn time(t: Timestamp, subject: &FhirSubject<'_>) -> String {
     t.to_zoned(subject.time_zone.clone()).strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
-}
-
-fn side_id(side: Side) -> &'static str {
-    match side {
-        Side::Central => "central",
-        Side::Left => "left",
-        Side::Right => "right",
-        Side::Both => "both",
-    }
 }
 
 fn point_words(point: Point) -> &'static str {

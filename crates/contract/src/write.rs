@@ -27,7 +27,7 @@ use crate::CONTRACT;
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_core::{
-    Decimal, ExerciseLog, History, Overrides, ParamKey, Profile, Screening, Session, SessionCheckin, Set, Side,
+    Decimal, ExerciseLog, History, Overrides, ParamKey, Profile, Screening, Session, SessionCheckin, Set,
     StandaloneCheckin, SymmetryTest,
 };
 use rust_decimal::prelude::ToPrimitive;
@@ -194,7 +194,7 @@ fn session_checkin(c: &SessionCheckin, offset: Offset) -> Value {
         out.insert("at".into(), time(at, offset));
     }
     if let Some(side) = c.side {
-        out.insert("side".into(), json!(side_id(side)));
+        out.insert("side".into(), json!(side.id()));
     }
     if c.bottom_only {
         out.insert("bottom_only".into(), Value::Bool(true));
@@ -207,7 +207,7 @@ fn standalone(c: &StandaloneCheckin, local: &dyn Fn(Timestamp) -> Value) -> Valu
     out.insert("at".into(), local(c.at));
     out.insert("pain".into(), Value::from(c.pain.value()));
     if let Some(side) = c.side {
-        out.insert("side".into(), json!(side_id(side)));
+        out.insert("side".into(), json!(side.id()));
     }
     Value::Object(out)
 }
@@ -229,16 +229,6 @@ fn screening(s: &Screening, local: &dyn Fn(Timestamp) -> Value) -> Value {
 
 fn symmetry(t: &SymmetryTest, local: &dyn Fn(Timestamp) -> Value) -> Value {
     json!({ "at": local(t.at), "left": decimal_number(t.left.value()), "right": decimal_number(t.right.value()) })
-}
-
-/// The contract's name of a side.
-pub fn side_id(side: Side) -> &'static str {
-    match side {
-        Side::Central => "central",
-        Side::Left => "left",
-        Side::Right => "right",
-        Side::Both => "both",
-    }
 }
 
 #[cfg(test)]

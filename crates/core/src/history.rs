@@ -273,6 +273,17 @@ pub enum Side {
 }
 
 impl Side {
+    pub const ALL: [Side; 4] = [Side::Central, Side::Left, Side::Right, Side::Both];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Side::Central => "central",
+            Side::Left => "left",
+            Side::Right => "right",
+            Side::Both => "both",
+        }
+    }
+
     pub fn from_id(id: &str) -> Option<Side> {
         match id {
             "central" => Some(Side::Central),

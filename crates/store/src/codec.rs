@@ -88,15 +88,6 @@ pub fn point(text: &str) -> Result<Point> {
     Point::from_id(text).ok_or_else(|| corrupt(format!("{text:?} is not a check-in point")))
 }
 
-pub fn side_id(side: Side) -> &'static str {
-    match side {
-        Side::Central => "central",
-        Side::Left => "left",
-        Side::Right => "right",
-        Side::Both => "both",
-    }
-}
-
 pub fn side(text: &str) -> Result<Side> {
     Side::from_id(text).ok_or_else(|| corrupt(format!("{text:?} is not a side")))
 }

@@ -239,7 +239,7 @@ fn insert_checkin(
             at.map(text),
             at_ns,
             effective_ns,
-            side.map(codec::side_id),
+            side.map(Side::id),
             bottom_only,
         ])
     })
