@@ -644,5 +644,8 @@ fn rfc3339(second: i64) -> String {
     Timestamp::from_second(second).map(|t| t.to_string()).unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
 }
 
+mod strong;
+pub use strong::{STRONG_HEADER, write_strong_csv};
+
 #[cfg(test)]
 mod tests;

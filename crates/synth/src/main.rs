@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
-use pullback_synth::{DEFAULT_SEED, Spec, history};
+use pullback_synth::{DEFAULT_SEED, Spec, history, write_strong_csv};
 
 /// Generate a synthetic pullback.plan/v1 history for benchmarks and replay tests.
 #[derive(Debug, Parser)]
@@ -32,6 +32,11 @@ struct Args {
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     out: Option<PathBuf>,
+
+    /// Instead of a history document, write a Strong CSV export (comma dialect) of
+    /// N set rows, streamed (for the import benchmark).
+    #[arg(long, value_name = "N")]
+    strong_csv_rows: Option<usize>,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -42,6 +47,16 @@ fn main() -> anyhow::Result<()> {
         standalone_checkins: args.standalone_checkins.unwrap_or(args.sessions / 5),
         seed: args.seed,
     };
+    if let Some(rows) = args.strong_csv_rows {
+        return match &args.out {
+            Some(path) => {
+                let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+                write_strong_csv(BufWriter::new(file), rows, args.seed)
+                    .with_context(|| format!("writing {}", path.display()))
+            }
+            None => write_strong_csv(BufWriter::new(io::stdout().lock()), rows, args.seed).context("writing stdout"),
+        };
+    }
     let doc = history(&spec);
     match &args.out {
         Some(path) => {
