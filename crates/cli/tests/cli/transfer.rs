@@ -452,3 +452,25 @@ fn a_csv_with_a_bad_row_imports_nothing_unless_told_to_skip() {
     assert!(out.contains("bad row skipped: line 3"), "{out}");
     assert!(out.contains("2 sessions"), "{out}");
 }
+
+#[test]
+fn a_bad_row_on_line_9000_rolls_the_whole_import_back() {
+    let log = Log::new();
+    log.ok(&["user", "add", "sam"]);
+    let header =
+        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n";
+    let mut csv = String::from(header);
+    // Lines 2..=8999: good rows, 8 sets a workout, a workout a day from 2001.
+    for row in 0..8998 {
+        let day = jiff::civil::date(2001, 1, 1).checked_add(jiff::Span::new().days(row / 8)).expect("date");
+        csv.push_str(&format!("{day} 07:00:00,Pull,1h,Deadlift (Barbell),{},140,5,0,0,,,\n", row % 8 + 1));
+    }
+    csv.push_str("2025-01-01 07:00:00,Pull,1h,Deadlift (Barbell),1,heavy,5,0,0,,,\n"); // line 9000
+    let path = log.path("strong.csv");
+    std::fs::write(&path, csv).expect("writable");
+
+    let out = log.run(&["import", path_str(&path)]);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("line 9000") && out.stderr.contains("Weight"), "{}", out.stderr);
+    assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
+}
