@@ -474,3 +474,19 @@ fn a_bad_row_on_line_9000_rolls_the_whole_import_back() {
     assert!(out.stderr.contains("line 9000") && out.stderr.contains("Weight"), "{}", out.stderr);
     assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
 }
+
+#[test]
+fn a_json_export_imported_into_a_new_log_exports_identically() {
+    let log = two_weeks();
+    let first = log.ok(&["export", "--format", "json"]);
+    let backup = log.path("backup.json");
+    std::fs::write(&backup, &first).expect("writable");
+
+    // The same lifter on a new database, with the plates of the original (an import
+    // keeps the lifter's own plates).
+    let other = Log::new();
+    other.ok(&["user", "add", "ana", "--units", "kg"]);
+    other.ok(&["profile", "set", "--plates", "25,20,10,5,2.5,1.25"]);
+    other.ok(&["import", path_str(&backup), "--replace"]);
+    assert_eq!(other.ok(&["export", "--format", "json"]), first);
+}
