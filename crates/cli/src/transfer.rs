@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_contract::{PlanRequest, Problem, WriteOptions, history_document};
 use pullback_core::{History, Session};
-use pullback_store::{ImportCounts, ImportMode, SessionId, StoredHistory, StoredProfile, User, UserId};
+use pullback_store::{ImportCounts, ImportMode, StoredHistory, StoredProfile, User};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::Write;
@@ -146,11 +146,11 @@ pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
     let lifter = ctx.lifter()?;
     let stored = ctx.block_on(ctx.store.history(lifter.id))?;
     let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
-    let offsets = session_offsets(&ctx, lifter.id, &stored)?;
+    let offsets = stored.session_offsets.as_slice();
     let mut out = Vec::new();
     match args.format {
         ExportFormat::Plan | ExportFormat::Json => {
-            let mut doc = export_document(ctx.now, &stored, &offsets, &profile);
+            let mut doc = export_document(ctx.now, &stored, offsets, &profile);
             if args.format == ExportFormat::Json {
                 doc["pullback_export"] = json!({
                     "version": 1,
@@ -170,7 +170,7 @@ pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
             out.push(b'\n');
         }
         ExportFormat::Csv => {
-            write_csv(&mut out, &stored, &offsets, &profile)?;
+            write_csv(&mut out, &stored, offsets, &profile)?;
         }
         ExportFormat::Fhir => {
             let ids: Vec<String> = stored.session_ids.iter().map(ToString::to_string).collect();
@@ -209,20 +209,6 @@ fn export_document(now: Timestamp, stored: &StoredHistory, offsets: &[Offset], p
         session_offsets: offsets,
     };
     history_document(&history, now, &options)
-}
-
-/// The offsets the stored sessions were logged in, parallel to `stored.history.sessions`
-/// (the profile's zone for a session written in between the two reads).
-fn session_offsets(ctx: &Ctx, user: UserId, stored: &StoredHistory) -> Result<Vec<Offset>, Failure> {
-    let entries = ctx.block_on(ctx.store.sessions(user, None))?;
-    let by_id: HashMap<SessionId, Offset> = entries.iter().map(|e| (e.id, e.at.offset)).collect();
-    let zone = &stored.history.profile.time_zone;
-    Ok(stored
-        .session_ids
-        .iter()
-        .zip(&stored.history.sessions)
-        .map(|(id, s)| by_id.get(id).copied().unwrap_or_else(|| zone.to_offset(s.at)))
-        .collect())
 }
 
 fn write_csv(

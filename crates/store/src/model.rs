@@ -228,6 +228,8 @@ pub struct StoredHistory {
     pub history: History,
     /// Parallel to `history.sessions`.
     pub session_ids: Vec<SessionId>,
+    /// The offset each session was logged in, parallel to `history.sessions`.
+    pub session_offsets: Vec<Offset>,
     /// Parallel to `history.checkins` (the standalone ones).
     pub checkin_ids: Vec<CheckinId>,
     /// The lifter's revision when this was read, for [`crate::Store::put_checkpoint`].

@@ -301,7 +301,9 @@ fn load_history(c: &Connection, user: UserId, since: Since) -> Result<StoredHist
         screenings: screenings(c, user)?,
         symmetry_tests: symmetry_tests(c, user)?,
     };
-    Ok(StoredHistory { history, session_ids: sessions.ids, checkin_ids, revision })
+    let session_offsets = sessions.ids.iter().zip(&sessions.texts).map(|(id, text)| Ok(logged_at(*id, text)?.offset));
+    let session_offsets = session_offsets.collect::<Result<Vec<_>>>()?;
+    Ok(StoredHistory { history, session_ids: sessions.ids, session_offsets, checkin_ids, revision })
 }
 
 pub(super) fn history(c: &mut Connection, user: UserId, after: Option<Timestamp>) -> Result<StoredHistory> {
@@ -369,8 +371,12 @@ pub(super) fn sessions(c: &mut Connection, user: UserId, last: Option<usize>) ->
     let entries = loaded.sessions.into_iter().zip(loaded.ids).zip(loaded.texts).zip(loaded.checkin_ids).skip(skip);
     entries
         .map(|(((session, id), text), checkin_ids)| {
-            let at: At = text.parse().map_err(|_| codec::corrupt(format!("session {id} time {text:?}")))?;
-            Ok(SessionEntry { id, at, session, checkin_ids })
+            Ok(SessionEntry { id, at: logged_at(id, &text)?, session, checkin_ids })
         })
         .collect()
+}
+
+/// A session's time as it was logged, with its offset.
+fn logged_at(id: SessionId, text: &str) -> Result<At> {
+    text.parse().map_err(|_| codec::corrupt(format!("session {id} time {text:?}")))
 }
