@@ -18,17 +18,10 @@ use serde_json::{Map, Value, json};
 const FIRST: i64 = 1_577_836_800;
 const LAST: i64 = 1_924_991_999;
 
-const EXERCISES: [&str; 9] = [
-    "deadlift",
-    "sumo_deadlift",
-    "trap_bar_deadlift",
-    "romanian_deadlift",
-    "kettlebell_sumo_deadlift",
-    "good_morning",
-    "bird_dog",
-    "jefferson_curl",
-    "squat",
-];
+/// Every known exercise, and one other.
+fn exercise_names() -> Vec<&'static str> {
+    pullback_core::Exercise::ALL.iter().map(|e| e.id()).chain(["squat"]).collect()
+}
 const VARIATIONS: [&str; 3] = ["deadlift", "sumo_deadlift", "trap_bar_deadlift"];
 const POINTS: [&str; 4] = ["before", "during", "after_1h", "after_24h"];
 const SIDES: [&str; 4] = ["central", "left", "right", "both"];
@@ -273,7 +266,7 @@ fn session(s: &SessionA, as_of: i64) -> Value {
         .take(6)
         .map(|e| {
             let mut x = Map::new();
-            x.insert("exercise".into(), json!(pick(&EXERCISES, e.exercise)));
+            x.insert("exercise".into(), json!(pick(&exercise_names(), e.exercise)));
             if let Some((a, b, c)) = e.tempo {
                 x.insert("tempo".into(), json!(format!("{}-{}-{}", a % 10, b % 10, c % 10)));
             }

@@ -366,18 +366,10 @@ mod tests {
     }
 
     const BASE: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
-    const EXERCISES: &[&str] = &[
-        "deadlift",
-        "sumo_deadlift",
-        "trap_bar_deadlift",
-        "romanian_deadlift",
-        "kettlebell_sumo_deadlift",
-        "good_morning",
-        "bird_dog",
-        "jefferson_curl",
-        "squat",
-        "Bench press (paused)",
-    ];
+    /// Every known exercise, and two others (one with a name no identifier has).
+    fn exercise_names() -> Vec<&'static str> {
+        pullback_core::Exercise::ALL.iter().map(|e| e.id()).chain(["squat", "Bench press (paused)"]).collect()
+    }
     /// Offsets in minutes; 0 is written `Z`.
     const OFFSETS: &[i32] = &[0, 60, -300, 345, -570];
     const ZONES: &[Option<&str>] = &[None, Some("UTC"), Some("Europe/Oslo"), Some("America/St_Johns")];
@@ -428,13 +420,13 @@ mod tests {
 
     fn exercise() -> impl Strategy<Value = Value> {
         (
-            0..EXERCISES.len(),
+            prop::sample::select(exercise_names()),
             proptest::option::of((0..10u8, 0..10u8, 0..10u8)),
             proptest::option::of(number(60, 1)),
             prop::collection::vec(set(), 0..4),
         )
             .prop_map(|(e, tempo, block, sets)| {
-                let mut x = json!({ "exercise": EXERCISES[e], "sets": sets });
+                let mut x = json!({ "exercise": e, "sets": sets });
                 if let Some((a, b, c)) = tempo {
                     x["tempo"] = json!(format!("{a}-{b}-{c}"));
                 }

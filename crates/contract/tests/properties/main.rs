@@ -17,19 +17,10 @@ fn time(minutes: i64) -> String {
     pullback_contract::format_time(t)
 }
 
-const EXERCISES: &[&str] = &[
-    "deadlift",
-    "deadlift",
-    "deadlift",
-    "sumo_deadlift",
-    "trap_bar_deadlift",
-    "romanian_deadlift",
-    "kettlebell_sumo_deadlift",
-    "good_morning",
-    "bird_dog",
-    "jefferson_curl",
-    "squat",
-];
+/// Every known exercise and one other, with the deadlift three times as likely.
+fn exercise_names() -> Vec<&'static str> {
+    pullback_core::Exercise::ALL.iter().map(|e| e.id()).chain(["deadlift", "deadlift", "squat"]).collect()
+}
 const POINTS: &[&str] = &["before", "during", "after_1h", "after_24h"];
 const SIDES: &[&str] = &["central", "left", "right", "both"];
 
@@ -52,8 +43,8 @@ fn session(span: i64) -> impl Strategy<Value = Value> {
     let set = (0..=1200u32, 0..=12i64, prop::bool::weighted(0.2)).prop_map(
         |(quarter_kg, reps, warmup)| json!({ "load": f64::from(quarter_kg) / 4.0, "reps": reps, "warmup": warmup }),
     );
-    let exercise = (0..EXERCISES.len(), prop::collection::vec(set, 0..4))
-        .prop_map(|(e, sets)| json!({ "exercise": EXERCISES[e], "sets": sets }));
+    let exercise = (prop::sample::select(exercise_names()), prop::collection::vec(set, 0..4))
+        .prop_map(|(e, sets)| json!({ "exercise": e, "sets": sets }));
     (0..span, prop::collection::vec(exercise, 0..3), prop::collection::vec(checkin(), 0..5)).prop_map(
         |(minute, exercises, checkins)| {
             let checkins: Vec<Value> = checkins
