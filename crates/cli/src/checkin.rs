@@ -85,8 +85,9 @@ pub fn run(args: &CheckinArgs, globals: &Globals) -> Result<(), Failure> {
         _ => "standalone".to_string(),
     };
     println!("Checked in {pain} ({what}).");
-    let tolerable = ctx.block_on(ctx.store.history_after(lifter.id, ctx.now)).map(|h| h.history.params.tolerable_max());
-    if tolerable.is_ok_and(|max| pain.value() > max) {
+    // The profile's overrides were checked when stored; the default applies otherwise.
+    let tolerable = pullback_core::Params::from_overrides(&profile.overrides).unwrap_or_default().tolerable_max();
+    if pain.value() > tolerable {
         println!("That is above your tolerable range: see `pullback plan` before you train again.");
     }
     Ok(())

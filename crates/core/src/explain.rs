@@ -269,7 +269,7 @@ impl Say<'_, '_, '_> {
                     None => "of your working weight".to_string(),
                 };
                 let mut text = format!("rung {n}: {} at {}% ({load}), 3 × 5", self.variation(), percent(share));
-                if let Some(tempo) = crate::ladder::prescription(at.rung, None, None, profile)[0].tempo {
+                if let Some(tempo) = at.rung.tempo() {
                     text.push_str(&format!(", tempo {tempo}"));
                 }
                 text

@@ -59,7 +59,8 @@ impl Rung {
         self >= Self::FIRST_BARBELL
     }
 
-    fn tempo(self) -> Option<Tempo> {
+    /// The tempo this rung prescribes (rungs 4–6).
+    pub fn tempo(self) -> Option<Tempo> {
         match self.0 {
             4 => Some(Tempo::fixed(3, 0, 3)),
             5 => Some(Tempo::fixed(3, 1, 3)),
