@@ -31,7 +31,9 @@
 //!   the whole file ([`ImportError::BadRows`]) unless [`Options::skip_bad_rows`].
 //!
 //! The file is streamed through the `csv` reader (one reused record, no copy of
-//! the file in memory); the result, every set of the file, is returned whole.
+//! the file in memory). [`read`] returns every set of the file; [`read_each`]
+//! hands each workout on as soon as it is complete, so that an importer can write
+//! a file of any size in flat memory.
 //!
 //! ```
 //! use pullback_core::{Exercise, ExerciseId, Units};
@@ -199,6 +201,9 @@ pub enum ImportError {
     },
     #[error("the file is not valid CSV at line {line}: {message}")]
     Csv { line: u64, message: String },
+    /// The caller's sink of [`read_each`] stopped the read.
+    #[error("{0}")]
+    Stopped(String),
 }
 
 fn bad_rows_message(rows: &[BadRow], total: usize) -> String {
@@ -216,7 +221,49 @@ fn bad_rows_message(rows: &[BadRow], total: usize) -> String {
 }
 
 /// Reads a whole export. See the [crate] documentation for the rules.
+///
+/// Holds every set of the file; [`read_each`] hands the workouts on one by one.
 pub fn read<R: Read>(input: R, options: &Options) -> Result<Parsed, ImportError> {
+    let mut sessions = Vec::new();
+    let (format, report) = read_each(input, options, |session| {
+        sessions.push(session);
+        Ok(())
+    })?;
+    Ok(Parsed { format, sessions: join_parts(sessions), report })
+}
+
+/// Sorts workouts into time order (then title), and joins the parts of a workout
+/// whose rows were not together in the file.
+fn join_parts(mut sessions: Vec<ParsedSession>) -> Vec<ParsedSession> {
+    sessions.sort_by(|a, b| a.at.timestamp().cmp(&b.at.timestamp()).then_with(|| a.title.cmp(&b.title)));
+    let mut joined: Vec<ParsedSession> = Vec::with_capacity(sessions.len());
+    for session in sessions {
+        match joined.last_mut() {
+            Some(last) if last.at == session.at && last.title == session.title => {
+                last.duration = last.duration.or(session.duration);
+                last.exercises.extend(session.exercises);
+                last.keys.extend(session.keys);
+            }
+            _ => joined.push(session),
+        }
+    }
+    joined
+}
+
+/// Reads an export and hands each workout to `sink` as soon as it is complete, in
+/// file order, holding only the workout being read: memory stays flat whatever
+/// the file's size. A workout whose rows are not together in the file arrives in
+/// parts with the same start and title. Gives the format and the report.
+///
+/// The bad rows are known only at the end: with [`Options::skip_bad_rows`] off, a
+/// caller that stores workouts as they come must be ready to undo them when this
+/// returns [`ImportError::BadRows`] (as one database transaction does). An error
+/// from `sink` stops the read and is returned as it is.
+pub fn read_each<R, F>(input: R, options: &Options, mut sink: F) -> Result<(Format, Report), ImportError>
+where
+    R: Read,
+    F: FnMut(ParsedSession) -> Result<(), ImportError>,
+{
     let mut input = BufReader::with_capacity(64 * 1024, input);
     let mut header = Vec::new();
     (&mut input).take(MAX_HEADER_BYTES).read_until(b'\n', &mut header)?;
@@ -255,8 +302,11 @@ pub fn read<R: Read>(input: R, options: &Options) -> Result<Parsed, ImportError>
                 _ => return Err(csv_error(error, record.position().map_or(0, csv::Position::line))),
             },
         }
+        builder.take_ready().try_for_each(&mut sink)?;
     }
-    builder.finish()
+    let report = builder.finish()?;
+    builder.take_ready().try_for_each(&mut sink)?;
+    Ok((builder.format(), report))
 }
 
 fn csv_error(error: csv::Error, line: u64) -> ImportError {

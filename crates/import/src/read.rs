@@ -3,12 +3,12 @@
 use crate::fields;
 use crate::format::{DateStyle, DurationSource, Layout, UnitSource};
 use crate::key::{KeyParts, SetKey};
-use crate::{BadRow, Format, ImportError, MAX_BAD_ROWS, Options, Parsed, ParsedSession, Report, skip};
+use crate::{BadRow, Format, ImportError, MAX_BAD_ROWS, Options, ParsedSession, Report, skip};
 use jiff::SignedDuration;
 use jiff::civil::DateTime;
 use pullback_core::{Exercise, ExerciseId, ExerciseLog, Rpe, Set, Units};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// What one row turned out to be.
 enum Outcome<'r> {
@@ -59,10 +59,14 @@ pub(crate) struct Builder<'o> {
     format: Format,
     options: &'o Options,
     layout: Layout,
-    sessions: Vec<SessionBuild>,
-    by_start: HashMap<(DateTime, String), usize>,
-    /// The session of the previous set row (rows of a workout are usually together).
-    last_session: Option<usize>,
+    /// The workout the previous set rows belong to. Rows of a workout come together
+    /// in every app's export, so a workout is handed on (to [`Builder::take_ready`])
+    /// as soon as a row of another one arrives, and the file is never held whole.
+    open: Option<SessionBuild>,
+    /// Workouts handed on, not yet taken.
+    ready: Vec<ParsedSession>,
+    /// Every workout seen, by start and title (for the count; a few bytes each).
+    seen: HashSet<(DateTime, String)>,
     /// The previous row's date text and its parse (rows of a workout share it).
     last_date: Option<(String, DateTime)>,
     /// App name → mapped exercise, for each name seen.
@@ -77,9 +81,9 @@ impl<'o> Builder<'o> {
             format,
             options,
             layout,
-            sessions: Vec::new(),
-            by_start: HashMap::new(),
-            last_session: None,
+            open: None,
+            ready: Vec::new(),
+            seen: HashSet::new(),
             last_date: None,
             names: HashMap::new(),
             report: Report::default(),
@@ -248,9 +252,9 @@ impl<'o> Builder<'o> {
     }
 
     fn add(&mut self, row: RowSet<'_>, line: u64) -> Result<(), BadRow> {
-        let session = self.session(row.start, row.title, line)?;
         let mapped = self.exercise(row.exercise);
-        let session = &mut self.sessions[session];
+        let format = self.format;
+        let session = self.session(row.start, row.title, line)?;
         session.duration = session.duration.or(row.duration);
         let index = match session.exercises.iter().position(|e| e.app_name == row.exercise) {
             Some(index) => index,
@@ -266,7 +270,7 @@ impl<'o> Builder<'o> {
         };
         let exercise = &mut session.exercises[index];
         let key = KeyParts {
-            app: self.format.app(),
+            app: format.app(),
             start: row.start,
             exercise: row.exercise,
             order: row.order,
@@ -278,40 +282,55 @@ impl<'o> Builder<'o> {
         .key();
         exercise.log.sets.push(row.set);
         exercise.keys.push(key);
-        self.report.sets += 1;
         Ok(())
     }
 
-    /// The index of the session that starts at `start` with `title`, created if new.
-    fn session(&mut self, start: DateTime, title: &str, line: u64) -> Result<usize, BadRow> {
-        if let Some(last) = self.last_session
-            && self.sessions[last].start == start
-            && self.sessions[last].title == title
-        {
-            return Ok(last);
-        }
-        let key = (start, title.to_owned());
-        let index = match self.by_start.get(&key) {
-            Some(&index) => index,
-            None => {
+    /// The open workout that starts at `start` with `title`. A new one hands the
+    /// previous one on. A workout whose rows come back after another workout's is
+    /// handed on again in parts, with the same start and title; [`crate::read`]
+    /// joins the parts.
+    fn session(&mut self, start: DateTime, title: &str, line: u64) -> Result<&mut SessionBuild, BadRow> {
+        let session = match self.open.take() {
+            Some(open) if open.start == start && open.title == title => open,
+            previous => {
+                self.open = previous;
                 let at = start.to_zoned(self.options.time_zone.clone()).map_err(|e| BadRow {
                     line,
                     column: self.layout.name(self.layout.date).to_owned(),
                     reason: format!("{start} cannot be placed in the time zone: {e}"),
                 })?;
-                self.sessions.push(SessionBuild {
-                    start,
-                    at,
-                    title: key.1.clone(),
-                    duration: None,
-                    exercises: Vec::new(),
-                });
-                self.by_start.insert(key, self.sessions.len() - 1);
-                self.sessions.len() - 1
+                self.hand_on();
+                self.seen.insert((start, title.to_owned()));
+                SessionBuild { start, at, title: title.to_owned(), duration: None, exercises: Vec::new() }
             }
         };
-        self.last_session = Some(index);
-        Ok(index)
+        Ok(self.open.insert(session))
+    }
+
+    /// Moves the open workout to the ready list, and counts it in the report.
+    fn hand_on(&mut self) {
+        let Some(s) = self.open.take() else { return };
+        let report = &mut self.report;
+        report.sets += s.exercises.iter().map(|e| e.log.sets.len()).sum::<usize>();
+        if report.first.as_ref().is_none_or(|first| s.at.timestamp() < first.timestamp()) {
+            report.first = Some(s.at.clone());
+        }
+        if report.last.as_ref().is_none_or(|last| s.at.timestamp() > last.timestamp()) {
+            report.last = Some(s.at.clone());
+        }
+        let keys = s.exercises.iter().flat_map(|e| e.keys.iter().copied()).collect();
+        self.ready.push(ParsedSession {
+            at: s.at,
+            title: (!s.title.is_empty()).then_some(s.title),
+            duration: s.duration,
+            exercises: s.exercises.into_iter().map(|e| e.log).collect(),
+            keys,
+        });
+    }
+
+    /// The workouts complete so far, in file order.
+    pub fn take_ready(&mut self) -> std::vec::Drain<'_, ParsedSession> {
+        self.ready.drain(..)
     }
 
     /// The mapped exercise of an app name; counts the row in the report.
@@ -340,32 +359,22 @@ impl<'o> Builder<'o> {
         mapped
     }
 
-    pub fn finish(mut self) -> Result<Parsed, ImportError> {
+    /// Ends the file: hands on the last workout, and gives the report, or the bad
+    /// rows unless they are to be skipped.
+    pub fn finish(&mut self) -> Result<Report, ImportError> {
+        self.hand_on();
+        let mut report = std::mem::take(&mut self.report);
         if self.bad_total > 0 {
             if !self.options.skip_bad_rows {
-                return Err(ImportError::BadRows { rows: self.report.bad_rows, total: self.bad_total });
+                return Err(ImportError::BadRows { rows: report.bad_rows, total: self.bad_total });
             }
-            self.report.skipped.insert(skip::BAD_ROW, self.bad_total);
+            report.skipped.insert(skip::BAD_ROW, self.bad_total);
         }
-        self.sessions.sort_by(|a, b| a.at.timestamp().cmp(&b.at.timestamp()).then_with(|| a.title.cmp(&b.title)));
-        let mut report = self.report;
-        report.sessions = self.sessions.len();
-        report.first = self.sessions.first().map(|s| s.at.clone());
-        report.last = self.sessions.last().map(|s| s.at.clone());
-        let sessions = self
-            .sessions
-            .into_iter()
-            .map(|s| {
-                let keys = s.exercises.iter().flat_map(|e| e.keys.iter().copied()).collect();
-                ParsedSession {
-                    at: s.at,
-                    title: (!s.title.is_empty()).then_some(s.title),
-                    duration: s.duration,
-                    exercises: s.exercises.into_iter().map(|e| e.log).collect(),
-                    keys,
-                }
-            })
-            .collect();
-        Ok(Parsed { format: self.format, sessions, report })
+        report.sessions = self.seen.len();
+        Ok(report)
+    }
+
+    pub fn format(&self) -> Format {
+        self.format
     }
 }

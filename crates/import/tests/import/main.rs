@@ -10,6 +10,7 @@ mod detect;
 mod dialects;
 mod keys;
 mod mapping;
+mod streaming;
 
 use pullback_import::{ExerciseId, Options, Parsed, Units, read};
 use std::collections::BTreeMap;
