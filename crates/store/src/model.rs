@@ -298,3 +298,38 @@ pub struct ImportCounts {
     pub screenings: usize,
     pub symmetry_tests: usize,
 }
+
+/// A workout from another app's export, for [`Store::import_workouts`](crate::Store::import_workouts).
+#[derive(Debug, Clone)]
+pub struct KeyedSession {
+    pub at: At,
+    /// The workout's identifier, the same on every read of the same export
+    /// (`strong 2025-12-05T18:30:00 Pull day`, say). A later import finds the stored
+    /// workout by it and adds only the sets it lacks.
+    pub external_id: String,
+    pub exercises: Vec<ExerciseLog>,
+    /// One stable key per set: the sets of `exercises[0]` in order, then of
+    /// `exercises[1]`… A set whose key the lifter has already is not stored again.
+    pub set_keys: Vec<u128>,
+}
+
+/// What the producer of an import sends to [`Store::import_workouts`](crate::Store::import_workouts).
+#[derive(Debug, Clone)]
+pub enum ImportBatch {
+    Sessions(Vec<KeyedSession>),
+    /// The end: store it all. Closing the channel without it stores nothing.
+    Commit,
+}
+
+/// What [`Store::import_workouts`](crate::Store::import_workouts) wrote.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WorkoutCounts {
+    /// Workouts new to the log.
+    pub sessions: usize,
+    /// Stored workouts that got sets they lacked.
+    pub extended: usize,
+    /// Sets written.
+    pub sets: usize,
+    /// Sets skipped because the lifter had them already (same key).
+    pub known_sets: usize,
+}

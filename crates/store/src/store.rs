@@ -2,9 +2,9 @@
 
 use crate::error::Result;
 use crate::model::{
-    CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, Resume,
-    Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId,
-    User, UserId,
+    CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
+    NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
+    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -85,4 +85,20 @@ pub trait Store: Send + Sync {
     /// Writes a whole history in one transaction: all of it or, on any error,
     /// nothing. Times are stored with the offset of the lifter's time zone.
     async fn import_history(&self, user: UserId, history: &History, mode: ImportMode) -> Result<ImportCounts>;
+
+    /// Imports workouts as they arrive on `batches`, in one transaction, so that a
+    /// file of any size is written in flat memory: everything is stored when
+    /// [`ImportBatch::Commit`] arrives, and nothing when the channel closes without
+    /// it (the producer found a bad row, say) or anything fails.
+    ///
+    /// Idempotent by key: a set whose key the lifter already has is skipped; a
+    /// workout whose `external_id` is stored gets its new sets as extra exercise
+    /// entries at its end. With `replace`, the lifter's sessions, check-ins,
+    /// screenings and symmetry tests are deleted first (the profile stays).
+    async fn import_workouts(
+        &self,
+        user: UserId,
+        replace: bool,
+        batches: tokio::sync::mpsc::Receiver<ImportBatch>,
+    ) -> Result<WorkoutCounts>;
 }

@@ -14,8 +14,10 @@ pub struct Migration {
 }
 
 /// Every migration, in order. A new one is a new file and a new line here.
-pub const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "initial", sql: include_str!("../../migrations/sqlite/0001_initial.sql") }];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "initial", sql: include_str!("../../migrations/sqlite/0001_initial.sql") },
+    Migration { version: 2, name: "import_keys", sql: include_str!("../../migrations/sqlite/0002_import_keys.sql") },
+];
 
 /// Applies the migrations the database lacks. Safe when several processes open the
 /// same file at once: each migration re-checks inside its write transaction.

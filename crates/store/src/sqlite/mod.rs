@@ -7,9 +7,9 @@ mod write;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, Resume,
-    Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId,
-    User, UserId,
+    CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
+    NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
+    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
 use async_trait::async_trait;
@@ -254,5 +254,14 @@ impl Store for SqliteStore {
     async fn import_history(&self, user: UserId, history: &History, mode: ImportMode) -> Result<ImportCounts> {
         let history = history.clone();
         self.run(move |c| write::import_history(c, user, &history, mode)).await
+    }
+
+    async fn import_workouts(
+        &self,
+        user: UserId,
+        replace: bool,
+        batches: tokio::sync::mpsc::Receiver<ImportBatch>,
+    ) -> Result<WorkoutCounts> {
+        self.run(move |c| write::import_workouts(c, user, replace, batches)).await
     }
 }

@@ -5,8 +5,9 @@
 use crate::codec::{self, ProfileRow, effective_time, to_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    At, CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest,
-    Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
+    At, CheckinId, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewCheckin, NewCheckpoint, NewScreening,
+    NewSession, NewSymmetryTest, Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
+    WorkoutCounts,
 };
 use jiff::Timestamp;
 use jiff::tz::Offset;
@@ -412,9 +413,7 @@ pub(super) fn import_history(c: &mut Connection, user: UserId, h: &History, mode
             }
         }
         ImportMode::Replace => {
-            for table in ["sessions", "checkins", "screenings", "symmetry_tests", "checkpoints"] {
-                tx.execute(&format!("DELETE FROM {table} WHERE user_id = ?1"), [user.0]).map_err(db)?;
-            }
+            delete_events(&tx, user)?;
             let name = h.profile.time_zone.iana_name().map(str::to_owned).ok_or_else(|| {
                 StoreError::Invalid(
                     "the imported profile's time zone has no IANA name; use one like \"Europe/Berlin\"".into(),
@@ -469,4 +468,167 @@ pub(super) fn import_history(c: &mut Connection, user: UserId, h: &History, mode
     changed(&tx, user, affected)?;
     tx.commit().map_err(db)?;
     Ok(counts)
+}
+
+/// Deletes everything a lifter logged (and their checkpoint); the profile stays.
+fn delete_events(tx: &Transaction<'_>, user: UserId) -> Result<()> {
+    for table in ["sessions", "checkins", "screenings", "symmetry_tests", "checkpoints"] {
+        tx.execute(&format!("DELETE FROM {table} WHERE user_id = ?1"), [user.0]).map_err(db)?;
+    }
+    Ok(())
+}
+
+pub(super) fn import_workouts(
+    c: &mut Connection,
+    user: UserId,
+    replace: bool,
+    mut batches: tokio::sync::mpsc::Receiver<ImportBatch>,
+) -> Result<WorkoutCounts> {
+    let tx = immediate(c)?;
+    require_user(&tx, user)?;
+    if replace {
+        delete_events(&tx, user)?;
+    }
+    let mut counts = WorkoutCounts::default();
+    let mut earliest: Option<i64> = None;
+    loop {
+        match batches.blocking_recv() {
+            Some(ImportBatch::Sessions(sessions)) => {
+                for session in &sessions {
+                    if let Some(ns) = import_workout(&tx, user, session, &mut counts)? {
+                        earliest = Some(earliest.map_or(ns, |e| e.min(ns)));
+                    }
+                }
+            }
+            Some(ImportBatch::Commit) => break,
+            // Dropping `tx` rolls back.
+            None => return Err(StoreError::Invalid("the import stopped before its end; nothing was stored".into())),
+        }
+    }
+    let affected = if replace { Some(i64::MIN) } else { earliest };
+    if affected.is_some() {
+        changed(&tx, user, affected)?;
+    }
+    tx.commit().map_err(db)?;
+    Ok(counts)
+}
+
+/// Writes the sets of `session` whose keys are new for `user`, into the stored
+/// workout with the same external id or a new one. Gives the workout's time (UTC
+/// ns) when anything was written.
+fn import_workout(
+    tx: &Transaction<'_>,
+    user: UserId,
+    session: &KeyedSession,
+    counts: &mut WorkoutCounts,
+) -> Result<Option<i64>> {
+    let total: usize = session.exercises.iter().map(|e| e.sets.len()).sum();
+    if session.set_keys.len() != total {
+        return Err(StoreError::Invalid(format!(
+            "the workout {} has {total} sets but {} keys",
+            session.external_id,
+            session.set_keys.len()
+        )));
+    }
+    let existing: Option<(i64, i64)> = tx
+        .prepare_cached(
+            "SELECT s.id, coalesce((SELECT max(position) + 1 FROM exercises WHERE session_id = s.id), 0)
+             FROM sessions s WHERE s.user_id = ?1 AND s.external_id = ?2 ORDER BY s.id LIMIT 1",
+        )
+        .and_then(|mut s| s.query_row(params![user.0, session.external_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+        .map_err(db)?;
+    let at_ns = to_ns(session.at.instant)?;
+    let mut target = Target { existing, new_session: None, next_exercise: existing.map_or(0, |(_, next)| next) };
+    let mut claim_key = tx
+        .prepare_cached("INSERT INTO import_keys (user_id, key, session_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
+        .map_err(db)?;
+    let mut insert_exercise = tx
+        .prepare_cached(
+            "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .map_err(db)?;
+    let mut insert_set = tx
+        .prepare_cached(
+            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )
+        .map_err(db)?;
+    let mut keys = session.set_keys.iter();
+    let mut wrote = false;
+    for e in &session.exercises {
+        let mut exercise_id: Option<i64> = None;
+        let mut position = 0;
+        for (set, key) in e.sets.iter().zip(&mut keys) {
+            let session_id = target.session(tx, user, session, at_ns)?;
+            if claim_key.execute(params![user.0, key.to_be_bytes(), session_id]).map_err(db)? == 0 {
+                counts.known_sets += 1;
+                continue;
+            }
+            let id = match exercise_id {
+                Some(id) => id,
+                None => {
+                    insert_exercise
+                        .execute(params![
+                            session_id,
+                            target.next_exercise,
+                            e.exercise.as_str(),
+                            e.tempo.map(|t| t.to_string()),
+                            e.block_height.map(|h| h.value().to_string()),
+                        ])
+                        .map_err(db)?;
+                    target.next_exercise += 1;
+                    *exercise_id.insert(tx.last_insert_rowid())
+                }
+            };
+            insert_set
+                .execute(params![
+                    id,
+                    position,
+                    set.load.to_string(),
+                    set.reps.value(),
+                    set.rpe.map(|r| r.value().to_string()),
+                    set.warmup
+                ])
+                .map_err(db)?;
+            position += 1;
+            counts.sets += 1;
+            wrote = true;
+        }
+    }
+    if wrote {
+        if target.existing.is_some() {
+            counts.extended += 1;
+        } else {
+            counts.sessions += 1;
+        }
+    }
+    // A workout whose every set was known, new to this log, leaves no empty session:
+    // `Target::session` creates it only for a key, and a known key rolls nothing back,
+    // so remove a session that got no set.
+    if let (false, Some(id)) = (wrote, target.new_session) {
+        tx.prepare_cached("DELETE FROM sessions WHERE id = ?1").and_then(|mut s| s.execute([id])).map_err(db)?;
+    }
+    Ok(wrote.then_some(at_ns))
+}
+
+/// Where an imported workout's new sets go: the stored workout with its external
+/// id, or a session created on the first set that needs one.
+struct Target {
+    existing: Option<(i64, i64)>,
+    new_session: Option<i64>,
+    next_exercise: i64,
+}
+
+impl Target {
+    fn session(&mut self, tx: &Transaction<'_>, user: UserId, session: &KeyedSession, at_ns: i64) -> Result<i64> {
+        if let Some((id, _)) = self.existing {
+            return Ok(id);
+        }
+        if let Some(id) = self.new_session {
+            return Ok(id);
+        }
+        tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut s| s.execute(params![user.0, text(session.at), at_ns, session.external_id]))
+            .map_err(db)?;
+        Ok(*self.new_session.insert(tx.last_insert_rowid()))
+    }
 }

@@ -9,8 +9,8 @@ use pullback_core::{
     Tempo, Units, Variation,
 };
 use pullback_store::{
-    At, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, SessionId,
-    Store, StoreError, StoredProfile, UserId,
+    At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewCheckin, NewCheckpoint, NewScreening, NewSession,
+    NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
 };
 
 // ---------------------------------------------------------------------------
@@ -566,6 +566,144 @@ pub async fn import_invalidates_checkpoints(store: &dyn Store) {
     assert!(store.checkpoint(user).await.unwrap().is_none());
 }
 
+/// Sends `batches` to [`Store::import_workouts`] through a small channel, as an
+/// importer does, and gives its answer.
+async fn import_batches(
+    store: &dyn Store,
+    user: UserId,
+    replace: bool,
+    batches: Vec<ImportBatch>,
+) -> Result<WorkoutCounts, StoreError> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    let send = async move {
+        for batch in batches {
+            if sender.send(batch).await.is_err() {
+                break;
+            }
+        }
+    };
+    let (_, result) = tokio::join!(send, store.import_workouts(user, replace, receiver));
+    result
+}
+
+/// An imported workout of deadlift sets with keys `first_key`, `first_key + 1`…
+fn workout(when: &str, external_id: &str, loads: &[&str], first_key: u128) -> KeyedSession {
+    let sets: Vec<Set> = loads.iter().map(|l| set(l, 5)).collect();
+    let set_keys = (0..sets.len() as u128).map(|i| first_key + i).collect();
+    KeyedSession { at: at(when), external_id: external_id.into(), exercises: vec![deadlift(sets)], set_keys }
+}
+
+fn all_loads(history: &History) -> Vec<String> {
+    let sets = history.sessions.iter().flat_map(|s| &s.exercises).flat_map(|e| &e.sets);
+    sets.map(|s| s.load.to_string()).collect()
+}
+
+/// Workouts stream in and are stored on commit; the same keys again add nothing; a
+/// workout seen before gets only its new sets, at its end.
+pub async fn import_workouts_is_idempotent_by_set_key(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let first = vec![
+        ImportBatch::Sessions(vec![workout("2026-03-02T07:00:00+01:00", "strong 1", &["100", "110"], 1)]),
+        ImportBatch::Sessions(vec![workout("2026-03-04T07:00:00+01:00", "strong 2", &["120"], 10)]),
+        ImportBatch::Commit,
+    ];
+    let counts = import_batches(store, user, false, first.clone()).await.unwrap();
+    assert_eq!(counts, WorkoutCounts { sessions: 2, extended: 0, sets: 3, known_sets: 0 });
+    let stored = store.history(user).await.unwrap();
+    assert_eq!(all_loads(&stored.history), ["100", "110", "120"]);
+    assert_eq!(stored.history.sessions[0].id.as_deref(), Some("strong 1"));
+
+    let again = import_batches(store, user, false, first).await.unwrap();
+    assert_eq!(again, WorkoutCounts { sessions: 0, extended: 0, sets: 0, known_sets: 3 });
+    assert_eq!(all_loads(&store.history(user).await.unwrap().history), all_loads(&stored.history));
+    assert_eq!(store.history(user).await.unwrap().session_ids, stored.session_ids);
+
+    // A newer export of workout 2 has one more set.
+    let newer = vec![
+        ImportBatch::Sessions(vec![workout("2026-03-04T07:00:00+01:00", "strong 2", &["120", "125"], 10)]),
+        ImportBatch::Commit,
+    ];
+    let counts = import_batches(store, user, false, newer).await.unwrap();
+    assert_eq!(counts, WorkoutCounts { sessions: 0, extended: 1, sets: 1, known_sets: 1 });
+    let history = store.history(user).await.unwrap().history;
+    assert_eq!(history.sessions.len(), 2);
+    let second: Vec<Vec<String>> =
+        history.sessions[1].exercises.iter().map(|e| e.sets.iter().map(|s| s.load.to_string()).collect()).collect();
+    assert_eq!(second, [vec!["120"], vec!["125"]], "the new set goes in a new entry at the end");
+}
+
+/// Closing the channel without `Commit` stores nothing, keys included; a bad
+/// workout (keys and sets do not match) fails the whole import.
+pub async fn import_workouts_without_commit_stores_nothing(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let batches = vec![ImportBatch::Sessions(vec![workout("2026-03-02T07:00:00+01:00", "strong 1", &["100"], 1)])];
+    let aborted = import_batches(store, user, false, batches).await;
+    assert!(matches!(aborted, Err(StoreError::Invalid(_))), "{aborted:?}");
+    assert!(store.history(user).await.unwrap().history.sessions.is_empty());
+
+    let mut bad = workout("2026-03-03T07:00:00+01:00", "strong 2", &["100"], 5);
+    bad.set_keys.push(6);
+    let batches = vec![
+        ImportBatch::Sessions(vec![workout("2026-03-02T07:00:00+01:00", "strong 1", &["100"], 1)]),
+        ImportBatch::Sessions(vec![bad]),
+        ImportBatch::Commit,
+    ];
+    let refused = import_batches(store, user, false, batches).await;
+    assert!(matches!(refused, Err(StoreError::Invalid(_))), "{refused:?}");
+    assert!(store.history(user).await.unwrap().history.sessions.is_empty());
+
+    // The keys of the rolled-back imports were not kept: the workout imports now.
+    let batches = vec![
+        ImportBatch::Sessions(vec![workout("2026-03-02T07:00:00+01:00", "strong 1", &["100"], 1)]),
+        ImportBatch::Commit,
+    ];
+    assert_eq!(import_batches(store, user, false, batches).await.unwrap().sets, 1);
+}
+
+/// `replace` deletes the lifter's log first; keys of another lifter do not count.
+pub async fn import_workouts_replace_and_lifters_apart(store: &dyn Store) {
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let ben = store.create_user("ben", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    store.add_session(ana, &simple_session("2026-03-01T07:00:00+01:00", 1)).await.unwrap();
+    let batches = || {
+        vec![
+            ImportBatch::Sessions(vec![workout("2026-03-02T07:00:00+01:00", "strong 1", &["100"], 1)]),
+            ImportBatch::Commit,
+        ]
+    };
+    assert_eq!(import_batches(store, ben, false, batches()).await.unwrap().sets, 1);
+    let counts = import_batches(store, ana, true, batches()).await.unwrap();
+    assert_eq!(counts.sets, 1, "ben's keys are ben's");
+    let history = store.history(ana).await.unwrap().history;
+    assert_eq!(history.sessions.len(), 1, "the logged session was replaced");
+    assert_eq!(history.sessions[0].id.as_deref(), Some("strong 1"));
+    assert_eq!(store.history(ben).await.unwrap().history.sessions.len(), 1);
+}
+
+/// An import reaching back before the checkpoint deletes it; a fully known one does not.
+pub async fn import_workouts_invalidates_checkpoints(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let batches = || {
+        vec![
+            ImportBatch::Sessions(vec![workout("2026-03-02T07:00:00+01:00", "strong 1", &["100"], 1)]),
+            ImportBatch::Commit,
+        ]
+    };
+    import_batches(store, user, false, batches()).await.unwrap();
+    let cp =
+        NewCheckpoint { covers_until: ts("2026-03-05T00:00:00Z"), made_at: ts("2026-03-06T00:00:00Z"), state: vec![] };
+    let revision = store.history(user).await.unwrap().revision;
+    assert!(store.put_checkpoint(user, &cp, revision).await.unwrap());
+    import_batches(store, user, false, batches()).await.unwrap();
+    assert!(store.checkpoint(user).await.unwrap().is_some(), "nothing new: the checkpoint holds");
+    let earlier = vec![
+        ImportBatch::Sessions(vec![workout("2026-03-01T07:00:00+01:00", "strong 0", &["90"], 50)]),
+        ImportBatch::Commit,
+    ];
+    import_batches(store, user, false, earlier).await.unwrap();
+    assert!(store.checkpoint(user).await.unwrap().is_none());
+}
+
 /// Runs every shared behaviour test on a fresh store from `fresh`.
 macro_rules! shared_suite {
     ($fresh:path) => {
@@ -582,6 +720,10 @@ macro_rules! shared_suite {
             history_after_holds_exactly_the_later_part,
             import_round_trips,
             import_invalidates_checkpoints,
+            import_workouts_is_idempotent_by_set_key,
+            import_workouts_without_commit_stores_nothing,
+            import_workouts_replace_and_lifters_apart,
+            import_workouts_invalidates_checkpoints,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {
