@@ -4,6 +4,7 @@
 
 mod checkin;
 mod context;
+mod csv_import;
 mod logline;
 mod logs;
 mod plan;

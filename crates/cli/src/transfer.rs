@@ -14,7 +14,7 @@ use pullback_core::{History, Session};
 use pullback_store::{ImportCounts, ImportMode, StoredHistory, StoredProfile, User};
 use serde_json::{Value, json};
 use std::collections::HashMap;
-use std::io::Write;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// What `pullback export` writes.
@@ -109,8 +109,12 @@ pub enum ImportFormat {
 /// and symmetry tests are added to your log, skipping those already in it (same
 /// time and same content), so importing a file twice adds nothing the second time;
 /// your profile stays as it is. With --replace your log and profile are replaced by
-/// the file's (your plates are kept). CSV files from Strong, Hevy or FitNotes are
-/// not read yet: they come in a later release, through this command.
+/// the file's (your plates are kept).
+///
+/// A CSV export of Strong, Hevy or FitNotes is read in your units and time zone
+/// and streamed into your log in one transaction: a bad row stores nothing (unless
+/// --skip-bad-rows). Each set is keyed, so importing the same export again, or a
+/// newer one, adds only the sets your log lacks.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     pullback import backup.json\n  \
@@ -123,22 +127,23 @@ pub enum ImportFormat {
 pub struct ImportArgs {
     /// The file to read, or `-` for standard input.
     #[arg(value_name = "FILE|-")]
-    file: PathBuf,
+    pub file: PathBuf,
     /// The file's format.
     #[arg(long, value_enum, default_value_t = ImportFormat::Auto)]
-    format: ImportFormat,
-    /// Replace your whole log and your profile with the file's, instead of adding to it.
+    pub format: ImportFormat,
+    /// Replace your whole log (and, for a JSON file, your profile) with the file's,
+    /// instead of adding to it.
     #[arg(long)]
-    replace: bool,
+    pub replace: bool,
     /// Show what would be imported, and write nothing.
     #[arg(long)]
-    dry_run: bool,
+    pub dry_run: bool,
     /// CSV: import the good rows and list the bad ones, instead of refusing the file.
     #[arg(long)]
-    skip_bad_rows: bool,
+    pub skip_bad_rows: bool,
     /// CSV: extra exercise names, one `App name = pullback_id` per line (`#` comments).
     #[arg(long, value_name = "FILE")]
-    mapping: Option<PathBuf>,
+    pub mapping: Option<PathBuf>,
 }
 
 pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
@@ -251,17 +256,22 @@ fn write_csv(
 }
 
 pub fn run_import(args: &ImportArgs, globals: &Globals) -> Result<(), Failure> {
-    let text = crate::context::read_input(&args.file)?;
-    let body = text.trim_start_matches('\u{feff}').trim_start();
-    let csv = args.format == ImportFormat::Csv || (args.format == ImportFormat::Auto && !body.starts_with('{'));
-    let json_request = if csv { None } else { Some(parse_import(&text, args.format, &args.file)?) };
+    let mut input = open_import(&args.file)?;
+    let csv = match args.format {
+        ImportFormat::Csv => true,
+        ImportFormat::Plan | ImportFormat::Json => false,
+        ImportFormat::Auto => !looks_like_json(&mut input.reader).context("reading the file")?,
+    };
+    if csv {
+        let reader = Box::new(input.reader);
+        return crate::csv_import::run(args, globals, crate::csv_import::CsvInput { reader, bytes: input.bytes });
+    }
+    let mut text = String::new();
+    input.reader.read_to_string(&mut text).with_context(|| format!("reading {}", args.file.display()))?;
+    let request = parse_import(&text, args.format, &args.file)?;
     let ctx = Ctx::open(globals)?;
     let lifter = ctx.lifter()?;
     let stored = ctx.block_on(ctx.store.history(lifter.id))?;
-    let request = match json_request {
-        Some(request) => request,
-        None => read_csv(args, &text, &stored.history, ctx.now)?,
-    };
     future_problems(&request, ctx.now)?;
     let mode = if args.replace { ImportMode::Replace } else { ImportMode::Append };
     let (history, skipped) = match mode {
@@ -308,6 +318,29 @@ pub fn run_import(args: &ImportArgs, globals: &Globals) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The file to import, buffered, and its size when it is a file.
+struct ImportInput {
+    reader: BufReader<Box<dyn Read + Send>>,
+    bytes: Option<u64>,
+}
+
+fn open_import(path: &Path) -> Result<ImportInput, Failure> {
+    if path.as_os_str() == "-" {
+        return Ok(ImportInput { reader: BufReader::new(Box::new(std::io::stdin())), bytes: None });
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let bytes = file.metadata().ok().map(|m| m.len());
+    Ok(ImportInput { reader: BufReader::with_capacity(64 * 1024, Box::new(file)), bytes })
+}
+
+/// Whether the input starts (after a byte-order mark and white space) with `{`:
+/// a JSON document rather than a CSV export. Looks, consumes nothing.
+fn looks_like_json(reader: &mut impl BufRead) -> std::io::Result<bool> {
+    let head = reader.fill_buf()?;
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    Ok(head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{'))
+}
+
 /// Reads and checks the file. Problems exit 2 naming their JSON pointer.
 fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanRequest, Failure> {
     let bad = |problems: Vec<Problem>| Failure::BadInput(problems.iter().map(ToString::to_string).collect());
@@ -343,87 +376,6 @@ fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanReq
         }
     }
     pullback_contract::parse_request(&value).map_err(bad)
-}
-
-/// Reads a Strong, Hevy or FitNotes CSV export in the lifter's units and time zone,
-/// prints what it found, and gives the sessions as a history with the lifter's own
-/// profile and parameters (so an import never changes them).
-fn read_csv(args: &ImportArgs, text: &str, ours: &History, now: Timestamp) -> Result<PlanRequest, Failure> {
-    let mut mapping = pullback_import::ExerciseMap::default();
-    if let Some(path) = &args.mapping {
-        let file = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        mapping.extend_from_file(&file).map_err(|e| {
-            Failure::BadInput(
-                e.problems.iter().map(|p| format!("{}:{}: {}", path.display(), p.line, p.message)).collect(),
-            )
-        })?;
-    }
-    let mut options = pullback_import::Options::new(ours.profile.units, ours.profile.time_zone.clone());
-    options.mapping = mapping;
-    options.skip_bad_rows = args.skip_bad_rows;
-    let bar = progress(text.len());
-    let parsed = pullback_import::read(bar.wrap_read(text.as_bytes()), &options);
-    bar.finish_and_clear();
-    let parsed = parsed.map_err(|e| match e {
-        pullback_import::ImportError::Io(io) => Failure::Other(anyhow::Error::new(io).context("reading the CSV")),
-        other => Failure::BadInput(vec![format!("{}: {other}", args.file.display())]),
-    })?;
-    print_csv_report(&parsed);
-    let sessions = parsed
-        .sessions
-        .into_iter()
-        .map(|s| Session { id: None, at: s.at.timestamp(), exercises: s.exercises, checkins: Vec::new() })
-        .collect();
-    let history = History {
-        profile: ours.profile.clone(),
-        params: ours.params.clone(),
-        sessions,
-        checkins: Vec::new(),
-        screenings: Vec::new(),
-        symmetry_tests: Vec::new(),
-    };
-    Ok(PlanRequest { history, as_of: now })
-}
-
-/// A progress bar on standard error for files big enough to wait for; hidden when
-/// standard error is not a terminal (indicatif checks).
-fn progress(bytes: usize) -> indicatif::ProgressBar {
-    const WORTH_SHOWING: usize = 4 << 20;
-    if bytes < WORTH_SHOWING {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::new(bytes as u64);
-    let style = indicatif::ProgressStyle::with_template("reading {bar:40} {bytes}/{total_bytes} ({eta})")
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar());
-    bar.set_style(style);
-    bar
-}
-
-/// What the CSV held: sessions, sets, dates, names mapped or kept, rows skipped.
-fn print_csv_report(parsed: &pullback_import::Parsed) {
-    let r = &parsed.report;
-    let day = |z: &Option<jiff::Zoned>| z.as_ref().map_or("-".to_string(), |z| z.strftime("%Y-%m-%d").to_string());
-    println!(
-        "{} export: {} rows, {} sessions, {} sets, from {} to {}.",
-        parsed.format.app(),
-        r.rows,
-        r.sessions,
-        r.sets,
-        day(&r.first),
-        day(&r.last)
-    );
-    for (app, id) in &r.mapped {
-        println!("  mapped: {app} → {id}");
-    }
-    for (app, sets) in &r.unmapped {
-        println!("  kept as another exercise: {app} ({sets} sets; map it with --mapping)");
-    }
-    for (reason, rows) in &r.skipped {
-        println!("  skipped: {} ({reason})", count(*rows, "row", "rows"));
-    }
-    for bad in &r.bad_rows {
-        println!("  bad row skipped: line {}, column {:?}: {}", bad.line, bad.column, bad.reason);
-    }
 }
 
 /// Events logged after now are refused, as `pullback log` refuses them.
@@ -578,7 +530,7 @@ impl From<ImportCounts> for Tally {
     }
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
+pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 

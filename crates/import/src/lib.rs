@@ -128,6 +128,10 @@ pub struct Parsed {
 /// One workout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ParsedSession {
+    /// A stable identifier of the workout: the app, the start as written (civil
+    /// time) and the title, e.g. `strong 2025-12-05T18:30:00 Pull day`. The same
+    /// on every read of the file, whatever the user's time zone or mapping.
+    pub id: String,
     /// The start, in [`Options::time_zone`].
     pub at: Zoned,
     /// The workout's name; `None` when the app has none (FitNotes) or it is empty.

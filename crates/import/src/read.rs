@@ -319,7 +319,9 @@ impl<'o> Builder<'o> {
             report.last = Some(s.at.clone());
         }
         let keys = s.exercises.iter().flat_map(|e| e.keys.iter().copied()).collect();
+        let id = format!("{} {} {}", self.format.app(), s.start, s.title).trim_end().to_owned();
         self.ready.push(ParsedSession {
+            id,
             at: s.at,
             title: (!s.title.is_empty()).then_some(s.title),
             duration: s.duration,

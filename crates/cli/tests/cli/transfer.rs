@@ -490,3 +490,58 @@ fn a_json_export_imported_into_a_new_log_exports_identically() {
     other.ok(&["import", path_str(&backup), "--replace"]);
     assert_eq!(other.ok(&["export", "--format", "json"]), first);
 }
+
+const STRONG_HEADER: &str =
+    "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE\n";
+
+#[test]
+fn a_newer_export_adds_only_the_sets_the_log_lacks() {
+    let log = Log::new();
+    log.ok(&["user", "add", "sam", "--units", "kg"]);
+    let older = format!(
+        "{STRONG_HEADER}2026-02-23 07:00:00,Pull,1h,Deadlift (Barbell),1,140,5,0,0,,,\n\
+         2026-02-25 07:00:00,Pull,1h,Deadlift (Barbell),1,142.5,5,0,0,,,\n"
+    );
+    // The same two workouts, a third set in the second, and a new workout.
+    let newer = format!(
+        "{older}2026-02-25 07:00:00,Pull,1h,Deadlift (Barbell),2,145,3,0,0,,,\n\
+         2026-02-27 07:00:00,Pull,1h,Deadlift (Barbell),1,145,5,0,0,,,\n"
+    );
+    let path = log.path("strong.csv");
+    std::fs::write(&path, &older).expect("writable");
+    let first = log.ok(&["import", path_str(&path)]);
+    assert!(first.contains("Imported into sam's log: 2 sessions (2 sets)"), "{first}");
+
+    std::fs::write(&path, &newer).expect("writable");
+    let second = log.ok(&["import", path_str(&path)]);
+    assert!(
+        second.contains("Imported into sam's log: 1 session (2 sets), and new sets in 1 session already logged"),
+        "{second}"
+    );
+    assert!(second.contains("Skipped, already in the log: 2 sets."), "{second}");
+    let csv = log.ok(&["export", "--format", "csv"]);
+    let loads: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(5).expect("a load")).collect();
+    assert_eq!(loads, ["140", "142.5", "145", "145"], "{csv}");
+    assert!(log.ok(&["import", path_str(&path)]).contains("Nothing new to import: the file's 4 sets"));
+}
+
+#[test]
+fn a_csv_from_standard_input_imports_and_a_future_workout_refuses_the_file() {
+    let log = Log::new();
+    log.ok(&["user", "add", "sam", "--units", "kg"]);
+    let csv = format!(
+        "{STRONG_HEADER}2026-02-23 07:00:00,Pull,1h,Deadlift (Barbell),1,140,5,0,0,,,\n\
+         2026-03-09 07:00:00,Pull,1h,Deadlift (Barbell),1,150,5,0,0,,,\n"
+    );
+    let db = log.db.to_str().expect("UTF-8 path");
+    let refused =
+        finish(pullback().env("PULLBACK_NOW", NOW).args(["--database", db, "import", "-"]).write_stdin(csv.clone()));
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(refused.stderr.contains("the workout of 2026-03-09 07:00 UTC is after now"), "{}", refused.stderr);
+    assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
+
+    let past = csv.lines().take(2).collect::<Vec<_>>().join("\n");
+    let out = finish(pullback().env("PULLBACK_NOW", NOW).args(["--database", db, "import", "-"]).write_stdin(past));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(out.stdout.contains("Imported into sam's log: 1 session (1 set)"), "{}", out.stdout);
+}

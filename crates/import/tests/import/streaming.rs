@@ -38,14 +38,15 @@ fn a_workout_is_handed_on_when_the_next_one_starts() {
     );
     let mut seen = Vec::new();
     let mut rows_when_handed_on = Vec::new();
-    read_each(text.as_bytes(), &options(Units::Kg, "UTC"), |s| {
+    read_each(text.as_bytes(), &options(Units::Kg, "Europe/Berlin"), |s| {
         rows_when_handed_on.push(s.exercises[0].sets.len());
-        seen.push(s.title.unwrap());
+        seen.push(s.id);
         Ok(())
     })
     .unwrap();
-    // File order, not time order: B is complete once A's first row arrives.
-    assert_eq!(seen, ["B", "A"]);
+    // File order, not time order: B is complete once A's first row arrives. The id
+    // has the app, the start as written (not moved to the time zone) and the title.
+    assert_eq!(seen, ["strong 2025-01-02T18:00:00 B", "strong 2025-01-01T18:00:00 A"]);
     assert_eq!(rows_when_handed_on, [1, 2]);
 }
 

@@ -13,6 +13,7 @@ use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_core::{ExerciseLog, History, Point, SessionCheckin, Side};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::HashSet;
 
 /// The longest user name kept.
 const MAX_NAME: usize = 64;
@@ -513,9 +514,9 @@ pub(super) fn import_workouts(
     Ok(counts)
 }
 
-/// Writes the sets of `session` whose keys are new for `user`, into the stored
-/// workout with the same external id or a new one. Gives the workout's time (UTC
-/// ns) when anything was written.
+/// Writes the sets of `session` whose keys its stored workout (the one with the
+/// same external id) lacks, into that workout or a new one. Gives the workout's
+/// time (UTC ns) when anything was written.
 fn import_workout(
     tx: &Transaction<'_>,
     user: UserId,
@@ -530,18 +531,30 @@ fn import_workout(
             session.set_keys.len()
         )));
     }
-    let existing: Option<(i64, i64)> = tx
-        .prepare_cached(
-            "SELECT s.id, coalesce((SELECT max(position) + 1 FROM exercises WHERE session_id = s.id), 0)
-             FROM sessions s WHERE s.user_id = ?1 AND s.external_id = ?2 ORDER BY s.id LIMIT 1",
-        )
-        .and_then(|mut s| s.query_row(params![user.0, session.external_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
-        .map_err(db)?;
     let at_ns = to_ns(session.at.instant)?;
-    let mut target = Target { existing, new_session: None, next_exercise: existing.map_or(0, |(_, next)| next) };
-    let mut claim_key = tx
-        .prepare_cached("INSERT INTO import_keys (user_id, key, session_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING")
-        .map_err(db)?;
+    let existing = stored_workout(tx, user, &session.external_id)?;
+    let mut known = match existing {
+        Some((id, _)) => keys_of(tx, id)?,
+        None => HashSet::new(),
+    };
+    let fresh = session.set_keys.iter().filter(|k| !known.contains(*k)).count();
+    counts.known_sets += total - fresh;
+    if fresh == 0 {
+        return Ok(None);
+    }
+    let (session_id, mut next_exercise) = match existing {
+        Some(found) => {
+            counts.extended += 1;
+            found
+        }
+        None => {
+            tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut s| s.execute(params![user.0, text(session.at), at_ns, session.external_id]))
+                .map_err(db)?;
+            counts.sessions += 1;
+            (tx.last_insert_rowid(), 0)
+        }
+    };
     let mut insert_exercise = tx
         .prepare_cached(
             "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -549,18 +562,17 @@ fn import_workout(
         .map_err(db)?;
     let mut insert_set = tx
         .prepare_cached(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         )
         .map_err(db)?;
     let mut keys = session.set_keys.iter();
-    let mut wrote = false;
     for e in &session.exercises {
         let mut exercise_id: Option<i64> = None;
         let mut position = 0;
         for (set, key) in e.sets.iter().zip(&mut keys) {
-            let session_id = target.session(tx, user, session, at_ns)?;
-            if claim_key.execute(params![user.0, key.to_be_bytes(), session_id]).map_err(db)? == 0 {
-                counts.known_sets += 1;
+            // Also skips a key repeated within the workout.
+            if !known.insert(*key) {
                 continue;
             }
             let id = match exercise_id {
@@ -569,13 +581,13 @@ fn import_workout(
                     insert_exercise
                         .execute(params![
                             session_id,
-                            target.next_exercise,
+                            next_exercise,
                             e.exercise.as_str(),
                             e.tempo.map(|t| t.to_string()),
                             e.block_height.map(|h| h.value().to_string()),
                         ])
                         .map_err(db)?;
-                    target.next_exercise += 1;
+                    next_exercise += 1;
                     *exercise_id.insert(tx.last_insert_rowid())
                 }
             };
@@ -586,49 +598,36 @@ fn import_workout(
                     set.load.to_string(),
                     set.reps.value(),
                     set.rpe.map(|r| r.value().to_string()),
-                    set.warmup
+                    set.warmup,
+                    key.to_be_bytes(),
                 ])
                 .map_err(db)?;
             position += 1;
             counts.sets += 1;
-            wrote = true;
         }
     }
-    if wrote {
-        if target.existing.is_some() {
-            counts.extended += 1;
-        } else {
-            counts.sessions += 1;
-        }
-    }
-    // A workout whose every set was known, new to this log, leaves no empty session:
-    // `Target::session` creates it only for a key, and a known key rolls nothing back,
-    // so remove a session that got no set.
-    if let (false, Some(id)) = (wrote, target.new_session) {
-        tx.prepare_cached("DELETE FROM sessions WHERE id = ?1").and_then(|mut s| s.execute([id])).map_err(db)?;
-    }
-    Ok(wrote.then_some(at_ns))
+    Ok(Some(at_ns))
 }
 
-/// Where an imported workout's new sets go: the stored workout with its external
-/// id, or a session created on the first set that needs one.
-struct Target {
-    existing: Option<(i64, i64)>,
-    new_session: Option<i64>,
-    next_exercise: i64,
+/// The id of `user`'s workout with `external_id`, and the position its next
+/// exercise entry takes.
+fn stored_workout(tx: &Transaction<'_>, user: UserId, external_id: &str) -> Result<Option<(i64, i64)>> {
+    tx.prepare_cached(
+        "SELECT s.id, coalesce((SELECT max(position) + 1 FROM exercises WHERE session_id = s.id), 0)
+         FROM sessions s WHERE s.user_id = ?1 AND s.external_id = ?2 ORDER BY s.id LIMIT 1",
+    )
+    .and_then(|mut s| s.query_row(params![user.0, external_id], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+    .map_err(db)
 }
 
-impl Target {
-    fn session(&mut self, tx: &Transaction<'_>, user: UserId, session: &KeyedSession, at_ns: i64) -> Result<i64> {
-        if let Some((id, _)) = self.existing {
-            return Ok(id);
-        }
-        if let Some(id) = self.new_session {
-            return Ok(id);
-        }
-        tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
-            .and_then(|mut s| s.execute(params![user.0, text(session.at), at_ns, session.external_id]))
-            .map_err(db)?;
-        Ok(*self.new_session.insert(tx.last_insert_rowid()))
-    }
+/// The import keys of a stored workout's sets.
+fn keys_of(tx: &Transaction<'_>, session: i64) -> Result<HashSet<u128>> {
+    let mut statement = tx
+        .prepare_cached(
+            "SELECT st.import_key FROM exercises e JOIN sets st ON st.exercise_id = e.id
+             WHERE e.session_id = ?1 AND st.import_key IS NOT NULL",
+        )
+        .map_err(db)?;
+    let rows = statement.query_map([session], |r| r.get::<_, [u8; 16]>(0)).map_err(db)?;
+    rows.map(|key| key.map(u128::from_be_bytes).map_err(db)).collect()
 }
