@@ -38,9 +38,9 @@ mod store;
 
 pub use error::{Result, StoreError};
 pub use model::{
-    At, CheckinId, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewCheckin, NewCheckpoint, NewScreening,
-    NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint,
-    StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    ApiToken, At, CheckinId, Credentials, Digest, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewCheckin,
+    NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
 };
 pub use sqlite::SqliteStore;
 pub use store::Store;

@@ -46,6 +46,10 @@ id_type!(
     /// A stored symmetry test.
     SymmetryTestId
 );
+id_type!(
+    /// A personal access token of the JSON API.
+    TokenId
+);
 
 /// A lifter's write counter: every write of a session or check-in raises it. A
 /// checkpoint computed from a history read at one revision is only stored while the
@@ -333,3 +337,22 @@ pub struct WorkoutCounts {
     /// Sets skipped because the lifter had them already (same key).
     pub known_sets: usize,
 }
+
+/// A user and their password hash (PHC string), for signing in.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub user: User,
+    /// `None` for a user made on the command line who never set a password.
+    pub password_hash: Option<String>,
+}
+
+/// A personal access token, as listed (the token itself is never stored).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    pub id: TokenId,
+    pub name: String,
+    pub created_at: Timestamp,
+}
+
+/// A SHA-256 digest: of a web session id or an API token. Only digests are stored.
+pub type Digest = [u8; 32];

@@ -1,6 +1,7 @@
 //! The storage trait every backend implements.
 
 use crate::error::Result;
+use crate::model::{ApiToken, Credentials, Digest, TokenId};
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
@@ -101,4 +102,48 @@ pub trait Store: Send + Sync {
         replace: bool,
         batches: tokio::sync::mpsc::Receiver<ImportBatch>,
     ) -> Result<WorkoutCounts>;
+
+    // --- Accounts (the web app) ---
+
+    /// Sets a user's password hash (a PHC string; the store never sees a password)
+    /// and signs every browser session of theirs out.
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;
+
+    /// The user named `name` and their password hash; `None` if there is none.
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;
+
+    /// Starts a browser session, known by the SHA-256 of its id, until `expires`.
+    async fn create_web_session(&self, user: UserId, id_hash: &Digest, expires: Timestamp) -> Result<()>;
+
+    /// The user of an unexpired browser session.
+    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<UserId>>;
+
+    async fn delete_web_session(&self, id_hash: &Digest) -> Result<()>;
+
+    /// Deletes the sessions expired at `now`; gives how many.
+    async fn delete_expired_web_sessions(&self, now: Timestamp) -> Result<usize>;
+
+    /// Stores a personal access token by the SHA-256 of its text. `Invalid` for an
+    /// empty or over-long name.
+    async fn create_api_token(&self, user: UserId, name: &str, token_hash: &Digest) -> Result<TokenId>;
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>>;
+
+    /// The user a token belongs to.
+    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<UserId>>;
+
+    /// `NotFound` unless `user` has the token.
+    async fn delete_api_token(&self, user: UserId, token: TokenId) -> Result<()>;
+
+    /// The server-wide signing secret: the stored one, or `candidate`, stored now by
+    /// the first instance to ask, so that every instance shares it.
+    async fn server_secret(&self, candidate: &[u8]) -> Result<Vec<u8>>;
+
+    /// Records one failed log-in for each subject (`user:NAME`, `addr:IP`), and
+    /// forgets failures older than a day.
+    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()>;
+
+    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize>;
+
+    async fn clear_login_failures(&self, subject: &str) -> Result<()>;
 }

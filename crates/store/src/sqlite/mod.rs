@@ -1,11 +1,13 @@
 //! The SQLite backend: `rusqlite` with a bundled SQLite, a small `r2d2` pool whose
 //! work runs on tokio's blocking threads, WAL mode, and migrations applied at open.
 
+mod accounts;
 mod migrate;
 mod read;
 mod write;
 
 use crate::error::{Result, StoreError};
+use crate::model::{ApiToken, Credentials, Digest, TokenId};
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
@@ -263,5 +265,72 @@ impl Store for SqliteStore {
         batches: tokio::sync::mpsc::Receiver<ImportBatch>,
     ) -> Result<WorkoutCounts> {
         self.run(move |c| write::import_workouts(c, user, replace, batches)).await
+    }
+
+    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+        let hash = password_hash.to_owned();
+        self.run(move |c| accounts::set_password(c, user, &hash)).await
+    }
+
+    async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
+        let name = name.to_owned();
+        self.run(move |c| accounts::credentials(c, &name)).await
+    }
+
+    async fn create_web_session(&self, user: UserId, id_hash: &Digest, expires: Timestamp) -> Result<()> {
+        let id = *id_hash;
+        self.run(move |c| accounts::create_web_session(c, user, &id, expires)).await
+    }
+
+    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<UserId>> {
+        let id = *id_hash;
+        self.run(move |c| accounts::web_session(c, &id, now)).await
+    }
+
+    async fn delete_web_session(&self, id_hash: &Digest) -> Result<()> {
+        let id = *id_hash;
+        self.run(move |c| accounts::delete_web_session(c, &id)).await
+    }
+
+    async fn delete_expired_web_sessions(&self, now: Timestamp) -> Result<usize> {
+        self.run(move |c| accounts::delete_expired_web_sessions(c, now)).await
+    }
+
+    async fn create_api_token(&self, user: UserId, name: &str, token_hash: &Digest) -> Result<TokenId> {
+        let (name, hash) = (name.to_owned(), *token_hash);
+        self.run(move |c| accounts::create_api_token(c, user, &name, &hash)).await
+    }
+
+    async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>> {
+        self.run(move |c| accounts::api_tokens(c, user)).await
+    }
+
+    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<UserId>> {
+        let hash = *token_hash;
+        self.run(move |c| accounts::api_token_user(c, &hash)).await
+    }
+
+    async fn delete_api_token(&self, user: UserId, token: TokenId) -> Result<()> {
+        self.run(move |c| accounts::delete_api_token(c, user, token)).await
+    }
+
+    async fn server_secret(&self, candidate: &[u8]) -> Result<Vec<u8>> {
+        let candidate = candidate.to_vec();
+        self.run(move |c| accounts::server_secret(c, &candidate)).await
+    }
+
+    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()> {
+        let subjects = subjects.to_vec();
+        self.run(move |c| accounts::record_login_failure(c, &subjects, at)).await
+    }
+
+    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize> {
+        let subject = subject.to_owned();
+        self.run(move |c| accounts::login_failures_since(c, &subject, since)).await
+    }
+
+    async fn clear_login_failures(&self, subject: &str) -> Result<()> {
+        let subject = subject.to_owned();
+        self.run(move |c| accounts::clear_login_failures(c, &subject)).await
     }
 }

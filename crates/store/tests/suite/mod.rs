@@ -704,6 +704,67 @@ pub async fn import_workouts_invalidates_checkpoints(store: &dyn Store) {
     assert!(store.checkpoint(user).await.unwrap().is_none());
 }
 
+/// Passwords, browser sessions, API tokens, the shared secret and failed log-ins.
+pub async fn accounts(store: &dyn Store) {
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let ben = store.create_user("ben", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    assert!(store.credentials("nobody").await.unwrap().is_none());
+    assert_eq!(store.credentials("ana").await.unwrap().unwrap().password_hash, None);
+    store.set_password(ana, "$argon2id$v=19$fake").await.unwrap();
+    let creds = store.credentials(" ana ").await.unwrap().unwrap();
+    assert_eq!((creds.user.id, creds.password_hash.as_deref()), (ana, Some("$argon2id$v=19$fake")));
+
+    let now = ts("2026-03-02T07:00:00Z");
+    let later = ts("2026-03-09T07:00:00Z");
+    store.create_web_session(ana, &[1; 32], later).await.unwrap();
+    store.create_web_session(ben, &[2; 32], later).await.unwrap();
+    assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), Some(ana));
+    assert_eq!(store.web_session(&[1; 32], later).await.unwrap(), None, "expired");
+    assert_eq!(store.web_session(&[3; 32], now).await.unwrap(), None);
+    store.delete_web_session(&[2; 32]).await.unwrap();
+    assert_eq!(store.web_session(&[2; 32], now).await.unwrap(), None);
+    store.set_password(ana, "$argon2id$v=19$other").await.unwrap();
+    assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), None, "a new password signs out");
+    store.create_web_session(ana, &[4; 32], now).await.unwrap();
+    assert_eq!(store.delete_expired_web_sessions(now).await.unwrap(), 1);
+
+    let token = store.create_api_token(ana, "phone", &[9; 32]).await.unwrap();
+    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap(), Some(ana));
+    assert_eq!(store.api_tokens(ana).await.unwrap().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["phone"]);
+    assert!(store.api_tokens(ben).await.unwrap().is_empty());
+    let theft = store.delete_api_token(ben, token).await;
+    assert!(matches!(theft, Err(StoreError::NotFound { .. })), "{theft:?}");
+    store.delete_api_token(ana, token).await.unwrap();
+    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap(), None);
+    assert!(matches!(store.create_api_token(ana, " ", &[8; 32]).await, Err(StoreError::Invalid(_))));
+
+    let first = store.server_secret(&[5; 32]).await.unwrap();
+    assert_eq!(first, vec![5; 32]);
+    assert_eq!(store.server_secret(&[6; 32]).await.unwrap(), first, "the first secret stays");
+
+    let subjects = ["user:ana".to_owned(), "addr:127.0.0.1".to_owned()];
+    store.record_login_failure(&subjects, now).await.unwrap();
+    let hour_later = ts("2026-03-02T08:00:00Z");
+    store.record_login_failure(&subjects[..1], hour_later).await.unwrap();
+    assert_eq!(store.login_failures_since("user:ana", now).await.unwrap(), 2);
+    assert_eq!(store.login_failures_since("user:ana", hour_later).await.unwrap(), 1);
+    store.record_login_failure(&subjects[..1], later).await.unwrap();
+    assert_eq!(
+        store.login_failures_since("addr:127.0.0.1", ts("2026-03-01T00:00:00Z")).await.unwrap(),
+        0,
+        "pruned after a day"
+    );
+    store.clear_login_failures("user:ana").await.unwrap();
+    assert_eq!(store.login_failures_since("user:ana", now).await.unwrap(), 0);
+
+    // Deleting a user deletes their sessions and tokens.
+    store.create_web_session(ben, &[7; 32], later).await.unwrap();
+    store.create_api_token(ben, "laptop", &[7; 32]).await.unwrap();
+    store.delete_user(ben).await.unwrap();
+    assert_eq!(store.web_session(&[7; 32], now).await.unwrap(), None);
+    assert_eq!(store.api_token_user(&[7; 32]).await.unwrap(), None);
+}
+
 /// Runs every shared behaviour test on a fresh store from `fresh`.
 macro_rules! shared_suite {
     ($fresh:path) => {
@@ -724,6 +785,7 @@ macro_rules! shared_suite {
             import_workouts_without_commit_stores_nothing,
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,
+            accounts,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {

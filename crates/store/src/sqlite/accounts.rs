@@ -1,0 +1,147 @@
+//! Accounts: passwords, web sessions, API tokens, the shared server secret and
+//! failed log-ins.
+
+use super::write::{db, require_user};
+use crate::codec::to_ns;
+use crate::error::{Result, StoreError};
+use crate::model::{ApiToken, Credentials, Digest, TokenId, User, UserId};
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str) -> Result<()> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    require_user(&tx, user)?;
+    tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user.0, hash]).map_err(db)?;
+    // A new password signs every browser out.
+    tx.execute("DELETE FROM web_sessions WHERE user_id = ?1", [user.0]).map_err(db)?;
+    tx.commit().map_err(db)
+}
+
+pub(super) fn credentials(c: &mut Connection, name: &str) -> Result<Option<Credentials>> {
+    c.prepare_cached("SELECT id, name, created_at, password_hash FROM users WHERE name = ?1")
+        .and_then(|mut s| {
+            s.query_row([name.trim()], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?))
+            })
+            .optional()
+        })
+        .map_err(db)?
+        .map(|(id, name, created_at, password_hash)| {
+            let created_at = created_at.parse().map_err(|e| StoreError::Corrupt(format!("users.created_at: {e}")))?;
+            Ok(Credentials { user: User { id: UserId(id), name, created_at }, password_hash })
+        })
+        .transpose()
+}
+
+pub(super) fn create_web_session(c: &mut Connection, user: UserId, id: &Digest, expires: Timestamp) -> Result<()> {
+    let (now, expires) = (to_ns(Timestamp::now())?, to_ns(expires)?);
+    c.prepare_cached("INSERT INTO web_sessions (id_hash, user_id, created_ns, expires_ns) VALUES (?1, ?2, ?3, ?4)")
+        .and_then(|mut s| s.execute(params![id, user.0, now, expires]))
+        .map_err(db)?;
+    Ok(())
+}
+
+pub(super) fn web_session(c: &mut Connection, id: &Digest, now: Timestamp) -> Result<Option<UserId>> {
+    let now = to_ns(now)?;
+    c.prepare_cached("SELECT user_id FROM web_sessions WHERE id_hash = ?1 AND expires_ns > ?2")
+        .and_then(|mut s| s.query_row(params![id, now], |r| r.get(0)).optional())
+        .map_err(db)
+        .map(|id| id.map(UserId))
+}
+
+pub(super) fn delete_web_session(c: &mut Connection, id: &Digest) -> Result<()> {
+    c.prepare_cached("DELETE FROM web_sessions WHERE id_hash = ?1").and_then(|mut s| s.execute([id])).map_err(db)?;
+    Ok(())
+}
+
+pub(super) fn delete_expired_web_sessions(c: &mut Connection, now: Timestamp) -> Result<usize> {
+    c.execute("DELETE FROM web_sessions WHERE expires_ns <= ?1", [to_ns(now)?]).map_err(db)
+}
+
+pub(super) fn create_api_token(c: &mut Connection, user: UserId, name: &str, hash: &Digest) -> Result<TokenId> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err(StoreError::Invalid("a token name must have 1 to 64 characters".into()));
+    }
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    require_user(&tx, user)?;
+    tx.execute(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![user.0, name, hash, Timestamp::now().to_string()],
+    )
+    .map_err(db)?;
+    let id = TokenId(tx.last_insert_rowid());
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+pub(super) fn api_tokens(c: &mut Connection, user: UserId) -> Result<Vec<ApiToken>> {
+    let mut s =
+        c.prepare_cached("SELECT id, name, created_at FROM api_tokens WHERE user_id = ?1 ORDER BY id").map_err(db)?;
+    let rows = s
+        .query_map([user.0], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .map_err(db)?;
+    rows.map(|row| {
+        let (id, name, created_at) = row.map_err(db)?;
+        let created_at = created_at.parse().map_err(|e| StoreError::Corrupt(format!("api_tokens.created_at: {e}")))?;
+        Ok(ApiToken { id: TokenId(id), name, created_at })
+    })
+    .collect()
+}
+
+pub(super) fn api_token_user(c: &mut Connection, hash: &Digest) -> Result<Option<UserId>> {
+    c.prepare_cached("SELECT user_id FROM api_tokens WHERE token_hash = ?1")
+        .and_then(|mut s| s.query_row([hash], |r| r.get(0)).optional())
+        .map_err(db)
+        .map(|id| id.map(UserId))
+}
+
+pub(super) fn delete_api_token(c: &mut Connection, user: UserId, token: TokenId) -> Result<()> {
+    let deleted =
+        c.execute("DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2", params![token.0, user.0]).map_err(db)?;
+    if deleted == 0 {
+        return Err(StoreError::not_found("token", token));
+    }
+    Ok(())
+}
+
+pub(super) fn server_secret(c: &mut Connection, candidate: &[u8]) -> Result<Vec<u8>> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    tx.execute("INSERT INTO server_settings (key, value) VALUES ('secret', ?1) ON CONFLICT DO NOTHING", [candidate])
+        .map_err(db)?;
+    let secret =
+        tx.query_row("SELECT value FROM server_settings WHERE key = 'secret'", [], |r| r.get(0)).map_err(db)?;
+    tx.commit().map_err(db)?;
+    Ok(secret)
+}
+
+pub(super) fn record_login_failure(c: &mut Connection, subjects: &[String], at: Timestamp) -> Result<()> {
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+    let ns = to_ns(at)?;
+    for subject in subjects {
+        tx.prepare_cached("INSERT INTO login_failures (subject, at_ns) VALUES (?1, ?2)")
+            .and_then(|mut s| s.execute(params![subject, ns]))
+            .map_err(db)?;
+    }
+    // Keep the table small: a day of failures is more than any window needs.
+    tx.prepare_cached("DELETE FROM login_failures WHERE at_ns < ?1")
+        .and_then(|mut s| s.execute([ns.saturating_sub(86_400_000_000_000)]))
+        .map_err(db)?;
+    tx.commit().map_err(db)
+}
+
+pub(super) fn login_failures_since(c: &mut Connection, subject: &str, since: Timestamp) -> Result<usize> {
+    let since = to_ns(since)?;
+    let n: i64 = c
+        .prepare_cached("SELECT count(*) FROM login_failures WHERE subject = ?1 AND at_ns >= ?2")
+        .and_then(|mut s| s.query_row(params![subject, since], |r| r.get(0)))
+        .map_err(db)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
+pub(super) fn clear_login_failures(c: &mut Connection, subject: &str) -> Result<()> {
+    c.prepare_cached("DELETE FROM login_failures WHERE subject = ?1")
+        .and_then(|mut s| s.execute([subject]))
+        .map_err(db)?;
+    Ok(())
+}
