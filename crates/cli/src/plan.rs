@@ -4,10 +4,9 @@ use crate::Failure;
 use crate::context::{Ctx, Globals, read_input};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use jiff::{SignedDuration, Timestamp};
 use pullback_contract::{PlanOutput, PrescribedOut};
-use pullback_core::{Checkpoint, Decimal, Decision, Load, plan, plan_resumed};
-use pullback_store::{NewCheckpoint, Resume, StoredProfile, UserId};
+use pullback_core::{Decimal, Decision, Load, plan};
+use pullback_store::{StoredProfile, UserId};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -85,46 +84,9 @@ fn emit(
     Ok(())
 }
 
-/// How far behind "now" a new checkpoint stops: late check-ins (the 24 h one,
-/// logged a day late) usually land after it, so they rarely invalidate it.
-const CHECKPOINT_LAG: SignedDuration = SignedDuration::from_hours(72);
-/// A checkpoint is refreshed when it has fallen this far behind.
-const CHECKPOINT_REFRESH: SignedDuration = SignedDuration::from_hours(24 * 7);
-
-/// The decision from the log: resumed from the lifter's checkpoint when there is a
-/// usable one, else a full replay; then the checkpoint is moved forward if it lags.
+/// The decision from the log (see [`pullback_store::planning::stored_decision`]).
 pub fn stored_decision(ctx: &Ctx, user: UserId) -> Result<Decision, Failure> {
-    let as_of = ctx.now;
-    let resume: Resume = ctx.block_on(ctx.store.resume(user))?;
-    let base = resume.checkpoint.as_ref().and_then(|c| serde_json::from_slice::<Checkpoint>(&c.state).ok());
-    let later = &resume.history.history;
-    let (decision, base) = match base {
-        Some(cp) => match plan_resumed(&cp, later, as_of) {
-            Ok(decision) => (decision, Some(cp)),
-            // Made after this --as-of: replay everything instead.
-            Err(_) => (plan(&ctx.block_on(ctx.store.history(user))?.history, as_of), None),
-        },
-        None if resume.checkpoint.is_some() => (plan(&ctx.block_on(ctx.store.history(user))?.history, as_of), None),
-        None => (plan(later, as_of), None),
-    };
-    refresh_checkpoint(ctx, user, &resume, base.as_ref(), as_of);
-    Ok(decision)
-}
-
-/// Moves the checkpoint forward when it lags by more than [`CHECKPOINT_REFRESH`].
-/// Best effort: a failure here only costs speed, never correctness.
-fn refresh_checkpoint(ctx: &Ctx, user: UserId, resume: &Resume, base: Option<&Checkpoint>, as_of: Timestamp) {
-    let Ok(covers_until) = as_of.checked_sub(CHECKPOINT_LAG) else { return };
-    let stale = base.is_none_or(|cp| covers_until.duration_since(cp.covers_until) > CHECKPOINT_REFRESH);
-    // Only a checkpoint resumed from (or a full history) matches what `resume` holds.
-    let full = resume.checkpoint.is_none();
-    if !stale || (base.is_none() && !full) {
-        return;
-    }
-    let checkpoint = Checkpoint::make(base, &resume.history.history, as_of, covers_until);
-    let Ok(state) = serde_json::to_vec(&checkpoint) else { return };
-    let new = NewCheckpoint { covers_until: checkpoint.covers_until, made_at: checkpoint.made_at, state };
-    let _ = ctx.block_on(ctx.store.put_checkpoint(user, &new, resume.history.revision));
+    Ok(ctx.block_on(pullback_store::planning::stored_decision(ctx.store.as_ref(), user, ctx.now))?)
 }
 
 /// "= bar + 25 + 10 per side" for barbell lines.

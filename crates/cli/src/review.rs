@@ -4,50 +4,14 @@ use crate::Failure;
 use crate::context::{Ctx, Globals};
 use crate::logs::describe_exercise;
 use clap::Args;
-use jiff::{SignedDuration, Timestamp};
 use pullback_core::Point;
-use pullback_store::SessionEntry;
-
-/// How long after its due time a check-in is overdue.
-const OVERDUE_AFTER: SignedDuration = SignedDuration::from_hours(12);
-/// Sessions older than this are not chased for check-ins any more.
-const LOOK_BACK: SignedDuration = SignedDuration::from_hours(72);
 
 /// Which 1 h and 24 h check-ins are due (from their time on) or overdue (12 h past it).
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  pullback due")]
 pub struct DueArgs {}
 
-/// A check-in the lifter still owes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Owed {
-    pub session: i64,
-    pub point: Point,
-    pub due: Timestamp,
-    pub status: &'static str,
-}
-
-/// The missing 1 h / 24 h check-ins of the sessions of the last 72 h.
-pub fn owed(sessions: &[SessionEntry], now: Timestamp) -> Vec<Owed> {
-    let mut owed = Vec::new();
-    for entry in sessions.iter().filter(|s| s.at.instant <= now && now.duration_since(s.at.instant) <= LOOK_BACK) {
-        for point in [Point::After1h, Point::After24h] {
-            if entry.session.checkins.iter().any(|c| c.point == point) {
-                continue;
-            }
-            let Ok(due) = entry.at.instant.checked_add(point.default_offset()) else { continue };
-            let status = if now < due {
-                "upcoming"
-            } else if now.duration_since(due) < OVERDUE_AFTER {
-                "due"
-            } else {
-                "overdue"
-            };
-            owed.push(Owed { session: entry.id.0, point, due, status });
-        }
-    }
-    owed
-}
+use pullback_store::planning::owed;
 
 pub fn run_due(_args: &DueArgs, globals: &Globals) -> Result<(), Failure> {
     let ctx = Ctx::open(globals)?;

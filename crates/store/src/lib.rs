@@ -33,6 +33,7 @@
 mod codec;
 mod error;
 pub mod model;
+pub mod planning;
 pub mod sqlite;
 mod store;
 
