@@ -42,10 +42,7 @@ impl Ctx {
         let now = now(globals.as_of.as_deref())?;
         let runtime =
             tokio::runtime::Builder::new_current_thread().enable_all().build().context("starting the async runtime")?;
-        let url = match &globals.database {
-            Some(url) => url.clone(),
-            None => default_database()?,
-        };
+        let url = database_url(globals)?;
         let store = runtime.block_on(pullback_store::open(&url)).map_err(|e| store_failure(e, &url))?;
         Ok(Ctx { store, now, user: globals.user.clone(), runtime })
     }
@@ -94,6 +91,14 @@ pub fn parse_time(text: &str, what: &str) -> Result<Timestamp, Failure> {
     pullback_contract::parse_time(text).map_err(|message| Failure::BadInput(vec![format!("{what}: {message}")]))
 }
 
+/// `--database`, `PULLBACK_DATABASE_URL`, or the default file.
+pub fn database_url(globals: &Globals) -> Result<String, Failure> {
+    match &globals.database {
+        Some(url) => Ok(url.clone()),
+        None => default_database(),
+    }
+}
+
 /// `$XDG_DATA_HOME/pullback/pullback.db` (or the platform's data directory).
 fn default_database() -> Result<String, Failure> {
     let dirs = directories::ProjectDirs::from("", "", "pullback")
@@ -101,7 +106,7 @@ fn default_database() -> Result<String, Failure> {
     Ok(dirs.data_dir().join("pullback.db").to_string_lossy().into_owned())
 }
 
-fn store_failure(e: StoreError, url: &str) -> Failure {
+pub fn store_failure(e: StoreError, url: &str) -> Failure {
     match e {
         StoreError::Invalid(message) => Failure::BadInput(vec![format!("--database {url}: {message}")]),
         other => Failure::Other(anyhow::Error::new(other).context(format!("opening the database {url}"))),

@@ -11,6 +11,7 @@ mod plan;
 mod profile;
 mod review;
 mod screen;
+mod serve;
 mod transfer;
 mod user;
 
@@ -50,6 +51,7 @@ enum Command {
     History(review::HistoryArgs),
     Export(transfer::ExportArgs),
     Import(transfer::ImportArgs),
+    Serve(serve::ServeArgs),
 }
 
 /// What went wrong, and so which exit code.
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         Command::History(args) => review::run_history(args, globals),
         Command::Export(args) => transfer::run_export(args, globals),
         Command::Import(args) => transfer::run_import(args, globals),
+        Command::Serve(args) => serve::run(args, globals),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

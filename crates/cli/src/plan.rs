@@ -5,7 +5,7 @@ use crate::context::{Ctx, Globals, read_input};
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 use pullback_contract::{PlanOutput, PrescribedOut};
-use pullback_core::{Decimal, Decision, Load, plan};
+use pullback_core::{Decision, plan};
 use pullback_store::{StoredProfile, UserId};
 use std::io::Write;
 use std::path::PathBuf;
@@ -91,12 +91,6 @@ pub fn stored_decision(ctx: &Ctx, user: UserId) -> Result<Decision, Failure> {
 
 /// "= bar + 25 + 10 per side" for barbell lines.
 fn plates_note(line: &PrescribedOut, profile: &StoredProfile) -> Option<String> {
-    let barbell = matches!(line.exercise, "deadlift" | "sumo_deadlift" | "romanian_deadlift" | "trap_bar_deadlift");
-    let load = Load::parse(Decimal::try_from(line.load?).ok()?).ok()?;
-    if !barbell || load < profile.profile.bar_weight {
-        return None;
-    }
-    let plates = profile.plates_or_default();
-    let described = pullback_core::plates::describe(load, profile.profile.bar_weight, &plates, profile.profile.units);
-    described.split_once(" = ").map(|(_, rest)| format!("= {rest}"))
+    let p = &profile.profile;
+    pullback_contract::plates_note(line, p.bar_weight, &profile.plates_or_default(), p.units)
 }

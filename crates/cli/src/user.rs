@@ -31,6 +31,17 @@ enum UserCommand {
     /// List the lifters.
     #[command(after_help = "Example:\n  pullback user list")]
     List,
+    /// Set a user's web password (the self-hosted admin's reset path). Signs
+    /// their browsers out. Without --password-stdin a random password is made
+    /// and printed once.
+    #[command(after_help = "Examples:\n  pullback user reset-password ana\n  \
+        printf '%s\\n' \"$NEW_PASSWORD\" | pullback user reset-password ana --password-stdin")]
+    ResetPassword {
+        name: String,
+        /// Read the new password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -65,6 +76,7 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
                 profile.time_zone_name
             );
         }
+        UserCommand::ResetPassword { name, password_stdin } => reset_password(&ctx, name, *password_stdin)?,
         UserCommand::List => {
             let users = ctx.block_on(ctx.store.users())?;
             if users.is_empty() {
@@ -74,6 +86,32 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
                 println!("{}\t(id {})", user.name, user.id.0);
             }
         }
+    }
+    Ok(())
+}
+
+fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<(), Failure> {
+    use anyhow::Context as _;
+    let user = ctx
+        .block_on(ctx.store.user_by_name(name))
+        .map_err(|_| Failure::BadInput(vec![format!("no user named {name:?}; see `pullback user list`")]))?;
+    let (password, generated) = if from_stdin {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
+        (line.trim_end_matches(['\r', '\n']).to_owned(), false)
+    } else {
+        (hex::encode(pullback_web::auth::random_bytes::<9>()?), true)
+    };
+    let min = pullback_web::auth::MIN_PASSWORD_CHARS;
+    if password.chars().count() < min {
+        return Err(Failure::BadInput(vec![format!("the password needs at least {min} characters")]));
+    }
+    let hash = pullback_web::auth::hash_password(&password)?;
+    ctx.block_on(ctx.store.set_password(user.id, &hash))?;
+    if generated {
+        println!("New password for {}: {password}\nGive it to them privately; they can log in with it now.", user.name);
+    } else {
+        println!("Password set for {}. Their browsers are signed out.", user.name);
     }
     Ok(())
 }

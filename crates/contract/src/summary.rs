@@ -11,16 +11,7 @@ pub fn summary(out: &PlanOutput) -> String {
 /// The summary, with a note after each prescribed line (e.g. the plates per side).
 pub fn summary_with(out: &PlanOutput, note: impl Fn(&PrescribedOut) -> Option<String>) -> String {
     let mut s = String::new();
-    let headline = match out.action {
-        "urgent_care" => "URGENT: get emergency care now. Do not train.".to_string(),
-        "see_doctor" => "See a doctor before you train again.".to_string(),
-        "rest_active" => "Rest from deadlifts today; stay active.".to_string(),
-        _ => match (&out.episode, out.rung) {
-            (Some(e), Some(rung)) => format!("Train: episode day {}, rung {rung} of 11.", e.day),
-            _ => "Train: your own program.".to_string(),
-        },
-    };
-    let _ = writeln!(s, "{headline}");
+    let _ = writeln!(s, "{}", headline(out));
     if !out.prescription.is_empty() {
         let _ = writeln!(s, "\nNext session:");
         for p in &out.prescription {
@@ -50,7 +41,21 @@ pub fn summary_with(out: &PlanOutput, note: impl Fn(&PrescribedOut) -> Option<St
     s
 }
 
-fn line(p: &PrescribedOut) -> String {
+/// The decision in one sentence: what to do today.
+pub fn headline(out: &PlanOutput) -> String {
+    match out.action {
+        "urgent_care" => "URGENT: get emergency care now. Do not train.".to_string(),
+        "see_doctor" => "See a doctor before you train again.".to_string(),
+        "rest_active" => "Rest from deadlifts today; stay active.".to_string(),
+        _ => match (&out.episode, out.rung) {
+            (Some(e), Some(rung)) => format!("Train: episode day {}, rung {rung} of 11.", e.day),
+            _ => "Train: your own program.".to_string(),
+        },
+    }
+}
+
+/// One prescribed exercise in words: "deadlift 3 × 5 at 70 kg, tempo 3-1-3".
+pub fn line(p: &PrescribedOut) -> String {
     let mut text = p.exercise.replace('_', " ");
     match (p.sets, p.reps) {
         (Some(sets), Some(reps)) => {
@@ -74,4 +79,21 @@ fn line(p: &PrescribedOut) -> String {
         let _ = write!(text, ", from a {h} {unit} block");
     }
     text
+}
+
+/// "= bar + 25 + 10 per side" for a barbell line whose load is at least the bar,
+/// with the lifter's bar, plates and units.
+pub fn plates_note(
+    line: &PrescribedOut,
+    bar: pullback_core::Load,
+    plates: &[pullback_core::Load],
+    units: pullback_core::Units,
+) -> Option<String> {
+    let barbell = matches!(line.exercise, "deadlift" | "sumo_deadlift" | "romanian_deadlift" | "trap_bar_deadlift");
+    let load = pullback_core::Load::parse(rust_decimal::Decimal::try_from(line.load?).ok()?).ok()?;
+    if !barbell || load < bar {
+        return None;
+    }
+    let described = pullback_core::plates::describe(load, bar, plates, units);
+    described.split_once(" = ").map(|(_, rest)| format!("= {rest}"))
 }

@@ -105,6 +105,10 @@ pub trait Store: Send + Sync {
 
     // --- Accounts (the web app) ---
 
+    /// Creates a lifter with a profile and a password hash, in one transaction;
+    /// fails as [`Store::create_user`] does.
+    async fn create_account(&self, name: &str, profile: &StoredProfile, password_hash: &str) -> Result<User>;
+
     /// Sets a user's password hash (a PHC string; the store never sees a password)
     /// and signs every browser session of theirs out.
     async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;

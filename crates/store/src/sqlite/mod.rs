@@ -157,7 +157,12 @@ impl Store for SqliteStore {
     #[tracing::instrument(skip(self, profile))]
     async fn create_user(&self, name: &str, profile: &StoredProfile) -> Result<User> {
         let (name, profile) = (name.to_owned(), profile.clone());
-        self.run(move |c| write::create_user(c, &name, &profile)).await
+        self.run(move |c| write::create_user(c, &name, &profile, None)).await
+    }
+
+    async fn create_account(&self, name: &str, profile: &StoredProfile, password_hash: &str) -> Result<User> {
+        let (name, profile, hash) = (name.to_owned(), profile.clone(), password_hash.to_owned());
+        self.run(move |c| write::create_user(c, &name, &profile, Some(&hash))).await
     }
 
     #[tracing::instrument(skip(self))]

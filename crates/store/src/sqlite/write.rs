@@ -62,13 +62,20 @@ fn check_name(name: &str) -> Result<&str> {
     Ok(name)
 }
 
-pub(super) fn create_user(c: &mut Connection, name: &str, profile: &StoredProfile) -> Result<User> {
+pub(super) fn create_user(
+    c: &mut Connection,
+    name: &str,
+    profile: &StoredProfile,
+    password_hash: Option<&str>,
+) -> Result<User> {
     let name = check_name(name)?;
     codec::check_profile(profile)?;
     let tx = immediate(c)?;
     let created_at = Timestamp::now();
-    let inserted =
-        tx.execute("INSERT INTO users (name, created_at) VALUES (?1, ?2)", params![name, created_at.to_string()]);
+    let inserted = tx.execute(
+        "INSERT INTO users (name, created_at, password_hash) VALUES (?1, ?2, ?3)",
+        params![name, created_at.to_string(), password_hash],
+    );
     match inserted {
         Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == ErrorCode::ConstraintViolation => {
             return Err(StoreError::Conflict(format!("a user named {name:?} exists already; choose another name")));

@@ -1,0 +1,58 @@
+//! `pullback serve`: the web app.
+
+use crate::Failure;
+use crate::context::{Globals, database_url, now, store_failure};
+use anyhow::Context as _;
+use clap::Args;
+use tracing_subscriber::EnvFilter;
+
+/// Serve the web app: sign up, log sessions and check-ins, see today's plan.
+///
+/// Uses the same database as the other commands (an embedded SQLite file by
+/// default, nothing to set up). Logs go to standard error; set RUST_LOG to
+/// change what is logged (default: info).
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:\n  \
+    pullback serve                          # then open http://127.0.0.1:8080\n  \
+    pullback serve --bind 0.0.0.0:8080 --secure-cookies   # behind a TLS reverse proxy\n  \
+    PULLBACK_NOW=2026-03-02T07:00:00Z pullback serve      # a fixed \"now\", for demos and tests")]
+pub struct ServeArgs {
+    /// The address to listen on (port 0 picks a free one).
+    #[arg(long, env = "PULLBACK_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
+    bind: String,
+    /// The signing secret (at least 32 characters) [default: made at the first start and kept in the database].
+    #[arg(long, env = "PULLBACK_SECRET", hide_env_values = true)]
+    secret: Option<String>,
+    /// Always mark cookies Secure (serve behind TLS). Without it, only requests with
+    /// X-Forwarded-Proto: https get Secure cookies.
+    #[arg(long, env = "PULLBACK_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let fixed_now = match &globals.as_of {
+        Some(text) => Some(now(Some(text))?),
+        None => None,
+    };
+    let url = database_url(globals)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
+    runtime.block_on(async {
+        let store = pullback_store::open(&url).await.map_err(|e| store_failure(e, &url))?;
+        let config =
+            pullback_web::Config { secure_cookies: args.secure_cookies, secret: args.secret.clone(), now: fixed_now };
+        let app = pullback_web::app(store, config).await.context("starting the web app")?;
+        let listener = tokio::net::TcpListener::bind(&args.bind)
+            .await
+            .map_err(|e| Failure::BadInput(vec![format!("--bind {}: {e}", args.bind)]))?;
+        let address = listener.local_addr().context("reading the bound address")?;
+        // Tests and scripts read this line to find the port.
+        println!("Pullback is serving on http://{address} (database: {url}). Stop it with Ctrl-C.");
+        tracing::info!(%address, database = %url, "serving");
+        pullback_web::serve(listener, app).await.context("serving")?;
+        Ok(())
+    })
+}

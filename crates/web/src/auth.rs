@@ -1,0 +1,167 @@
+//! Who is asking: passwords (argon2id), browser sessions (a random id in an
+//! HttpOnly cookie; only its SHA-256 is stored), and API tokens (Bearer).
+
+use crate::error::{ApiError, PageError};
+use crate::state::AppState;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::FromRequestParts;
+use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use cookie::{Cookie, SameSite};
+use jiff::{SignedDuration, Timestamp};
+use pullback_store::{Digest, User};
+use sha2::Digest as _;
+use sha2::Sha256;
+
+pub const SESSION_COOKIE: &str = "pb_session";
+/// How long a browser stays signed in.
+pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
+/// Failed log-ins allowed per account, and per address, in [`FAILURE_WINDOW`].
+pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
+pub const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// `N` bytes from the operating system's random source.
+pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
+    Ok(bytes)
+}
+
+pub fn sha256(bytes: &[u8]) -> Digest {
+    Sha256::digest(bytes).into()
+}
+
+/// An argon2id PHC string of `password`. Slow on purpose: run it off the async threads.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let salt = SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
+}
+
+/// Whether `password` matches `hash`. With no hash (an unknown user, or one who
+/// never set a password) a dummy hash is checked, so both take the same time.
+pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
+    let (hash, real) = match hash {
+        Some(hash) => (hash, true),
+        None => (dummy.as_str(), false),
+    };
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && real
+}
+
+/// The value of cookie `name` in the request's headers.
+pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
+/// Whether cookies must be `Secure`: configured so, or the request came over TLS
+/// through a proxy that says so.
+pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+    state.config.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`, Secure when asked;
+/// `max_age` `None` deletes the cookie.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<SignedDuration>, secure: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((name.to_owned(), value.to_owned()))
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .path("/")
+        .secure(secure)
+        .build();
+    match max_age {
+        Some(age) => cookie.set_max_age(cookie::time::Duration::seconds(age.as_secs())),
+        None => cookie.make_removal(),
+    }
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// Starts a browser session for `user`: a new random id (so the id always changes
+/// at log-in), stored by digest. Gives the cookie to set.
+pub async fn start_session(state: &AppState, user: &User, headers: &HeaderMap) -> Result<HeaderValue, PageError> {
+    let id = hex::encode(random_bytes::<32>()?);
+    let expires = state.now().checked_add(SESSION_LIFETIME).unwrap_or(Timestamp::MAX);
+    state.store.create_web_session(user.id, &sha256(id.as_bytes()), expires).await?;
+    Ok(set_cookie(SESSION_COOKIE, &id, Some(SESSION_LIFETIME), secure(state, headers)))
+}
+
+/// The signed-in lifter of a page request. Without a valid session a page answers
+/// 303 to the log-in page.
+#[derive(Debug, Clone)]
+pub struct Lifter {
+    pub user: User,
+    /// The digest of the session id (for log-out and for binding CSRF tokens).
+    pub session: Digest,
+}
+
+impl FromRequestParts<AppState> for Lifter {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Lifter, PageError> {
+        let Some(id) = cookie_value(&parts.headers, SESSION_COOKIE) else {
+            return Err(PageError::SignInFirst);
+        };
+        let session = sha256(id.as_bytes());
+        let Some(user) = state.store.web_session(&session, state.now()).await? else {
+            return Err(PageError::SignInFirst);
+        };
+        let user = state.store.user(user).await?;
+        Ok(Lifter { user, session })
+    }
+}
+
+/// The lifter of an API request, by personal access token (`Authorization: Bearer
+/// pb_…`). The session cookie is never accepted here, so the API needs no CSRF
+/// protection. Without a valid token: 401 with a JSON body.
+#[derive(Debug, Clone)]
+pub struct ApiLifter {
+    pub user: User,
+}
+
+/// The prefix of every personal access token, so that one is easy to recognise
+/// (and to find if leaked).
+pub const TOKEN_PREFIX: &str = "pb_";
+
+/// A new personal access token: its text (shown once) and its digest (stored).
+pub fn new_token() -> anyhow::Result<(String, Digest)> {
+    let text = format!("{TOKEN_PREFIX}{}", hex::encode(random_bytes::<24>()?));
+    let digest = sha256(text.as_bytes());
+    Ok((text, digest))
+}
+
+impl FromRequestParts<AppState> for ApiLifter {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ApiLifter, ApiError> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| t.starts_with(TOKEN_PREFIX))
+            .ok_or(ApiError::Unauthorized)?;
+        let user = state.store.api_token_user(&sha256(token.as_bytes())).await?.ok_or(ApiError::Unauthorized)?;
+        Ok(ApiLifter { user: state.store.user(user).await? })
+    }
+}

@@ -1,0 +1,117 @@
+//! Today: check-ins that are due, then the plan with its reasons and education.
+
+use crate::auth::Lifter;
+use crate::error::PageError;
+use crate::pages::{Nav, app_page};
+use crate::state::AppState;
+use axum::extract::State;
+use maud::{Markup, html};
+use pullback_contract::PlanOutput;
+use pullback_core::Point;
+use pullback_store::StoredProfile;
+use pullback_store::planning::{Owed, owed, stored_decision};
+
+pub async fn show(State(state): State<AppState>, lifter: Lifter) -> Result<Markup, PageError> {
+    let now = state.now();
+    let user = lifter.user.id;
+    let decision = stored_decision(state.store.as_ref(), user, now).await?;
+    let output = pullback_contract::render(&decision);
+    let profile = state.store.profile(user).await?;
+    let sessions = state.store.sessions(user, Some(10)).await?;
+    let owed: Vec<Owed> = owed(&sessions, now).into_iter().filter(|o| o.status != "upcoming").collect();
+    let body = html! {
+        (due_checkins(&owed, &profile))
+        (plan_card(&output, &profile))
+    };
+    Ok(app_page("Today", &lifter.user, Nav::Today, body))
+}
+
+fn due_checkins(owed: &[Owed], profile: &StoredProfile) -> Markup {
+    html! {
+        @if !owed.is_empty() {
+            section.due aria-label="Check-ins due" {
+                h2 { "Check-ins due" }
+                ul.plain {
+                    @for o in owed {
+                        li {
+                            a.button href=(format!("/checkin?session={}&point={}", o.session, o.point.id())) {
+                                "Rate your back " (point_words(o.point)) " your session of "
+                                (o.due.to_zoned(profile.profile.time_zone.clone()).strftime("%a %-d %b"))
+                                @if o.status == "overdue" { " (overdue)" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "1 hour after", "24 hours after".
+pub fn point_words(point: Point) -> &'static str {
+    match point {
+        Point::Before => "before",
+        Point::During => "during",
+        Point::After1h => "1 hour after",
+        Point::After24h => "24 hours after",
+    }
+}
+
+/// The plan: unmistakable for urgent care and see-doctor, plain otherwise.
+pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
+    let tone = match out.action {
+        "urgent_care" => "plan urgent",
+        "see_doctor" => "plan doctor",
+        "rest_active" => "plan rest",
+        _ => "plan train",
+    };
+    let p = &profile.profile;
+    let plates = profile.plates_or_default();
+    html! {
+        section class=(tone) data-action=(out.action) aria-live="polite" {
+            h1 { (pullback_contract::headline(out)) }
+            @if out.action == "urgent_care" {
+                p.callout { "Call your local emergency number or go to an emergency department now. "
+                    "These symptoms need a doctor today, not training advice." }
+            }
+            @if out.action == "see_doctor" {
+                p.callout { "Book a doctor's appointment before your next session." }
+            }
+            @if !out.prescription.is_empty() {
+                h2 { "Next session" }
+                ul.prescription {
+                    @for line in &out.prescription {
+                        li {
+                            span.line { (capitalised(&pullback_contract::prescribed_line(line))) }
+                            @if let Some(note) = pullback_contract::plates_note(line, p.bar_weight, &plates, p.units) {
+                                span.plates { "Plates: bar " (note.trim_start_matches("= bar").trim_start_matches(" + ")) }
+                            }
+                        }
+                    }
+                }
+                @if let Some(cap) = out.load_cap {
+                    p { "Keep top sets at or under " strong { (cap) " " (p.units.load_symbol()) } "." }
+                }
+            }
+            @if !out.reasons.is_empty() {
+                h2 { "Why" }
+                ul { @for r in &out.reasons { li data-rule=(r.rule) { (r.text) } } }
+            }
+            @if out.see_clinician.recommended {
+                p.clinician { strong { "See a clinician: " } (out.see_clinician.reasons.join(", ").replace('_', " ")) "." }
+            }
+            @if !out.education.is_empty() {
+                details.education {
+                    summary { "Good to know" }
+                    @for e in &out.education { p { (e.text) } }
+                }
+            }
+            p.disclaimer-inline { (out.disclaimer) }
+        }
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}

@@ -1,0 +1,88 @@
+//! The one route table. It builds the router, and the authorization tests walk it,
+//! since axum cannot list its routes: a route added here is tested at once.
+
+use crate::pages::{account, today};
+use crate::state::AppState;
+use crate::{assets, csrf};
+use axum::Router;
+use axum::http::{HeaderValue, Method, header};
+use axum::routing::{MethodRouter, get, post};
+use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone (log-in, sign-up, assets, health).
+    Public,
+    /// A signed-in lifter, by session cookie; pages answer 303 to `/login` without one.
+    Lifter,
+    /// A lifter by personal access token (the JSON API); 401 without one.
+    Token,
+}
+
+/// One route: method, path (axum syntax), who may call it, and its handler.
+#[derive(Debug)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+macro_rules! route {
+    ($method:ident $path:literal, $access:ident, $handler:expr) => {
+        Route { method: Method::$method, path: $path, access: Access::$access, handler: || $handler }
+    };
+}
+
+/// Every route of the app.
+pub static ROUTES: &[Route] = &[
+    route!(GET "/healthz", Public, get(health)),
+    route!(GET "/assets/{file}", Public, get(assets::serve)),
+    route!(GET "/login", Public, get(account::login_page)),
+    route!(POST "/login", Public, post(account::login)),
+    route!(GET "/signup", Public, get(account::signup_page)),
+    route!(POST "/signup", Public, post(account::signup)),
+    route!(POST "/logout", Lifter, post(account::logout)),
+    route!(GET "/", Lifter, get(today::show)),
+];
+
+/// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security
+/// headers, request tracing, a timeout and compression.
+pub fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in ROUTES {
+        router = router.route(route.path, (route.handler)());
+    }
+    router
+        .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::ensure_nonce))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; \
+                 frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
+            ),
+        ))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Liveness and readiness: answers once the database does.
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, crate::error::ApiError> {
+    state.store.credentials("").await?;
+    Ok("ok\n")
+}

@@ -1,0 +1,64 @@
+//! What every request shares: the store, the signing secret, the configuration.
+
+use jiff::Timestamp;
+use pullback_store::Store;
+use std::sync::Arc;
+
+/// How the server runs.
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Mark cookies `Secure` always (behind TLS). Without it they are marked
+    /// `Secure` only on requests that arrive with `X-Forwarded-Proto: https`.
+    pub secure_cookies: bool,
+    /// A configured signing secret, overriding the one kept in the database.
+    pub secret: Option<String>,
+    /// A fixed "now" (from `PULLBACK_NOW`), for reproducible tests and demos.
+    pub now: Option<Timestamp>,
+}
+
+/// Cheap to clone; shared by every request.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub secret: Vec<u8>,
+    pub config: Config,
+}
+
+impl std::fmt::Debug for Inner {
+    /// Never prints the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState").field("now", &self.config.now).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    /// Reads (or, on the very first start, makes and stores) the signing secret.
+    pub async fn new(store: Arc<dyn Store>, config: Config) -> anyhow::Result<AppState> {
+        let secret = match &config.secret {
+            Some(configured) if configured.len() >= 32 => configured.as_bytes().to_vec(),
+            Some(_) => anyhow::bail!("the configured secret must have at least 32 characters"),
+            None => store.server_secret(&crate::auth::random_bytes::<32>()?).await?,
+        };
+        Ok(AppState(Arc::new(Inner { store, secret, config })))
+    }
+
+    /// "Now": the configured instant, or the clock.
+    pub fn now(&self) -> Timestamp {
+        self.config.now.unwrap_or_else(Timestamp::now)
+    }
+}
