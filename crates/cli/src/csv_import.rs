@@ -1,28 +1,18 @@
-//! `pullback import` of a Strong, Hevy or FitNotes CSV export, streamed: a reader
-//! thread parses the file and hands each workout, in batches, to the store, which
-//! writes them in one transaction as they come. Memory stays flat whatever the
-//! file's size, and a bad row anywhere (found only at the end) stores nothing:
-//! the reader then never sends `Commit`, and the transaction rolls back.
+//! `pullback import` of a Strong, Hevy or FitNotes CSV export: the options, the
+//! progress bar and the report. The streaming into the store (one transaction,
+//! flat memory) is [`pullback_app::csv_import`].
 
 use crate::Failure;
 use crate::context::{Ctx, Globals};
 use crate::transfer::ImportArgs;
 use anyhow::Context as _;
-use jiff::Timestamp;
-use pullback_import::{Format, ImportError, Options, ParsedSession, Report};
-use pullback_store::{At, ImportBatch, KeyedSession, StoredProfile, WorkoutCounts};
+use pullback_app::csv_import::{CsvImportError, import_csv, preview};
+use pullback_import::{Format, ImportError, Options, Report};
+use pullback_store::{StoredProfile, WorkoutCounts};
 use std::io::Read;
-use tokio::sync::mpsc;
 
-/// Sets per batch sent to the store: big enough that the channel costs nothing,
-/// small enough that a batch is a few hundred kilobytes.
-const BATCH_SETS: usize = 4096;
-/// Batches in flight between the reader and the store.
-const BATCHES_IN_FLIGHT: usize = 4;
 /// Files smaller than this import too fast for a progress bar to help.
 const PROGRESS_FROM_BYTES: u64 = 4 << 20;
-/// Why the reader stopped when the store stopped first (its error is the one told).
-const STORE_STOPPED: &str = "the log stopped taking workouts";
 
 /// A CSV file or standard input, and its size when known (for the progress bar).
 pub struct CsvInput {
@@ -41,7 +31,7 @@ pub fn run(args: &ImportArgs, globals: &Globals, input: CsvInput) -> Result<(), 
     let file = args.file.display().to_string();
 
     if args.dry_run {
-        let read = pullback_import::read_each(reader, &options, |session| not_after(&session, now));
+        let read = preview(reader, &options, now);
         bar.finish_and_clear();
         let (format, report) = read.map_err(|e| read_failure(e, &file))?;
         print_report(format, &report);
@@ -53,23 +43,15 @@ pub fn run(args: &ImportArgs, globals: &Globals, input: CsvInput) -> Result<(), 
         println!("Nothing was written (--dry-run).");
         return Ok(());
     }
-
-    let (sender, receiver) = mpsc::channel(BATCHES_IN_FLIGHT);
-    let store = ctx.store.clone();
-    let (read, written) = ctx.block_on(async move {
-        let reading = tokio::task::spawn_blocking(move || read_and_send(reader, &options, &sender, now));
-        tokio::join!(reading, store.import_workouts(lifter.id, args.replace, receiver))
-    });
+    let result = ctx.block_on(import_csv(ctx.store.as_ref(), lifter.id, Box::new(reader), options, args.replace, now));
     bar.finish_and_clear();
-    // The one who stopped first tells why: the other only saw the channel close.
-    let (format, report, counts) = match (read.context("the CSV reader stopped")?, written) {
-        (Ok((format, report)), Ok(counts)) => (format, report, counts),
-        (Err(ImportError::Stopped(why)), Err(store)) if why == STORE_STOPPED => return Err(store.into()),
-        (Err(e), _) => return Err(read_failure(e, &file)),
-        (Ok(_), Err(store)) => return Err(store.into()),
-    };
-    print_report(format, &report);
-    print_counts(&lifter.name, args.replace, &counts);
+    let imported = result.map_err(|e| match e {
+        CsvImportError::File(e) => read_failure(e, &file),
+        CsvImportError::Store(e) => Failure::from(e),
+        CsvImportError::Reader(why) => Failure::Other(anyhow::anyhow!(why)),
+    })?;
+    print_report(imported.format, &imported.report);
+    print_counts(&lifter.name, args.replace, &imported.counts);
     Ok(())
 }
 
@@ -85,58 +67,6 @@ fn options(args: &ImportArgs, profile: &StoredProfile) -> Result<Options, Failur
     }
     options.skip_bad_rows = args.skip_bad_rows;
     Ok(options)
-}
-
-/// Reads the file and sends its workouts in batches, then `Commit`. On any error
-/// it returns without `Commit`, so the store keeps nothing.
-fn read_and_send(
-    reader: impl Read,
-    options: &Options,
-    sender: &mpsc::Sender<ImportBatch>,
-    now: Timestamp,
-) -> Result<(Format, Report), ImportError> {
-    let send = |batch: ImportBatch| {
-        // A closed channel means the store failed; its error is the one reported.
-        sender.blocking_send(batch).map_err(|_| ImportError::Stopped(STORE_STOPPED.into()))
-    };
-    let mut batch = Vec::new();
-    let mut sets = 0;
-    let (format, report) = pullback_import::read_each(reader, options, |session| {
-        not_after(&session, now)?;
-        sets += session.keys.len();
-        batch.push(keyed(session));
-        if sets >= BATCH_SETS {
-            sets = 0;
-            send(ImportBatch::Sessions(std::mem::take(&mut batch)))?;
-        }
-        Ok(())
-    })?;
-    if !batch.is_empty() {
-        send(ImportBatch::Sessions(batch))?;
-    }
-    send(ImportBatch::Commit)?;
-    Ok((format, report))
-}
-
-fn keyed(session: ParsedSession) -> KeyedSession {
-    KeyedSession {
-        at: At::from(&session.at),
-        external_id: session.id,
-        exercises: session.exercises,
-        set_keys: session.keys.iter().map(|k| k.value()).collect(),
-    }
-}
-
-/// A workout after now is refused, as `pullback log` refuses one.
-fn not_after(session: &ParsedSession, now: Timestamp) -> Result<(), ImportError> {
-    if session.at.timestamp() <= now {
-        return Ok(());
-    }
-    Err(ImportError::Stopped(format!(
-        "the workout of {} is after now ({}); import what has happened, or set --as-of; nothing was imported",
-        session.at.strftime("%Y-%m-%d %H:%M %Z"),
-        pullback_contract::format_time(now)
-    )))
 }
 
 fn read_failure(error: ImportError, file: &str) -> Failure {

@@ -8,10 +8,10 @@ use crate::context::{Ctx, Globals};
 use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use jiff::Timestamp;
-use jiff::tz::Offset;
-use pullback_contract::{PlanRequest, Problem, WriteOptions, history_document};
+use pullback_app::export;
+use pullback_contract::{PlanRequest, Problem};
 use pullback_core::{History, Session};
-use pullback_store::{ImportCounts, ImportMode, StoredHistory, StoredProfile, User};
+use pullback_store::{ImportCounts, ImportMode, User};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -31,34 +31,6 @@ pub enum ExportFormat {
     /// a clinician's system.
     Fhir,
 }
-
-/// The columns of `pullback export --format csv`, one row per set, in log order:
-///
-/// - `session_id`: the stored id, as `pullback history` and `pullback checkin --session` use it;
-/// - `session_at`: the session's time, RFC 3339 with the offset it was logged in;
-/// - `exercise`: `deadlift`, `sumo_deadlift`, …, or the name of another exercise;
-/// - `exercise_index`, `set_index`: positions in the session and in the exercise, from 1;
-/// - `load`: in `unit` (`kg` or `lb`), 0 for bodyweight; `reps`;
-/// - `rpe`: 6–10 in halves, empty when not logged; `warmup`: `true` or `false`;
-/// - `tempo`: `E-P-C` like `3-1-3`, empty when none;
-/// - `block_height`: in cm (kg profiles) or inches (lb profiles), empty when none.
-///
-/// Sessions without sets (and check-ins, screenings, symmetry tests) have no rows:
-/// use `--format json` for everything.
-pub const CSV_HEADER: [&str; 12] = [
-    "session_id",
-    "session_at",
-    "exercise",
-    "exercise_index",
-    "set_index",
-    "load",
-    "unit",
-    "reps",
-    "rpe",
-    "warmup",
-    "tempo",
-    "block_height",
-];
 
 /// Write your log to a file (or standard output).
 ///
@@ -151,45 +123,20 @@ pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
     let lifter = ctx.lifter()?;
     let stored = ctx.block_on(ctx.store.history(lifter.id))?;
     let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
-    let offsets = stored.session_offsets.as_slice();
+    let now = ctx.now;
     let mut out = Vec::new();
+    let render = |out: &mut Vec<u8>, doc: &Value| {
+        if args.pretty { serde_json::to_writer_pretty(&mut *out, doc) } else { serde_json::to_writer(&mut *out, doc) }
+    };
     match args.format {
-        ExportFormat::Plan | ExportFormat::Json => {
-            let mut doc = export_document(ctx.now, &stored, offsets, &profile);
-            if args.format == ExportFormat::Json {
-                doc["pullback_export"] = json!({
-                    "version": 1,
-                    "user": lifter.name,
-                    "plates": profile.plates.as_ref().map(|plates| {
-                        plates.iter().map(|p| pullback_contract::decimal_number(p.value())).collect::<Vec<_>>()
-                    }),
-                    "session_ids": stored.session_ids.iter().map(|id| id.0).collect::<Vec<_>>(),
-                });
-            }
-            if args.pretty {
-                serde_json::to_writer_pretty(&mut out, &doc)
-            } else {
-                serde_json::to_writer(&mut out, &doc)
-            }
-            .context("rendering the export")?;
-            out.push(b'\n');
-        }
-        ExportFormat::Csv => {
-            write_csv(&mut out, &stored, offsets, &profile)?;
-        }
-        ExportFormat::Fhir => {
-            let ids: Vec<String> = stored.session_ids.iter().map(ToString::to_string).collect();
-            let zone = &stored.history.profile.time_zone;
-            let subject = pullback_contract::FhirSubject { name: &lifter.name, session_ids: &ids, time_zone: zone };
-            let bundle = pullback_contract::fhir_bundle(&stored.history, ctx.now, &subject);
-            if args.pretty {
-                serde_json::to_writer_pretty(&mut out, &bundle)
-            } else {
-                serde_json::to_writer(&mut out, &bundle)
-            }
-            .context("rendering the FHIR bundle")?;
-            out.push(b'\n');
-        }
+        ExportFormat::Plan => render(&mut out, &export::plan_document(now, &stored, &profile)),
+        ExportFormat::Json => render(&mut out, &export::full_document(now, &lifter.name, &stored, &profile)),
+        ExportFormat::Fhir => render(&mut out, &export::fhir_document(now, &lifter.name, &stored)),
+        ExportFormat::Csv => Ok(export::write_csv(&mut out, &stored, &profile).context("writing the CSV")?),
+    }
+    .context("rendering the export")?;
+    if args.format != ExportFormat::Csv {
+        out.push(b'\n');
     }
     match &args.output {
         Some(path) => std::fs::write(path, &out).with_context(|| format!("writing {}", path.display()))?,
@@ -198,60 +145,6 @@ pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
             stdout.write_all(&out).and_then(|()| stdout.flush()).context("writing the export")?;
         }
     }
-    Ok(())
-}
-
-/// The stored history as a plan document at `ctx.now`: sessions keep the offset
-/// they were logged in and carry their id (the imported file's, else the stored one).
-fn export_document(now: Timestamp, stored: &StoredHistory, offsets: &[Offset], profile: &StoredProfile) -> Value {
-    let mut history = stored.history.clone();
-    for (session, id) in history.sessions.iter_mut().zip(&stored.session_ids) {
-        session.id.get_or_insert_with(|| id.to_string());
-    }
-    let options = WriteOptions {
-        time_zone: Some(&profile.time_zone_name),
-        overrides: Some(&profile.overrides),
-        session_offsets: offsets,
-    };
-    history_document(&history, now, &options)
-}
-
-fn write_csv(
-    out: &mut Vec<u8>,
-    stored: &StoredHistory,
-    offsets: &[Offset],
-    profile: &StoredProfile,
-) -> Result<(), Failure> {
-    let unit = profile.profile.units.load_symbol();
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(CSV_HEADER).context("writing the CSV")?;
-    let sessions = stored.history.sessions.iter().zip(&stored.session_ids).zip(offsets);
-    for ((session, id), offset) in sessions {
-        let at = session.at.display_with_offset(*offset).to_string();
-        let at = if *offset == Offset::UTC { session.at.to_string() } else { at };
-        for (ei, exercise) in session.exercises.iter().enumerate() {
-            let tempo = exercise.tempo.map(|t| t.to_string()).unwrap_or_default();
-            let block = exercise.block_height.map(|h| h.value().normalize().to_string()).unwrap_or_default();
-            for (si, set) in exercise.sets.iter().enumerate() {
-                w.write_record([
-                    id.to_string().as_str(),
-                    &at,
-                    exercise.exercise.as_str(),
-                    &(ei + 1).to_string(),
-                    &(si + 1).to_string(),
-                    &set.load.value().normalize().to_string(),
-                    unit,
-                    &set.reps.value().to_string(),
-                    &set.rpe.map(|r| r.value().normalize().to_string()).unwrap_or_default(),
-                    if set.warmup { "true" } else { "false" },
-                    &tempo,
-                    &block,
-                ])
-                .context("writing the CSV")?;
-            }
-        }
-    }
-    w.flush().context("writing the CSV")?;
     Ok(())
 }
 

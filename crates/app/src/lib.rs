@@ -1,0 +1,7 @@
+//! What Pullback's front ends share, above the store: exports of a lifter's log
+//! ([`export`]) and streamed imports of other apps' CSV exports ([`csv_import`]).
+//! The command line and the web app call these, so both give the same files and
+//! the same import behaviour.
+
+pub mod csv_import;
+pub mod export;
