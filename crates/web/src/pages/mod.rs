@@ -32,13 +32,13 @@ pub const NOT_A_CLINICIAN: &str = "Pullback gives training guidance from your ow
     therapist or a doctor.";
 
 /// A page of the signed-in app: header with navigation, the body, the footer.
-pub fn app_page(title: &str, user: &User, active: Nav, body: Markup) -> Markup {
+pub fn app_page(title: &str, user: &User, token: &CsrfToken, active: Nav, body: Markup) -> Markup {
     document(
         title,
         html! {
             header.top {
                 a.brand href="/" { (PreEscaped(crate::assets::ICON_SVG)) span { "Pullback" } }
-                span.who { (user.name) }
+                span.who { (user.name) " " (logout_form(token)) }
             }
             nav.tabs aria-label="Main" {
                 @for (nav, href, label) in NAV {

@@ -1,6 +1,7 @@
 //! Today: check-ins that are due, then the plan with its reasons and education.
 
 use crate::auth::Lifter;
+use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
@@ -11,7 +12,7 @@ use pullback_core::Point;
 use pullback_store::StoredProfile;
 use pullback_store::planning::{Owed, owed, stored_decision};
 
-pub async fn show(State(state): State<AppState>, lifter: Lifter) -> Result<Markup, PageError> {
+pub async fn show(State(state): State<AppState>, lifter: Lifter, token: CsrfToken) -> Result<Markup, PageError> {
     let now = state.now();
     let user = lifter.user.id;
     let decision = stored_decision(state.store.as_ref(), user, now).await?;
@@ -23,7 +24,7 @@ pub async fn show(State(state): State<AppState>, lifter: Lifter) -> Result<Marku
         (due_checkins(&owed, &profile))
         (plan_card(&output, &profile))
     };
-    Ok(app_page("Today", &lifter.user, Nav::Today, body))
+    Ok(app_page("Today", &lifter.user, &token, Nav::Today, body))
 }
 
 fn due_checkins(owed: &[Owed], profile: &StoredProfile) -> Markup {

@@ -1,0 +1,10 @@
+//! HTTP integration tests: the real app on port 0 with a fresh SQLite file per
+//! test, driven by a real HTTP client with a cookie jar.
+
+// Test helpers: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod harness;
+mod security;
+
+pub use harness::*;

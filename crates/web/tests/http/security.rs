@@ -1,0 +1,74 @@
+//! Sign-up, log-in and log-out, CSRF, cookies and rate limiting.
+
+use crate::{PASSWORD, Server};
+use reqwest::StatusCode;
+
+#[tokio::test]
+async fn sign_up_lands_on_today_and_log_out_ends_the_session() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let today = ana.get("/").await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert!(today.body.contains("does not replace a clinician"), "{}", today.body);
+    let out = ana.submit("/", "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(ana.get("/").await.location(), Some("/login"));
+}
+
+#[tokio::test]
+async fn a_post_without_a_csrf_token_is_refused() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let refused = ana.post_without_token("/logout", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(ana.get("/").await.status, StatusCode::OK, "still signed in");
+    let stranger = server.browser();
+    let refused = stranger.post_without_token("/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_wrong_password_gets_the_same_answer_as_an_unknown_user() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browser = server.browser();
+    let wrong = browser.submit("/login", "/login", &[("name", "ana"), ("password", "wrong password")]).await;
+    let unknown = browser.submit("/login", "/login", &[("name", "nobody"), ("password", "wrong password")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, wrong.status);
+    let message =
+        |body: &str| body.split("role=\"alert\">").nth(1).and_then(|r| r.split('<').next()).map(str::to_owned);
+    assert_eq!(message(&wrong.body), message(&unknown.body));
+    assert_eq!(message(&wrong.body).as_deref(), Some("Wrong user name or password."));
+}
+
+#[tokio::test]
+async fn the_session_id_changes_at_log_in_and_cookies_are_http_only_and_same_site() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    ana.submit("/", "/logout", &[]).await;
+    let first = ana.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    let second = ana.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    let session = |cookies: Vec<String>| cookies.into_iter().find(|c| c.starts_with("pb_session=")).unwrap();
+    let (a, b) = (session(first.set_cookies()), session(second.set_cookies()));
+    assert_ne!(a.split(';').next(), b.split(';').next(), "a log-in must start a new session id");
+    for cookie in [&a, &b] {
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain HTTP without a proxy header: {cookie}");
+    }
+}
+
+#[tokio::test]
+async fn failed_log_ins_are_rate_limited_per_account() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browser = server.browser();
+    for _ in 0..pullback_web::auth::MAX_FAILURES_PER_ACCOUNT {
+        let wrong = browser.submit("/login", "/login", &[("name", "ana"), ("password", "nope nope")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = browser.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let other = server.lifter("ben").await;
+    assert_eq!(other.get("/").await.status, StatusCode::OK, "other accounts are not locked");
+}
