@@ -13,6 +13,7 @@ use tempfile::TempDir;
 pub const NOW: &str = "2026-03-02T07:00:00Z";
 
 /// A running app on 127.0.0.1 with its own database; stopped when dropped.
+#[derive(Debug)]
 pub struct Server {
     pub address: SocketAddr,
     pub store: Arc<SqliteStore>,
@@ -99,6 +100,7 @@ impl Answer {
 }
 
 /// A client with a cookie jar, like a browser.
+#[derive(Debug)]
 pub struct Browser {
     pub client: reqwest::Client,
     base: String,
