@@ -42,6 +42,16 @@ enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Make a personal access token for the JSON API (`Authorization: Bearer …`)
+    /// and print it once. Lifters can also make and revoke them on the web
+    /// settings page.
+    #[command(after_help = "Example:\n  pullback user token ana --label phone-app")]
+    Token {
+        name: String,
+        /// What the token is for, as listed on the settings page.
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -77,6 +87,12 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
             );
         }
         UserCommand::ResetPassword { name, password_stdin } => reset_password(&ctx, name, *password_stdin)?,
+        UserCommand::Token { name, label } => {
+            let user = find(&ctx, name)?;
+            let (token, digest) = pullback_web::auth::new_token()?;
+            ctx.block_on(ctx.store.create_api_token(user.id, label, &digest))?;
+            println!("{token}");
+        }
         UserCommand::List => {
             let users = ctx.block_on(ctx.store.users())?;
             if users.is_empty() {
@@ -114,4 +130,9 @@ fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<(), Failure
         println!("Password set for {}. Their browsers are signed out.", user.name);
     }
     Ok(())
+}
+
+fn find(ctx: &Ctx, name: &str) -> Result<pullback_store::User, Failure> {
+    ctx.block_on(ctx.store.user_by_name(name))
+        .map_err(|_| Failure::BadInput(vec![format!("no user named {name:?}; see `pullback user list`")]))
 }
