@@ -4,6 +4,7 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod authorization;
 mod harness;
 mod security;
 
