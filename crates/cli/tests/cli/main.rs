@@ -1,6 +1,7 @@
 //! Integration tests of the `pullback` binary: the plan contract as a user meets
 //! it on the command line (exit codes, stdout, stderr).
 
+mod accounts;
 mod errors;
 mod examples;
 mod logging;

@@ -72,3 +72,19 @@ async fn failed_log_ins_are_rate_limited_per_account() {
     let other = server.lifter("ben").await;
     assert_eq!(other.get("/").await.status, StatusCode::OK, "other accounts are not locked");
 }
+
+#[tokio::test]
+async fn failed_log_ins_are_rate_limited_per_address() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browser = server.browser();
+    // Guessing many accounts from one address: each account stays under its own limit.
+    for i in 0..pullback_web::auth::MAX_FAILURES_PER_ADDRESS {
+        let name = format!("guess{i}");
+        let wrong = browser.submit("/login", "/login", &[("name", &name), ("password", "nope nope")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = browser.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.body.contains("Too many failed log-ins"), "{}", limited.body);
+}

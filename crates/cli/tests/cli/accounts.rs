@@ -1,0 +1,68 @@
+//! `pullback user reset-password` and `pullback user token`: the self-hosted
+//! admin's tools for the web app.
+
+use crate::{finish, pullback};
+use std::path::Path;
+
+fn run(db: &Path, args: &[&str], stdin: Option<&str>) -> crate::Run {
+    let mut cmd = pullback();
+    cmd.env_remove("PULLBACK_USER").env_remove("PULLBACK_DATABASE_URL").arg("--database").arg(db).args(args);
+    if let Some(stdin) = stdin {
+        cmd.write_stdin(stdin);
+    }
+    finish(&mut cmd)
+}
+
+fn stored_hash(db: &Path, name: &str) -> Option<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(async {
+        let store = pullback_store::SqliteStore::open(db).await.expect("the database");
+        use pullback_store::Store as _;
+        store.credentials(name).await.expect("a read").expect("the user").password_hash
+    })
+}
+
+#[test]
+fn reset_password_sets_a_hash_that_verifies() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let db = dir.path().join("pullback.db");
+    assert_eq!(run(&db, &["user", "add", "ana"], None).code, Some(0));
+    assert_eq!(stored_hash(&db, "ana"), None, "a command-line user has no password");
+
+    let set = run(&db, &["user", "reset-password", "ana", "--password-stdin"], Some("a new password\n"));
+    assert_eq!(set.code, Some(0), "{}", set.stderr);
+    let hash = stored_hash(&db, "ana").expect("a hash");
+    assert!(hash.starts_with("$argon2id$"), "{hash}");
+    assert!(pullback_web::auth::verify_password("a new password", Some(&hash)));
+    assert!(!pullback_web::auth::verify_password("a new password\n", Some(&hash)), "the newline is not part of it");
+
+    let generated = run(&db, &["user", "reset-password", "ana"], None);
+    assert_eq!(generated.code, Some(0), "{}", generated.stderr);
+    let password = generated.stdout.lines().next().and_then(|l| l.rsplit(' ').next()).expect("the password");
+    assert!(pullback_web::auth::verify_password(password, stored_hash(&db, "ana").as_deref()), "{}", generated.stdout);
+
+    let short = run(&db, &["user", "reset-password", "ana", "--password-stdin"], Some("short\n"));
+    assert_eq!(short.code, Some(2));
+    assert!(short.stderr.contains("at least 8 characters"), "{}", short.stderr);
+    let unknown = run(&db, &["user", "reset-password", "nobody"], None);
+    assert_eq!(unknown.code, Some(2));
+    assert!(unknown.stderr.contains("no user named \"nobody\""), "{}", unknown.stderr);
+}
+
+#[test]
+fn user_token_prints_a_token_the_store_knows() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let db = dir.path().join("pullback.db");
+    assert_eq!(run(&db, &["user", "add", "ana"], None).code, Some(0));
+    let out = run(&db, &["user", "token", "ana", "--label", "phone"], None);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let token = out.stdout.trim();
+    assert!(token.starts_with("pb_") && token.len() > 40, "{token}");
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let owner = runtime.block_on(async {
+        use pullback_store::Store as _;
+        let store = pullback_store::SqliteStore::open(&db).await.expect("the database");
+        store.api_token_user(&pullback_web::auth::sha256(token.as_bytes())).await.expect("a read")
+    });
+    assert!(owner.is_some(), "the printed token is not stored");
+}
