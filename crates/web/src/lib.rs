@@ -9,6 +9,7 @@
 //! - One route table ([`routes::ROUTES`]) builds the router and drives the
 //!   authorization tests.
 
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod csrf;

@@ -46,6 +46,39 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/signup", Public, post(account::signup)),
     route!(POST "/logout", Lifter, post(account::logout)),
     route!(GET "/", Lifter, get(today::show)),
+    route!(GET "/log", Lifter, get(crate::pages::log::page)),
+    route!(POST "/log", Lifter, post(crate::pages::log::save)),
+    route!(GET "/checkin", Lifter, get(crate::pages::checkin::page)),
+    route!(POST "/checkin", Lifter, post(crate::pages::checkin::save)),
+    route!(GET "/screening", Lifter, get(crate::pages::screening::page)),
+    route!(POST "/screening", Lifter, post(crate::pages::screening::save)),
+    route!(GET "/symmetry", Lifter, get(crate::pages::screening::symmetry_page)),
+    route!(POST "/symmetry", Lifter, post(crate::pages::screening::save_symmetry)),
+    // The JSON API: personal access tokens only (see crate::api).
+    route!(GET "/api/v1/openapi.json", Public, get(crate::api::docs::openapi_json)),
+    route!(GET "/api/v1/me/sessions", Token, get(crate::api::sessions::list)),
+    route!(POST "/api/v1/me/sessions", Token, post(crate::api::sessions::create)),
+    route!(POST "/api/v1/me/checkins", Token, post(crate::api::events::checkin)),
+    route!(POST "/api/v1/me/screenings", Token, post(crate::api::events::screening)),
+    route!(POST "/api/v1/me/symmetry-tests", Token, post(crate::api::events::symmetry_test)),
+    route!(GET "/api/v1/me/plan", Token, get(crate::api::plan::stored)),
+    route!(POST "/api/v1/plan", Token, post(crate::api::plan::evaluate)),
+    route!(GET "/api/v1/me/export", Token, get(crate::api::export::export)),
+    route!(GET "/history", Lifter, get(crate::pages::history::page)),
+    route!(GET "/settings", Lifter, get(crate::pages::settings::page)),
+    route!(POST "/settings/profile", Lifter, post(crate::pages::settings::save_profile)),
+    route!(GET "/settings/export.json", Lifter, get(crate::pages::settings::export_json)),
+    route!(GET "/settings/export.csv", Lifter, get(crate::pages::settings::export_csv)),
+    route!(GET "/settings/export.fhir.json", Lifter, get(crate::pages::settings::export_fhir)),
+    route!(
+        POST "/settings/import",
+        Lifter,
+        post(crate::pages::settings::import)
+            .layer(axum::extract::DefaultBodyLimit::max(crate::pages::settings::MAX_UPLOAD_BYTES))
+    ),
+    route!(POST "/settings/tokens", Lifter, post(crate::pages::settings::create_token)),
+    route!(POST "/settings/tokens/{id}/delete", Lifter, post(crate::pages::settings::delete_token)),
+    route!(POST "/settings/delete", Lifter, post(crate::pages::settings::delete_account)),
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security

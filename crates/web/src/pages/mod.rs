@@ -1,6 +1,12 @@
 //! Server-rendered pages: one layout, phone-first, forms that work without JavaScript.
 
 pub mod account;
+pub mod charts;
+pub mod checkin;
+pub mod history;
+pub mod log;
+pub mod screening;
+pub mod settings;
 pub mod today;
 
 use crate::csrf::CsrfToken;

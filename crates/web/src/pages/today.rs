@@ -21,8 +21,10 @@ pub async fn show(State(state): State<AppState>, lifter: Lifter, token: CsrfToke
     let sessions = state.store.sessions(user, Some(10)).await?;
     let owed: Vec<Owed> = owed(&sessions, now).into_iter().filter(|o| o.status != "upcoming").collect();
     let body = html! {
-        (due_checkins(&owed, &profile))
+        // A red flag comes first and alone: no check-in chasing above "get care now".
+        @if !stop_training(&output) { (due_checkins(&owed, &profile)) }
         (plan_card(&output, &profile))
+        p.links { a.button.secondary href="/screening" { "Red-flag screening" } }
     };
     Ok(app_page("Today", &lifter.user, &token, Nav::Today, body))
 }
@@ -37,7 +39,7 @@ fn due_checkins(owed: &[Owed], profile: &StoredProfile) -> Markup {
                         li {
                             a.button href=(format!("/checkin?session={}&point={}", o.session, o.point.id())) {
                                 "Rate your back " (point_words(o.point)) " your session of "
-                                (o.due.to_zoned(profile.profile.time_zone.clone()).strftime("%a %-d %b"))
+                                (session_day(o, profile))
                                 @if o.status == "overdue" { " (overdue)" }
                             }
                         }
@@ -46,6 +48,12 @@ fn due_checkins(owed: &[Owed], profile: &StoredProfile) -> Markup {
             }
         }
     }
+}
+
+/// The day of the session a check-in is owed for (its due time less the point's offset).
+fn session_day(owed: &Owed, profile: &StoredProfile) -> String {
+    let session = owed.due.checked_sub(owed.point.default_offset()).unwrap_or(owed.due);
+    session.to_zoned(profile.profile.time_zone.clone()).strftime("%a %-d %b").to_string()
 }
 
 /// "1 hour after", "24 hours after".
@@ -85,7 +93,7 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
                         li {
                             span.line { (capitalised(&pullback_contract::prescribed_line(line))) }
                             @if let Some(note) = pullback_contract::plates_note(line, p.bar_weight, &plates, p.units) {
-                                span.plates { "Plates: bar " (note.trim_start_matches("= bar").trim_start_matches(" + ")) }
+                                span.plates { "Plates: " (note.trim_start_matches("= ")) }
                             }
                         }
                     }
@@ -94,7 +102,19 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
                     p { "Keep top sets at or under " strong { (cap) " " (p.units.load_symbol()) } "." }
                 }
             }
-            @if !out.reasons.is_empty() {
+            @if stop_training(out) {
+                // Only the red flag's reason up front; the episode's (with its loads) is for later.
+                h2 { "Why" }
+                ul { @for r in out.reasons.iter().filter(|r| r.rule == out.action) { li data-rule=(r.rule) { (r.text) } } }
+                @if out.reasons.iter().any(|r| r.rule != out.action) {
+                    details.education {
+                        summary { "Your training record, for when a doctor has cleared you" }
+                        ul { @for r in out.reasons.iter().filter(|r| r.rule != out.action) {
+                            li data-rule=(r.rule) { (r.text) }
+                        } }
+                    }
+                }
+            } @else if !out.reasons.is_empty() {
                 h2 { "Why" }
                 ul { @for r in &out.reasons { li data-rule=(r.rule) { (r.text) } } }
             }
@@ -110,6 +130,11 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
             p.disclaimer-inline { (out.disclaimer) }
         }
     }
+}
+
+/// Urgent care and see-a-doctor: the screen says only that.
+fn stop_training(out: &PlanOutput) -> bool {
+    matches!(out.action, "urgent_care" | "see_doctor")
 }
 
 fn capitalised(text: &str) -> String {

@@ -4,8 +4,12 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod api;
 mod authorization;
 mod harness;
+mod history;
+mod logging;
 mod security;
+mod settings;
 
 pub use harness::*;

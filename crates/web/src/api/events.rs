@@ -1,0 +1,239 @@
+//! Check-ins, red-flag screenings and symmetry tests: each read with the plan
+//! contract's reader for the same kind of event, `at` defaulting to now.
+
+use super::Created;
+use super::docs::{
+    ErrorBody, NewCheckin as NewCheckinDoc, NewScreening as NewScreeningDoc, NewSymmetryTest as NewSymmetryTestDoc,
+    ScreeningSaved,
+};
+use super::input::{
+    JsonObject, at_or_now, bottom_only_goes_with_during, not_in_future, problem, read_with_contract, settle, stored_at,
+};
+use crate::auth::ApiLifter;
+use crate::error::{ApiError, FieldProblem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use pullback_core::{RedFlags, Units};
+use pullback_store::{NewCheckin, NewScreening, NewSymmetryTest, SessionId, StoredProfile};
+use serde_json::{Map, Value, json};
+
+/// The eight red-flag questions, by the contract's field names.
+pub const RED_FLAGS: [&str; 8] = [
+    "saddle_anesthesia",
+    "bladder_bowel",
+    "progressive_weakness",
+    "fever",
+    "trauma",
+    "cancer_history",
+    "weight_loss",
+    "night_pain",
+];
+
+/// Logs a check-in: of one of the lifter's sessions (`session` and `point`), or
+/// standalone (neither: "my back is 6/10 today"). Another lifter's session, or
+/// one that does not exist, is 404.
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/checkins",
+    operation_id = "log_checkin",
+    tag = "log",
+    request_body = NewCheckinDoc,
+    responses(
+        (status = 201, description = "Stored.", body = Created),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "The lifter has no session with that id.", body = ErrorBody),
+        (status = 422, description = "Problems, by JSON pointer into the body; nothing was stored.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn checkin(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    JsonObject(mut body): JsonObject,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let now = state.now();
+    let user = lifter.user.id;
+    let profile = state.store.profile(user).await?;
+    at_or_now(&mut body, now, &profile.profile.time_zone);
+    let new = match body.remove("session") {
+        None | Some(Value::Null) => standalone_checkin(body, &profile, now)?,
+        Some(session) => session_checkin(&session, body, &profile, now)?,
+    };
+    let id = state.store.add_checkin(user, &new).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// A check-in of a session, read as the contract reads a session's check-in.
+fn session_checkin(
+    session: &Value,
+    checkin: Map<String, Value>,
+    profile: &StoredProfile,
+    now: Timestamp,
+) -> Result<NewCheckin, ApiError> {
+    let mut rules = Vec::new();
+    let id = session.as_i64().filter(|id| *id >= 1);
+    if id.is_none() {
+        rules.push(problem("/session", format!("must be the id of one of your sessions, not {session}")));
+    }
+    rules.extend(not_in_future(&checkin, "/at", now));
+    rules.extend(bottom_only_goes_with_during(&checkin, "/bottom_only"));
+    let at = checkin.get("at").cloned();
+    // The wrapping session's own time is never stored: only its check-in is read.
+    let mut wrapper = Map::new();
+    wrapper.insert("sessions".into(), json!([{ "at": pullback_contract::format_time(now), "checkins": [checkin] }]));
+    let history = settle(read_with_contract(wrapper, "/sessions/0/checkins/0", profile.profile.units, now), rules)?;
+    let read = history.sessions.into_iter().next().and_then(|s| s.checkins.into_iter().next());
+    let (Some(id), Some(read)) = (id, read) else { return Err(anyhow::anyhow!("the check-in was not read").into()) };
+    let when = read.at.map(|instant| stored_at(at.as_ref(), instant, &profile.profile.time_zone));
+    Ok(NewCheckin {
+        session: Some(SessionId(id)),
+        point: Some(read.point),
+        pain: read.pain,
+        at: when,
+        side: read.side,
+        bottom_only: read.bottom_only,
+    })
+}
+
+/// A check-in not tied to a session, read as the contract reads a standalone one.
+fn standalone_checkin(
+    mut checkin: Map<String, Value>,
+    profile: &StoredProfile,
+    now: Timestamp,
+) -> Result<NewCheckin, ApiError> {
+    let mut rules = Vec::new();
+    // The contract's standalone check-in has neither: refuse them rather than drop them.
+    if checkin.get("point").is_some_and(|point| !point.is_null()) {
+        rules.push(problem(
+            "/point",
+            "goes with \"session\" (the id of the session); leave both out for a standalone check-in",
+        ));
+    }
+    if checkin.get("bottom_only") == Some(&Value::Bool(true)) {
+        rules.push(problem("/bottom_only", "goes with a check-in of a session at point \"during\""));
+    }
+    rules.extend(not_in_future(&checkin, "/at", now));
+    checkin.retain(|key, _| matches!(key.as_str(), "at" | "pain" | "side"));
+    let at = checkin.get("at").cloned();
+    let history = settle(read_one("checkins", checkin, profile.profile.units, now), rules)?;
+    let read = history.checkins.into_iter().next().ok_or_else(|| anyhow::anyhow!("the check-in was not read"))?;
+    Ok(NewCheckin {
+        side: read.side,
+        ..NewCheckin::standalone(read.pain, stored_at(at.as_ref(), read.at, &profile.profile.time_zone))
+    })
+}
+
+/// Logs a red-flag screening. All eight answers are required, so that a
+/// forgotten question is never stored as "no".
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/screenings",
+    operation_id = "log_screening",
+    tag = "log",
+    request_body = NewScreeningDoc,
+    responses(
+        (status = 201, description = "Stored; `message` says what to do now.", body = ScreeningSaved),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 422, description = "Problems, by JSON pointer into the body; nothing was stored.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn screening(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    JsonObject(mut body): JsonObject,
+) -> Result<(StatusCode, Json<ScreeningSaved>), ApiError> {
+    let now = state.now();
+    let user = lifter.user.id;
+    let profile = state.store.profile(user).await?;
+    let zone = &profile.profile.time_zone;
+    at_or_now(&mut body, now, zone);
+    let mut rules: Vec<FieldProblem> = RED_FLAGS
+        .iter()
+        .filter(|key| body.get(**key).is_none_or(Value::is_null))
+        .map(|key| problem(&format!("/{key}"), "is required: answer true or false"))
+        .collect();
+    rules.extend(not_in_future(&body, "/at", now));
+    let at = body.get("at").cloned();
+    let history = settle(read_one("screenings", body, profile.profile.units, now), rules)?;
+    let read = history.screenings.into_iter().next().ok_or_else(|| anyhow::anyhow!("the screening was not read"))?;
+    let screening = NewScreening { at: stored_at(at.as_ref(), read.at, zone), answers: read.answers };
+    let id = state.store.add_screening(user, &screening).await?;
+    Ok((StatusCode::CREATED, Json(screening_saved(id.0, &read.answers))))
+}
+
+/// What the lifter should do after answering, as the command line says it: the
+/// cauda equina signs send them to emergency care, the others to a doctor.
+fn screening_saved(id: i64, answers: &RedFlags) -> ScreeningSaved {
+    let yes = |a: &RedFlags| {
+        [
+            a.saddle_anesthesia,
+            a.bladder_bowel,
+            a.progressive_weakness,
+            a.fever,
+            a.trauma,
+            a.cancer_history,
+            a.weight_loss,
+            a.night_pain,
+        ]
+    };
+    let red_flags: Vec<String> =
+        RED_FLAGS.iter().zip(yes(answers)).filter(|(_, yes)| *yes).map(|(key, _)| (*key).to_owned()).collect();
+    let message = if answers.saddle_anesthesia || answers.bladder_bowel || answers.progressive_weakness {
+        "URGENT: these can be signs of pressure on the nerves of the lower back. Get emergency care now: go to an \
+         emergency department or call your local emergency number. Do not train."
+    } else if red_flags.is_empty() {
+        "Screening saved: no red flags."
+    } else {
+        "Screening saved. See a doctor for a medical assessment before you train again."
+    };
+    ScreeningSaved { id, red_flags, message: message.to_owned() }
+}
+
+/// Logs a left/right strength test (any positive measure, the same for both sides).
+#[utoipa::path(
+    post,
+    path = "/api/v1/me/symmetry-tests",
+    operation_id = "log_symmetry_test",
+    tag = "log",
+    request_body = NewSymmetryTestDoc,
+    responses(
+        (status = 201, description = "Stored.", body = Created),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 422, description = "Problems, by JSON pointer into the body; nothing was stored.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn symmetry_test(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    JsonObject(mut body): JsonObject,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let now = state.now();
+    let user = lifter.user.id;
+    let profile = state.store.profile(user).await?;
+    let zone = &profile.profile.time_zone;
+    at_or_now(&mut body, now, zone);
+    let rules: Vec<FieldProblem> = not_in_future(&body, "/at", now).into_iter().collect();
+    let at = body.get("at").cloned();
+    let history = settle(read_one("symmetry_tests", body, profile.profile.units, now), rules)?;
+    let read = history.symmetry_tests.into_iter().next().ok_or_else(|| anyhow::anyhow!("the test was not read"))?;
+    let test = NewSymmetryTest { at: stored_at(at.as_ref(), read.at, zone), left: read.left, right: read.right };
+    let id = state.store.add_symmetry_test(user, &test).await?;
+    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+}
+
+/// Reads `event` as the only element of the document's list `list`.
+fn read_one(
+    list: &str,
+    event: Map<String, Value>,
+    units: Units,
+    now: Timestamp,
+) -> Result<pullback_core::History, Vec<FieldProblem>> {
+    let mut wrapper = Map::new();
+    wrapper.insert(list.to_owned(), json!([event]));
+    read_with_contract(wrapper, &format!("/{list}/0"), units, now)
+}

@@ -1,0 +1,148 @@
+//! Reading request bodies: a JSON object, checked by the plan contract's reader,
+//! plus the few rules of logging something new (what is logged has happened).
+//!
+//! The contract validates whole `pullback.plan/v1` documents, so one event is
+//! read by placing it in a minimal document (`{"sessions": [event]}`, say) and
+//! taking the pointers of the problems back from `/sessions/0/pain` to `/pain`.
+//! That gives the API the contract's exact value rules and messages.
+
+use crate::error::{ApiError, FieldProblem};
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use pullback_contract::{CONTRACT, Problem, format_time, parse_request, parse_time};
+use pullback_core::{History, Point, Units};
+use pullback_store::At;
+use serde_json::{Map, Value, json};
+
+/// A request body that is one JSON object. Anything else is 422 at the root
+/// pointer (`""`), with a JSON body like every other API error.
+#[derive(Debug)]
+pub struct JsonObject(pub Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<JsonObject, ApiError> {
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|e| invalid("", format!("the body could not be read: {}", e.body_text())))?;
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(object)) => Ok(JsonObject(object)),
+            Ok(other) => Err(invalid("", format!("must be a JSON object, not {}", kind(&other)))),
+            Err(e) => Err(invalid("", format!("not valid JSON: {e}"))),
+        }
+    }
+}
+
+/// One problem as an [`ApiError`].
+pub fn invalid(field: &str, message: impl Into<String>) -> ApiError {
+    ApiError::Invalid(vec![problem(field, message)])
+}
+
+pub fn problem(field: &str, message: impl Into<String>) -> FieldProblem {
+    FieldProblem { field: field.to_owned(), message: message.into() }
+}
+
+/// The value of query parameter `name`, if given; an unreadable query string is 422.
+pub fn query_param(query: Option<&str>, name: &str) -> Result<Option<String>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+        .map_err(|e| invalid("", format!("the query string cannot be read: {e}")))?;
+    Ok(pairs.into_iter().find(|(key, _)| key == name).map(|(_, value)| value))
+}
+
+/// "a string", "an array": what a JSON value is, for messages.
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The contract's problems, with pointers into the request body: `prefix` (where
+/// the event sat in the wrapping document) is taken off.
+pub fn field_problems(problems: Vec<Problem>, prefix: &str) -> Vec<FieldProblem> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let field = match p.pointer.strip_prefix(prefix) {
+                Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_owned(),
+                _ => p.pointer,
+            };
+            FieldProblem { field, message: p.message }
+        })
+        .collect()
+}
+
+/// Reads `fields` (say `{"sessions": [event]}`) as a plan document of a lifter
+/// who logs in `units`; problems point into the event, which sits at `prefix`.
+pub fn read_with_contract(
+    mut fields: Map<String, Value>,
+    prefix: &str,
+    units: Units,
+    now: Timestamp,
+) -> Result<History, Vec<FieldProblem>> {
+    fields.insert("contract".into(), json!(CONTRACT));
+    fields.insert("as_of".into(), json!(format_time(now)));
+    fields.insert("profile".into(), json!({ "units": units.load_symbol() }));
+    parse_request(&Value::Object(fields)).map(|request| request.history).map_err(|p| field_problems(p, prefix))
+}
+
+/// The event's `at`: the text given, or (when left out) now with the offset of the
+/// lifter's zone, written into `event` so the contract reads it like a given one.
+pub fn at_or_now(event: &mut Map<String, Value>, now: Timestamp, zone: &TimeZone) {
+    if event.get("at").is_none_or(Value::is_null) {
+        event.insert("at".into(), json!(At::in_zone(now, zone).to_string()));
+    }
+}
+
+/// A problem when `event`'s `at` (at pointer `field`) is a valid time after `now`:
+/// the log holds what has happened. (An invalid time is the contract's to report.)
+pub fn not_in_future(event: &Map<String, Value>, field: &str, now: Timestamp) -> Option<FieldProblem> {
+    let text = event.get("at")?.as_str()?;
+    let instant = parse_time(text).ok()?;
+    (instant > now).then(|| {
+        problem(field, format!("{text:?} is in the future (now is {}); log what has happened", format_time(now)))
+    })
+}
+
+/// A problem when a check-in (at pointer `field`) says `bottom_only` with a point
+/// other than `during`: only pain during the lift can be at its bottom.
+pub fn bottom_only_goes_with_during(checkin: &Map<String, Value>, field: &str) -> Option<FieldProblem> {
+    let point = checkin.get("point").and_then(Value::as_str).and_then(Point::from_id)?;
+    let bottom_only = checkin.get("bottom_only").and_then(Value::as_bool).unwrap_or(false);
+    (bottom_only && point != Point::During)
+        .then(|| problem(field, "goes only with point \"during\" (pain only at the bottom of the lift)"))
+}
+
+/// The time to store for a valid `at`: its instant with the offset it was written
+/// with, so that a log reads back as it was written.
+pub fn stored_at(at: Option<&Value>, instant: Timestamp, zone: &TimeZone) -> At {
+    at.and_then(Value::as_str)
+        .and_then(|text| text.parse::<At>().ok())
+        .filter(|at| at.instant == instant)
+        .unwrap_or_else(|| At::in_zone(instant, zone))
+}
+
+/// The history read, if neither the contract nor the API's own `rules` found a
+/// problem; else 422 with all of them. A rule's problem at a field the contract
+/// already refused is left out, so one mistake is not reported twice.
+pub fn settle(read: Result<History, Vec<FieldProblem>>, rules: Vec<FieldProblem>) -> Result<History, ApiError> {
+    match read {
+        Ok(history) if rules.is_empty() => Ok(history),
+        Ok(_) => Err(ApiError::Invalid(rules)),
+        Err(mut problems) => {
+            for rule in rules {
+                if !problems.iter().any(|p| p.field == rule.field) {
+                    problems.push(rule);
+                }
+            }
+            Err(ApiError::Invalid(problems))
+        }
+    }
+}
