@@ -19,19 +19,36 @@ pub const CHECKPOINT_REFRESH: SignedDuration = SignedDuration::from_hours(24 * 7
 /// result is the same as [`plan`] on the whole history (a property test checks).
 pub async fn stored_decision(store: &dyn Store, user: UserId, as_of: Timestamp) -> Result<Decision> {
     let resume: Resume = store.resume(user).await?;
-    let base = resume.checkpoint.as_ref().and_then(|c| serde_json::from_slice::<Checkpoint>(&c.state).ok());
-    let later = &resume.history.history;
-    let (decision, base) = match base {
-        Some(cp) => match plan_resumed(&cp, later, as_of) {
-            Ok(decision) => (decision, Some(cp)),
-            // Made after this as_of: replay everything instead.
-            Err(_) => (plan(&store.history(user).await?.history, as_of), None),
-        },
-        None if resume.checkpoint.is_some() => (plan(&store.history(user).await?.history, as_of), None),
-        None => (plan(later, as_of), None),
+    // The replay is CPU work: it runs on a blocking thread, so that a long history
+    // never holds up the async threads that serve everyone else's requests.
+    let (resumed, resume) = off_thread(move || {
+        let base = resume.checkpoint.as_ref().and_then(|c| serde_json::from_slice::<Checkpoint>(&c.state).ok());
+        let resumed = match base {
+            Some(cp) => plan_resumed(&cp, &resume.history.history, as_of).ok().map(|d| (d, Some(cp))),
+            None if resume.checkpoint.is_none() => Some((plan(&resume.history.history, as_of), None)),
+            // An unreadable checkpoint: replay everything instead.
+            None => None,
+        };
+        (resumed, resume)
+    })
+    .await?;
+    let (decision, base) = match resumed {
+        Some(found) => found,
+        // Made after this as_of, or unreadable: replay everything.
+        None => {
+            let full = store.history(user).await?.history;
+            (off_thread(move || plan(&full, as_of)).await?, None)
+        }
     };
     refresh_checkpoint(store, user, &resume, base.as_ref(), as_of).await;
     Ok(decision)
+}
+
+/// Runs `work` on tokio's blocking threads.
+async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::StoreError::Backend(format!("the replay stopped: {e}").into()))
 }
 
 /// Moves the checkpoint forward when it lags by more than [`CHECKPOINT_REFRESH`].
