@@ -76,26 +76,12 @@ fn from_flags(yes: &[String]) -> Result<RedFlags, Failure> {
     let mut flags = RedFlags::default();
     let mut problems = Vec::new();
     for id in yes {
-        match slot(&mut flags, id.trim()) {
+        match flags.answer_mut(id.trim()) {
             Some(answer) => *answer = true,
             None => problems.push(format!("--yes: {id:?} is not a red-flag question; see --help for the identifiers")),
         }
     }
     if problems.is_empty() { Ok(flags) } else { Err(Failure::BadInput(problems)) }
-}
-
-fn slot<'f>(flags: &'f mut RedFlags, id: &str) -> Option<&'f mut bool> {
-    Some(match id {
-        "saddle_anesthesia" => &mut flags.saddle_anesthesia,
-        "bladder_bowel" => &mut flags.bladder_bowel,
-        "progressive_weakness" => &mut flags.progressive_weakness,
-        "fever" => &mut flags.fever,
-        "trauma" => &mut flags.trauma,
-        "cancer_history" => &mut flags.cancer_history,
-        "weight_loss" => &mut flags.weight_loss,
-        "night_pain" => &mut flags.night_pain,
-        _ => return None,
-    })
 }
 
 fn ask() -> Result<RedFlags, Failure> {
@@ -113,7 +99,7 @@ fn ask() -> Result<RedFlags, Failure> {
             let line = line.map_err(|e| Failure::Other(e.into()))?;
             match line.trim().to_lowercase().as_str() {
                 "y" | "yes" => {
-                    if let Some(answer) = slot(&mut flags, id) {
+                    if let Some(answer) = flags.answer_mut(id) {
                         *answer = true;
                     }
                     break;

@@ -292,7 +292,7 @@ impl<'a, 'h> Facts<'a, 'h> {
     fn action(&self) -> Action {
         let tolerable_max = self.history.params.tolerable_max();
         match self.screening.map(|s| s.answers) {
-            Some(a) if a.saddle_anesthesia || a.bladder_bowel || a.progressive_weakness => Action::UrgentCare,
+            Some(a) if a.urgent() => Action::UrgentCare,
             Some(a) if a.fever || a.trauma || a.cancer_history || a.weight_loss || a.night_pain => Action::SeeDoctor,
             _ if self.latest_checkin.is_some_and(|c| c.pain.value() > tolerable_max) => Action::RestActive,
             _ => Action::Train,

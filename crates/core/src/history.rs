@@ -337,6 +337,47 @@ pub struct RedFlags {
     pub night_pain: bool,
 }
 
+impl RedFlags {
+    /// The questions' identifiers, as the contract names the fields.
+    pub const IDS: [&'static str; 8] = [
+        "saddle_anesthesia",
+        "bladder_bowel",
+        "progressive_weakness",
+        "fever",
+        "trauma",
+        "cancer_history",
+        "weight_loss",
+        "night_pain",
+    ];
+
+    /// The answer to question `id`, to read or set; `None` for an unknown id.
+    pub fn answer_mut(&mut self, id: &str) -> Option<&mut bool> {
+        Some(match id {
+            "saddle_anesthesia" => &mut self.saddle_anesthesia,
+            "bladder_bowel" => &mut self.bladder_bowel,
+            "progressive_weakness" => &mut self.progressive_weakness,
+            "fever" => &mut self.fever,
+            "trauma" => &mut self.trauma,
+            "cancer_history" => &mut self.cancer_history,
+            "weight_loss" => &mut self.weight_loss,
+            "night_pain" => &mut self.night_pain,
+            _ => return None,
+        })
+    }
+
+    /// The identifiers of the questions answered yes, in [`RedFlags::IDS`] order.
+    pub fn yes(&self) -> Vec<&'static str> {
+        let mut copy = *self;
+        RedFlags::IDS.into_iter().filter(|id| copy.answer_mut(id).is_some_and(|a| *a)).collect()
+    }
+
+    /// The signs of pressure on the nerves of the lower back (cauda equina): these
+    /// send the lifter to emergency care, the others to a doctor (section 3).
+    pub fn urgent(&self) -> bool {
+        self.saddle_anesthesia || self.bladder_bowel || self.progressive_weakness
+    }
+}
+
 /// One red-flag screening.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Screening {

@@ -21,16 +21,7 @@ use pullback_store::{NewCheckin, NewScreening, NewSymmetryTest, SessionId, Store
 use serde_json::{Map, Value, json};
 
 /// The eight red-flag questions, by the contract's field names.
-pub const RED_FLAGS: [&str; 8] = [
-    "saddle_anesthesia",
-    "bladder_bowel",
-    "progressive_weakness",
-    "fever",
-    "trauma",
-    "cancer_history",
-    "weight_loss",
-    "night_pain",
-];
+pub const RED_FLAGS: [&str; 8] = RedFlags::IDS;
 
 /// Logs a check-in: of one of the lifter's sessions (`session` and `point`), or
 /// standalone (neither: "my back is 6/10 today"). Another lifter's session, or
@@ -168,21 +159,8 @@ pub async fn screening(
 /// What the lifter should do after answering, as the command line says it: the
 /// cauda equina signs send them to emergency care, the others to a doctor.
 fn screening_saved(id: i64, answers: &RedFlags) -> ScreeningSaved {
-    let yes = |a: &RedFlags| {
-        [
-            a.saddle_anesthesia,
-            a.bladder_bowel,
-            a.progressive_weakness,
-            a.fever,
-            a.trauma,
-            a.cancer_history,
-            a.weight_loss,
-            a.night_pain,
-        ]
-    };
-    let red_flags: Vec<String> =
-        RED_FLAGS.iter().zip(yes(answers)).filter(|(_, yes)| *yes).map(|(key, _)| (*key).to_owned()).collect();
-    let message = if answers.saddle_anesthesia || answers.bladder_bowel || answers.progressive_weakness {
+    let red_flags: Vec<String> = answers.yes().into_iter().map(str::to_owned).collect();
+    let message = if answers.urgent() {
         "URGENT: these can be signs of pressure on the nerves of the lower back. Get emergency care now: go to an \
          emergency department or call your local emergency number. Do not train."
     } else if red_flags.is_empty() {

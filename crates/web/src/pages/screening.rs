@@ -33,21 +33,6 @@ pub const QUESTIONS: [(&str, &str); 8] = [
     ("night_pain", "Does the pain wake you at night and not ease when you rest or change position?"),
 ];
 
-/// The answer slot of question `id`.
-fn slot<'f>(flags: &'f mut RedFlags, id: &str) -> Option<&'f mut bool> {
-    Some(match id {
-        "saddle_anesthesia" => &mut flags.saddle_anesthesia,
-        "bladder_bowel" => &mut flags.bladder_bowel,
-        "progressive_weakness" => &mut flags.progressive_weakness,
-        "fever" => &mut flags.fever,
-        "trauma" => &mut flags.trauma,
-        "cancer_history" => &mut flags.cancer_history,
-        "weight_loss" => &mut flags.weight_loss,
-        "night_pain" => &mut flags.night_pain,
-        _ => return None,
-    })
-}
-
 /// The answers of the form: a ticked box sends "yes", an unticked one nothing.
 fn answers(fields: &HashMap<String, String>) -> Result<RedFlags, Vec<String>> {
     let mut flags = RedFlags::default();
@@ -61,7 +46,7 @@ fn answers(fields: &HashMap<String, String>) -> Result<RedFlags, Vec<String>> {
                 continue;
             }
         };
-        if let Some(answer) = slot(&mut flags, id) {
+        if let Some(answer) = flags.answer_mut(id) {
             *answer = yes;
         }
     }
