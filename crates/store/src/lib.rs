@@ -39,9 +39,10 @@ mod store;
 
 pub use error::{Result, StoreError};
 pub use model::{
-    ApiToken, At, CheckinId, Credentials, Digest, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewCheckin,
-    NewCheckpoint, NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
-    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
+    ApiToken, At, AuditEntry, CareLink, CaseloadEntry, CheckinId, ClinicalNote, Credentials, Digest, ImportBatch,
+    ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening, NewSession,
+    NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
+    StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
 };
 pub use sqlite::SqliteStore;
 pub use store::Store;

@@ -124,6 +124,8 @@ pub struct User {
     pub id: UserId,
     pub name: String,
     pub created_at: Timestamp,
+    /// May follow other lifters (granted by the server's admin).
+    pub clinician: bool,
 }
 
 /// A lifter's profile as stored: the engine's [`Profile`] plus what only storage
@@ -356,3 +358,55 @@ pub struct ApiToken {
 
 /// A SHA-256 digest: of a web session id or an API token. Only digests are stored.
 pub type Digest = [u8; 32];
+
+id_type!(
+    /// A clinician's note about a lifter.
+    NoteId
+);
+
+/// A clinician who can see a lifter's data, and since when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CareLink {
+    pub clinician: User,
+    pub since: Timestamp,
+}
+
+/// A clinician's private note about a lifter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClinicalNote {
+    pub id: NoteId,
+    pub text: String,
+    pub created_at: Timestamp,
+}
+
+/// Something another person did with a lifter's data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    /// The actor's name when it happened.
+    pub actor: String,
+    /// What, e.g. `viewed`, `protocol_changed`, `access_granted`.
+    pub action: String,
+    /// In words, e.g. "tolerable_max 4 → 3: still flaring at 4".
+    pub detail: String,
+    pub at: Timestamp,
+}
+
+/// One audit entry to write.
+#[derive(Debug, Clone)]
+pub struct NewAudit<'a> {
+    pub lifter: UserId,
+    pub actor: &'a User,
+    pub action: &'a str,
+    pub detail: String,
+    pub at: Timestamp,
+}
+
+/// A lifter on a clinician's caseload, with their log's revision and the cached
+/// dashboard row, if one was computed.
+#[derive(Debug, Clone)]
+pub struct CaseloadEntry {
+    pub lifter: User,
+    pub revision: Revision,
+    /// `(computed for, row)`; valid for `revision` only.
+    pub cached: Option<(Timestamp, String)>,
+}

@@ -1,7 +1,9 @@
 //! The storage trait every backend implements.
 
 use crate::error::Result;
-use crate::model::{ApiToken, Credentials, Digest, TokenId};
+use crate::model::{
+    ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
+};
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
@@ -150,4 +152,57 @@ pub trait Store: Send + Sync {
     async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize>;
 
     async fn clear_login_failures(&self, subject: &str) -> Result<()>;
+
+    // --- Clinicians ---
+
+    /// Grants (or withdraws) the clinician role. Withdrawing ends every care link
+    /// of theirs.
+    async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()>;
+
+    /// Stores a one-time invitation of `clinician`'s, by the SHA-256 of its code.
+    /// `Invalid` unless the user is a clinician.
+    async fn create_invitation(&self, clinician: UserId, code_hash: &Digest, expires: Timestamp) -> Result<()>;
+
+    /// Links `lifter` to the clinician of an unused, unexpired invitation, uses it
+    /// up and records it in the lifter's audit log; gives the clinician. `NotFound`
+    /// for an unknown, used or expired code; `Invalid` for one's own.
+    async fn accept_invitation(&self, lifter: &User, code_hash: &Digest, now: Timestamp) -> Result<User>;
+
+    /// The clinicians who can see `lifter`'s data.
+    async fn care_team(&self, lifter: UserId) -> Result<Vec<CareLink>>;
+
+    /// Whether `clinician` is a clinician linked to `lifter`.
+    async fn can_view(&self, clinician: UserId, lifter: UserId) -> Result<bool>;
+
+    /// Ends `clinician`'s access to `lifter`'s data at once, and records it.
+    /// `NotFound` if there was none.
+    async fn revoke_care(&self, lifter: &User, clinician: UserId, now: Timestamp) -> Result<()>;
+
+    /// `clinician`'s lifters, with their revisions and cached dashboard rows.
+    async fn caseload(&self, clinician: UserId) -> Result<Vec<CaseloadEntry>>;
+
+    /// Caches a lifter's dashboard row, computed for `revision` at `computed_for`.
+    async fn put_caseload_row(
+        &self,
+        lifter: UserId,
+        revision: Revision,
+        computed_for: Timestamp,
+        row: &str,
+    ) -> Result<()>;
+
+    /// Writes one entry of `entry.lifter`'s audit log.
+    async fn record_audit(&self, entry: &NewAudit<'_>) -> Result<()>;
+
+    /// The lifter's audit log, newest first, at most `last` entries.
+    async fn audit_log(&self, lifter: UserId, last: usize) -> Result<Vec<AuditEntry>>;
+
+    /// Changes a lifter's profile on someone else's behalf, with the audit entry,
+    /// in one transaction (the checkpoint goes, as with `set_profile`).
+    async fn set_profile_audited(&self, lifter: UserId, profile: &StoredProfile, entry: &NewAudit<'_>) -> Result<()>;
+
+    /// Adds `clinician`'s private note about `lifter`. `Invalid` when empty or over 10,000 characters.
+    async fn add_note(&self, lifter: UserId, clinician: UserId, text: &str, now: Timestamp) -> Result<NoteId>;
+
+    /// `clinician`'s notes about `lifter`, newest first.
+    async fn notes(&self, lifter: UserId, clinician: UserId) -> Result<Vec<ClinicalNote>>;
 }

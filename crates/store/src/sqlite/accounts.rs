@@ -4,7 +4,7 @@
 use super::write::{db, require_user};
 use crate::codec::to_ns;
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, User, UserId};
+use crate::model::{ApiToken, Credentials, Digest, TokenId, UserId};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -18,18 +18,12 @@ pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str) -> Resu
 }
 
 pub(super) fn credentials(c: &mut Connection, name: &str) -> Result<Option<Credentials>> {
-    c.prepare_cached("SELECT id, name, created_at, password_hash FROM users WHERE name = ?1")
+    c.prepare_cached("SELECT id, name, created_at, clinician, password_hash FROM users WHERE name = ?1")
         .and_then(|mut s| {
-            s.query_row([name.trim()], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get(3)?))
-            })
-            .optional()
+            s.query_row([name.trim()], |r| Ok((super::read::user_row(r)?, r.get::<_, Option<String>>(4)?))).optional()
         })
         .map_err(db)?
-        .map(|(id, name, created_at, password_hash)| {
-            let created_at = created_at.parse().map_err(|e| StoreError::Corrupt(format!("users.created_at: {e}")))?;
-            Ok(Credentials { user: User { id: UserId(id), name, created_at }, password_hash })
-        })
+        .map(|(row, password_hash)| Ok(Credentials { user: super::read::to_user(row)?, password_hash }))
         .transpose()
 }
 

@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "initial", sql: include_str!("../../migrations/sqlite/0001_initial.sql") },
     Migration { version: 2, name: "import_keys", sql: include_str!("../../migrations/sqlite/0002_import_keys.sql") },
     Migration { version: 3, name: "accounts", sql: include_str!("../../migrations/sqlite/0003_accounts.sql") },
+    Migration { version: 4, name: "clinicians", sql: include_str!("../../migrations/sqlite/0004_clinicians.sql") },
 ];
 
 /// Applies the migrations the database lacks. Safe when several processes open the

@@ -2,12 +2,15 @@
 //! work runs on tokio's blocking threads, WAL mode, and migrations applied at open.
 
 mod accounts;
+mod care;
 mod migrate;
 mod read;
 mod write;
 
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId};
+use crate::model::{
+    ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
+};
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
@@ -337,5 +340,77 @@ impl Store for SqliteStore {
     async fn clear_login_failures(&self, subject: &str) -> Result<()> {
         let subject = subject.to_owned();
         self.run(move |c| accounts::clear_login_failures(c, &subject)).await
+    }
+
+    async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()> {
+        self.run(move |c| care::set_clinician(c, user, clinician)).await
+    }
+
+    async fn create_invitation(&self, clinician: UserId, code_hash: &Digest, expires: Timestamp) -> Result<()> {
+        let code = *code_hash;
+        self.run(move |c| care::create_invitation(c, clinician, &code, expires)).await
+    }
+
+    async fn accept_invitation(&self, lifter: &User, code_hash: &Digest, now: Timestamp) -> Result<User> {
+        let (lifter, code) = (lifter.clone(), *code_hash);
+        self.run(move |c| care::accept_invitation(c, &lifter, &code, now)).await
+    }
+
+    async fn care_team(&self, lifter: UserId) -> Result<Vec<CareLink>> {
+        self.run(move |c| care::care_team(c, lifter)).await
+    }
+
+    async fn can_view(&self, clinician: UserId, lifter: UserId) -> Result<bool> {
+        self.run(move |c| care::can_view(c, clinician, lifter)).await
+    }
+
+    async fn revoke_care(&self, lifter: &User, clinician: UserId, now: Timestamp) -> Result<()> {
+        let lifter = lifter.clone();
+        self.run(move |c| care::revoke(c, &lifter, clinician, now)).await
+    }
+
+    async fn caseload(&self, clinician: UserId) -> Result<Vec<CaseloadEntry>> {
+        self.run(move |c| care::caseload(c, clinician)).await
+    }
+
+    async fn put_caseload_row(
+        &self,
+        lifter: UserId,
+        revision: Revision,
+        computed_for: Timestamp,
+        row: &str,
+    ) -> Result<()> {
+        let row = row.to_owned();
+        self.run(move |c| care::put_caseload_row(c, lifter, revision, computed_for, &row)).await
+    }
+
+    async fn record_audit(&self, entry: &NewAudit<'_>) -> Result<()> {
+        let (actor, action, detail) = (entry.actor.clone(), entry.action.to_owned(), entry.detail.clone());
+        let (lifter, at) = (entry.lifter, entry.at);
+        self.run(move |c| care::record_audit(c, &NewAudit { lifter, actor: &actor, action: &action, detail, at })).await
+    }
+
+    async fn audit_log(&self, lifter: UserId, last: usize) -> Result<Vec<AuditEntry>> {
+        self.run(move |c| care::audit_log(c, lifter, last)).await
+    }
+
+    async fn set_profile_audited(&self, lifter: UserId, profile: &StoredProfile, entry: &NewAudit<'_>) -> Result<()> {
+        let profile = profile.clone();
+        let (actor, action, detail) = (entry.actor.clone(), entry.action.to_owned(), entry.detail.clone());
+        let at = entry.at;
+        self.run(move |c| {
+            let entry = NewAudit { lifter, actor: &actor, action: &action, detail, at };
+            care::set_profile_audited(c, lifter, &profile, &entry)
+        })
+        .await
+    }
+
+    async fn add_note(&self, lifter: UserId, clinician: UserId, text: &str, now: Timestamp) -> Result<NoteId> {
+        let text = text.to_owned();
+        self.run(move |c| care::add_note(c, lifter, clinician, &text, now)).await
+    }
+
+    async fn notes(&self, lifter: UserId, clinician: UserId) -> Result<Vec<ClinicalNote>> {
+        self.run(move |c| care::notes(c, lifter, clinician)).await
     }
 }

@@ -29,23 +29,23 @@ fn timestamp(text: &str) -> Result<Timestamp> {
     text.parse().map_err(|_| codec::corrupt(format!("{text:?} is not a time")))
 }
 
-fn user_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+pub(super) fn user_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, bool)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
-fn to_user((id, name, created_at): (i64, String, String)) -> Result<User> {
-    Ok(User { id: UserId(id), name, created_at: timestamp(&created_at)? })
+pub(super) fn to_user((id, name, created_at, clinician): (i64, String, String, bool)) -> Result<User> {
+    Ok(User { id: UserId(id), name, created_at: timestamp(&created_at)?, clinician })
 }
 
 pub(super) fn users(c: &mut Connection) -> Result<Vec<User>> {
-    let mut s = c.prepare_cached("SELECT id, name, created_at FROM users ORDER BY id").map_err(db)?;
+    let mut s = c.prepare_cached("SELECT id, name, created_at, clinician FROM users ORDER BY id").map_err(db)?;
     let rows = s.query_map([], user_row).map_err(db)?.collect::<rusqlite::Result<Vec<_>>>().map_err(db)?;
     rows.into_iter().map(to_user).collect()
 }
 
 pub(super) fn user(c: &mut Connection, id: UserId) -> Result<User> {
     let row = c
-        .prepare_cached("SELECT id, name, created_at FROM users WHERE id = ?1")
+        .prepare_cached("SELECT id, name, created_at, clinician FROM users WHERE id = ?1")
         .and_then(|mut s| s.query_row([id.0], user_row).optional())
         .map_err(db)?;
     to_user(row.ok_or_else(|| StoreError::not_found("user", id))?)
@@ -53,7 +53,7 @@ pub(super) fn user(c: &mut Connection, id: UserId) -> Result<User> {
 
 pub(super) fn user_by_name(c: &mut Connection, name: &str) -> Result<User> {
     let row = c
-        .prepare_cached("SELECT id, name, created_at FROM users WHERE name = ?1")
+        .prepare_cached("SELECT id, name, created_at, clinician FROM users WHERE name = ?1")
         .and_then(|mut s| s.query_row([name.trim()], user_row).optional())
         .map_err(db)?;
     to_user(row.ok_or_else(|| StoreError::not_found("user", name))?)

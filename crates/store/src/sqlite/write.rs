@@ -37,7 +37,7 @@ pub(super) fn require_user(c: &Connection, user: UserId) -> Result<Revision> {
 
 /// Records that `user`'s events changed at `affected` (UTC ns): the revision rises,
 /// and a checkpoint covering that instant is deleted.
-fn changed(tx: &Transaction<'_>, user: UserId, affected: Option<i64>) -> Result<()> {
+pub(super) fn changed(tx: &Transaction<'_>, user: UserId, affected: Option<i64>) -> Result<()> {
     tx.prepare_cached("UPDATE users SET revision = revision + 1 WHERE id = ?1")
         .and_then(|mut s| s.execute([user.0]))
         .map_err(db)?;
@@ -85,7 +85,7 @@ pub(super) fn create_user(
     let id = UserId(tx.last_insert_rowid());
     upsert_profile(&tx, id, profile)?;
     tx.commit().map_err(db)?;
-    Ok(User { id, name: name.to_owned(), created_at })
+    Ok(User { id, name: name.to_owned(), created_at, clinician: false })
 }
 
 pub(super) fn delete_user(c: &mut Connection, user: UserId) -> Result<()> {
@@ -95,7 +95,7 @@ pub(super) fn delete_user(c: &mut Connection, user: UserId) -> Result<()> {
     tx.commit().map_err(db)
 }
 
-fn upsert_profile(tx: &Transaction<'_>, user: UserId, profile: &StoredProfile) -> Result<()> {
+pub(super) fn upsert_profile(tx: &Transaction<'_>, user: UserId, profile: &StoredProfile) -> Result<()> {
     let r = ProfileRow::from_profile(profile);
     tx.prepare_cached(
         "INSERT INTO profiles (user_id, units, working_weight, usual_variation, load_increment, bar_weight,

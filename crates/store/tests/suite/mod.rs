@@ -9,8 +9,8 @@ use pullback_core::{
     Tempo, Units, Variation,
 };
 use pullback_store::{
-    At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewCheckin, NewCheckpoint, NewScreening, NewSession,
-    NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
+    At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening,
+    NewSession, NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
 };
 
 // ---------------------------------------------------------------------------
@@ -765,6 +765,78 @@ pub async fn accounts(store: &dyn Store) {
     assert_eq!(store.api_token_user(&[7; 32]).await.unwrap(), None);
 }
 
+/// Clinicians: roles, one-time invitations, care links and their revocation, the
+/// audit log, notes, audited profile changes and the caseload cache.
+pub async fn clinicians(store: &dyn Store) {
+    let now = ts("2026-03-02T07:00:00Z");
+    let later = ts("2026-03-09T07:00:00Z");
+    let pt = store.create_user("pt", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let ben = store.create_user("ben", &StoredProfile::new(Units::Kg)).await.unwrap();
+    assert!(!pt.clinician);
+    let refused = store.create_invitation(pt.id, &[1; 32], later).await;
+    assert!(matches!(refused, Err(StoreError::Invalid(_))), "only clinicians invite: {refused:?}");
+    store.set_clinician(pt.id, true).await.unwrap();
+    assert!(store.user(pt.id).await.unwrap().clinician);
+
+    store.create_invitation(pt.id, &[1; 32], later).await.unwrap();
+    store.create_invitation(pt.id, &[2; 32], now).await.unwrap();
+    let own = store.accept_invitation(&store.user(pt.id).await.unwrap(), &[1; 32], now).await;
+    assert!(matches!(own, Err(StoreError::Invalid(_))), "{own:?}");
+    assert_eq!(store.accept_invitation(&ana, &[1; 32], now).await.unwrap().id, pt.id);
+    let reused = store.accept_invitation(&ben, &[1; 32], now).await;
+    assert!(matches!(reused, Err(StoreError::NotFound { .. })), "one-time: {reused:?}");
+    let expired = store.accept_invitation(&ben, &[2; 32], now).await;
+    assert!(matches!(expired, Err(StoreError::NotFound { .. })), "expired: {expired:?}");
+
+    assert!(store.can_view(pt.id, ana.id).await.unwrap());
+    assert!(!store.can_view(pt.id, ben.id).await.unwrap());
+    assert!(!store.can_view(ana.id, pt.id).await.unwrap(), "links go one way");
+    let team = store.care_team(ana.id).await.unwrap();
+    assert_eq!(team.iter().map(|l| l.clinician.name.as_str()).collect::<Vec<_>>(), ["pt"]);
+    let caseload = store.caseload(pt.id).await.unwrap();
+    assert_eq!(caseload.iter().map(|e| e.lifter.name.as_str()).collect::<Vec<_>>(), ["ana"]);
+    assert!(caseload[0].cached.is_none());
+
+    // The cached row holds for its revision only.
+    store.put_caseload_row(ana.id, caseload[0].revision, now, "{\"row\":1}").await.unwrap();
+    let cached = store.caseload(pt.id).await.unwrap().remove(0).cached.unwrap();
+    assert_eq!(cached, (now, "{\"row\":1}".to_owned()));
+    store.add_session(ana.id, &simple_session("2026-03-01T07:00:00+01:00", 1)).await.unwrap();
+    assert!(store.caseload(pt.id).await.unwrap()[0].cached.is_none(), "a write makes the row stale");
+
+    // An audited profile change, and notes only their author reads.
+    let mut profile = store.profile(ana.id).await.unwrap();
+    profile.profile.working_weight = Some(load("150"));
+    let entry = NewAudit { lifter: ana.id, actor: &pt, action: "profile_changed", detail: "W 150".into(), at: now };
+    store.set_profile_audited(ana.id, &profile, &entry).await.unwrap();
+    assert_eq!(store.profile(ana.id).await.unwrap().profile.working_weight, Some(load("150")));
+    let viewed = NewAudit { lifter: ana.id, actor: &pt, action: "viewed", detail: "the plan".into(), at: later };
+    store.record_audit(&viewed).await.unwrap();
+    let log = store.audit_log(ana.id, 10).await.unwrap();
+    let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+    assert_eq!(actions, ["viewed", "profile_changed", "access_granted"], "newest first");
+    assert_eq!(log[0].actor, "pt");
+    assert!(store.audit_log(ben.id, 10).await.unwrap().is_empty());
+    store.add_note(ana.id, pt.id, "  squats fine  ", now).await.unwrap();
+    assert_eq!(store.notes(ana.id, pt.id).await.unwrap()[0].text, "squats fine");
+    assert!(store.notes(ana.id, ben.id).await.unwrap().is_empty());
+    assert!(matches!(store.add_note(ana.id, pt.id, " ", now).await, Err(StoreError::Invalid(_))));
+
+    // Revocation ends access at once; a second one finds nothing.
+    store.revoke_care(&ana, pt.id, later).await.unwrap();
+    assert!(!store.can_view(pt.id, ana.id).await.unwrap());
+    assert!(store.caseload(pt.id).await.unwrap().is_empty());
+    assert!(matches!(store.revoke_care(&ana, pt.id, later).await, Err(StoreError::NotFound { .. })));
+    assert_eq!(store.audit_log(ana.id, 1).await.unwrap()[0].action, "access_revoked");
+
+    // Withdrawing the role ends every link.
+    store.create_invitation(pt.id, &[3; 32], later).await.unwrap();
+    store.accept_invitation(&ben, &[3; 32], now).await.unwrap();
+    store.set_clinician(pt.id, false).await.unwrap();
+    assert!(!store.can_view(pt.id, ben.id).await.unwrap());
+}
+
 /// Runs every shared behaviour test on a fresh store from `fresh`.
 macro_rules! shared_suite {
     ($fresh:path) => {
@@ -786,6 +858,7 @@ macro_rules! shared_suite {
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,
             accounts,
+            clinicians,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {
