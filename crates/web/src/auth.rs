@@ -165,3 +165,54 @@ impl FromRequestParts<AppState> for ApiLifter {
         Ok(ApiLifter { user: state.store.user(user).await? })
     }
 }
+
+/// A signed-in clinician. A signed-in user without the role gets 404: the
+/// clinician pages do not exist for them.
+#[derive(Debug, Clone)]
+pub struct Clinician {
+    pub user: User,
+    pub session: Digest,
+}
+
+impl FromRequestParts<AppState> for Clinician {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Clinician, PageError> {
+        let Lifter { user, session } = Lifter::from_request_parts(parts, state).await?;
+        if !user.clinician {
+            return Err(PageError::NotFound);
+        }
+        Ok(Clinician { user, session })
+    }
+}
+
+/// A clinician and one of their lifters, from the `{lifter}` path parameter (the
+/// lifter's id). Without a care link, or for a lifter who does not exist, 404:
+/// the answer does not tell whether the lifter exists.
+#[derive(Debug, Clone)]
+pub struct Patient {
+    pub clinician: User,
+    pub lifter: User,
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct LifterParam {
+    lifter: String,
+}
+
+impl FromRequestParts<AppState> for Patient {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Patient, PageError> {
+        let Clinician { user: clinician, .. } = Clinician::from_request_parts(parts, state).await?;
+        let axum::extract::Path(param) = axum::extract::Path::<LifterParam>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| PageError::NotFound)?;
+        let id = param.lifter.parse::<i64>().map(pullback_store::UserId).map_err(|_| PageError::NotFound)?;
+        if !state.store.can_view(clinician.id, id).await? {
+            return Err(PageError::NotFound);
+        }
+        let lifter = state.store.user(id).await?;
+        Ok(Patient { clinician, lifter })
+    }
+}

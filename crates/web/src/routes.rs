@@ -19,6 +19,11 @@ pub enum Access {
     Lifter,
     /// A lifter by personal access token (the JSON API); 401 without one.
     Token,
+    /// A signed-in clinician (`auth::Clinician`): anonymous → 303 to `/login`; a
+    /// lifter without the role → 404, as if the page did not exist. Routes with a
+    /// `{lifter}` parameter (`auth::Patient`) also need a care link to that lifter,
+    /// else 404.
+    Clinician,
 }
 
 /// One route: method, path (axum syntax), who may call it, and its handler.

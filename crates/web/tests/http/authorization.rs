@@ -15,6 +15,7 @@ const VICTIM: &str = "victim-7f3a";
 
 /// The victim's resources, for path parameters.
 struct Victim {
+    id: i64,
     session: i64,
     token_id: i64,
     token: String,
@@ -43,7 +44,7 @@ async fn victim(server: &Server) -> Victim {
     store.add_checkin(user.id, &checkin).await.unwrap();
     let (token, digest) = pullback_web::auth::new_token().unwrap();
     let token_id = store.create_api_token(user.id, "victim's phone", &digest).await.unwrap();
-    Victim { session: session.0, token_id: token_id.0, token }
+    Victim { id: user.id.0, session: session.0, token_id: token_id.0, token }
 }
 
 /// The route's path with its parameters naming the victim's resources.
@@ -54,6 +55,7 @@ fn path_for(route: &Route, victim: &Victim) -> String {
         let name = &path[start + 1..end];
         let value = match (name, route.path) {
             ("file", _) => "style.css".to_owned(),
+            ("lifter", _) => victim.id.to_string(),
             ("id", p) if p.contains("token") => victim.token_id.to_string(),
             ("id", p) if p.contains("session") => victim.session.to_string(),
             (other, p) => panic!("{p}: add path parameter {other:?} to the authorization test's path_for"),
@@ -122,7 +124,7 @@ async fn anonymous_callers_get_the_log_in_page_or_401_and_public_routes_answer()
                 assert_ne!(got.location(), Some("/login"), "{what}");
                 assert!(!got.status.is_server_error(), "{what}: {}", got.status);
             }
-            Access::Lifter => {
+            Access::Lifter | Access::Clinician => {
                 assert_eq!(got.status, StatusCode::SEE_OTHER, "{what}");
                 assert_eq!(got.location(), Some("/login"), "{what}");
             }
@@ -153,6 +155,9 @@ async fn another_lifter_cannot_read_or_change_the_victims_data_through_any_route
         if has_params(route) {
             assert_eq!(got.status, StatusCode::NOT_FOUND, "{what}: another lifter's resource must look absent");
         }
+        if route.access == Access::Clinician {
+            assert_eq!(got.status, StatusCode::NOT_FOUND, "{what}: a lifter is not a clinician");
+        }
         assert!(!got.body.contains(SECRET_EXERCISE), "{what} showed the victim's data to another lifter");
         assert!(!got.body.contains(VICTIM), "{what} named the victim to another lifter");
     }
@@ -181,7 +186,7 @@ async fn pages_refuse_tokens_and_the_api_refuses_session_cookies() {
                 let got = call(&lifter, &base, route, &path, None, None).await;
                 assert_eq!(got.status, StatusCode::UNAUTHORIZED, "{what}: a session cookie must not open the API");
             }
-            Access::Lifter => {
+            Access::Lifter | Access::Clinician => {
                 let got = call(&tokenless, &base, route, &path, Some(&victim.token), None).await;
                 assert_eq!(got.location(), Some("/login"), "{what}: a bearer token must not open a page");
             }
@@ -203,7 +208,9 @@ async fn every_form_post_without_a_csrf_token_is_refused() {
         let got = call(&lifter, &base, route, &path, None, None).await;
         let what = format!("{} {path}", route.method);
         // A route whose path names another lifter's resource may answer 404 first.
-        let refused = got.status == StatusCode::FORBIDDEN || (has_params(route) && got.status == StatusCode::NOT_FOUND);
+        // So may a clinician's page, which a lifter without the role cannot see.
+        let hidden = has_params(route) || route.access == Access::Clinician;
+        let refused = got.status == StatusCode::FORBIDDEN || (hidden && got.status == StatusCode::NOT_FOUND);
         assert!(refused, "{what}: a POST without a CSRF token got {}", got.status);
         checked += 1;
     }
