@@ -15,7 +15,8 @@ use tracing_subscriber::EnvFilter;
 #[command(after_help = "Examples:\n  \
     pullback serve                          # then open http://127.0.0.1:8080\n  \
     pullback serve --bind 0.0.0.0:8080 --secure-cookies   # behind a TLS reverse proxy\n  \
-    PULLBACK_NOW=2026-03-02T07:00:00Z pullback serve      # a fixed \"now\", for demos and tests")]
+    PULLBACK_NOW=2026-03-02T07:00:00Z pullback serve      # a fixed \"now\", for demos and tests\n  \
+    pullback serve --demo --database /tmp/demo.db         # a clinician and 14 lifters to look at")]
 pub struct ServeArgs {
     /// The address to listen on (port 0 picks a free one).
     #[arg(long, env = "PULLBACK_BIND", default_value = "127.0.0.1:8080", value_name = "ADDR:PORT")]
@@ -27,6 +28,16 @@ pub struct ServeArgs {
     /// X-Forwarded-Proto: https get Secure cookies.
     #[arg(long, env = "PULLBACK_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Let people sign up as clinicians (physical therapists, coaches), who can
+    /// invite lifters to share their data. Without it only `pullback user
+    /// grant-clinician` gives the role.
+    #[arg(long, env = "PULLBACK_ALLOW_CLINICIAN_SIGNUP")]
+    allow_clinician_signup: bool,
+    /// Seed demo data (unless there already): a clinician, demo-pt, and fourteen
+    /// lifters in every state, timed back from now. Prints the log-ins; each start
+    /// sets new passwords for demo-pt and demo-bea.
+    #[arg(long)]
+    demo: bool,
 }
 
 pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
@@ -42,8 +53,17 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
         let store = pullback_store::open(&url).await.map_err(|e| store_failure(e, &url))?;
-        let config =
-            pullback_web::Config { secure_cookies: args.secure_cookies, secret: args.secret.clone(), now: fixed_now };
+        if args.demo {
+            let at = fixed_now.unwrap_or_else(jiff::Timestamp::now);
+            let login = pullback_web::demo::seed(store.as_ref(), at).await.context("seeding the demo data")?;
+            println!("{login}");
+        }
+        let config = pullback_web::Config {
+            secure_cookies: args.secure_cookies,
+            secret: args.secret.clone(),
+            now: fixed_now,
+            allow_clinician_signup: args.allow_clinician_signup,
+        };
         let app = pullback_web::app(store, config).await.context("starting the web app")?;
         let listener = tokio::net::TcpListener::bind(&args.bind)
             .await

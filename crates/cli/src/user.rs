@@ -4,7 +4,7 @@ use crate::Failure;
 use crate::context::{Ctx, Globals};
 use clap::{Args, Subcommand, ValueEnum};
 use pullback_core::Units;
-use pullback_store::StoredProfile;
+use pullback_store::{NewAudit, StoredProfile};
 
 /// The lifters in this database: add one, or list them.
 #[derive(Debug, Args)]
@@ -52,6 +52,17 @@ enum UserCommand {
         #[arg(long, default_value = "command line")]
         label: String,
     },
+    /// Give a user the clinician role: they can invite lifters, who choose to
+    /// share their data with them. --revoke withdraws the role and ends every
+    /// lifter's sharing with them.
+    #[command(after_help = "Examples:\n  pullback user grant-clinician maria\n  \
+        pullback user grant-clinician maria --revoke")]
+    GrantClinician {
+        name: String,
+        /// Withdraw the role instead.
+        #[arg(long)]
+        revoke: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -93,6 +104,7 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
             ctx.block_on(ctx.store.create_api_token(user.id, label, &digest))?;
             println!("{token}");
         }
+        UserCommand::GrantClinician { name, revoke } => grant_clinician(&ctx, name, !*revoke)?,
         UserCommand::List => {
             let users = ctx.block_on(ctx.store.users())?;
             if users.is_empty() {
@@ -129,6 +141,35 @@ fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<(), Failure
     } else {
         println!("Password set for {}. Their browsers are signed out.", user.name);
     }
+    Ok(())
+}
+
+/// Sets the clinician role and says what changed (nothing, when it was already so).
+fn grant_clinician(ctx: &Ctx, name: &str, clinician: bool) -> Result<(), Failure> {
+    let user = find(ctx, name)?;
+    if user.clinician == clinician {
+        let already = if clinician { "is already a clinician" } else { "is not a clinician" };
+        println!("{} {already}; nothing changed.", user.name);
+        return Ok(());
+    }
+    if clinician {
+        ctx.block_on(ctx.store.set_clinician(user.id, true))?;
+        println!("{} is now a clinician: in the web app they can invite lifters at /clinic/invite.", user.name);
+        return Ok(());
+    }
+    let lifters = ctx.block_on(ctx.store.caseload(user.id))?;
+    ctx.block_on(ctx.store.set_clinician(user.id, false))?;
+    // Each lifter's own log says why the clinician is gone from their care team.
+    for entry in &lifters {
+        let detail = format!("{} is no longer a clinician on this server and can no longer see your log", user.name);
+        let audit = NewAudit { lifter: entry.lifter.id, actor: &user, action: "access_revoked", detail, at: ctx.now };
+        ctx.block_on(ctx.store.record_audit(&audit))?;
+    }
+    println!(
+        "{} is no longer a clinician; {} lifter(s) no longer share their data with them.",
+        user.name,
+        lifters.len()
+    );
     Ok(())
 }
 

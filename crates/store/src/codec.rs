@@ -273,3 +273,42 @@ pub fn overrides(text: &str) -> Result<Overrides> {
 pub fn effective_time(session_at: Timestamp, point: Point, at: Option<Timestamp>) -> Timestamp {
     at.unwrap_or_else(|| session_at.saturating_add(point.default_offset()).unwrap_or(session_at))
 }
+
+/// The longest user name kept.
+pub const MAX_NAME: usize = 64;
+/// The longest token name kept.
+pub const MAX_TOKEN_NAME: usize = 64;
+/// The longest clinical note kept.
+pub const MAX_NOTE_CHARS: usize = 10_000;
+
+/// A user name, trimmed: 1 to [`MAX_NAME`] printable characters.
+pub fn check_user_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(StoreError::Invalid("a user name must not be empty".into()));
+    }
+    if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(StoreError::Invalid(format!(
+            "{name:?} is not a usable name; use up to {MAX_NAME} printable characters"
+        )));
+    }
+    Ok(name)
+}
+
+/// A token's name, trimmed: 1 to [`MAX_TOKEN_NAME`] characters.
+pub fn check_token_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
+        return Err(StoreError::Invalid(format!("a token name must have 1 to {MAX_TOKEN_NAME} characters")));
+    }
+    Ok(name)
+}
+
+/// A clinical note, trimmed: 1 to [`MAX_NOTE_CHARS`] characters.
+pub fn check_note(text: &str) -> Result<&str> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
+        return Err(StoreError::Invalid(format!("a note has 1 to {MAX_NOTE_CHARS} characters")));
+    }
+    Ok(text)
+}

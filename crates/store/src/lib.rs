@@ -1,5 +1,6 @@
-//! Pullback's training log: one storage trait, [`Store`], and its SQLite
-//! implementation, [`SqliteStore`].
+//! Pullback's training log: one storage trait, [`Store`], and its two
+//! implementations, [`SqliteStore`] (a file, nothing to set up) and
+//! [`PostgresStore`] (a server, for several instances of the web app).
 //!
 //! A store keeps lifters, their profiles, and everything they log (sessions with
 //! exercises and sets, pain check-ins, red-flag screenings, symmetry tests), each
@@ -34,6 +35,7 @@ mod codec;
 mod error;
 pub mod model;
 pub mod planning;
+pub mod postgres;
 pub mod sqlite;
 mod store;
 
@@ -44,19 +46,19 @@ pub use model::{
     NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
     StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
 };
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use store::Store;
 
 use std::sync::Arc;
 
-/// Opens the store a URL names: `sqlite:///absolute/path.db`,
-/// `sqlite://relative/path.db`, or a plain file path (SQLite). PostgreSQL URLs are
-/// refused until that backend exists.
+/// Opens the store a URL names: `postgres://…` or `postgresql://…` (PostgreSQL,
+/// with the migrations it lacks applied; see [`PostgresStore::connect`] for the pool
+/// parameters), else `sqlite:///absolute/path.db`, `sqlite://relative/path.db`, or
+/// a plain file path (SQLite).
 pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        return Err(StoreError::Invalid(
-            "PostgreSQL is not supported yet; use a SQLite file (sqlite:///path/to/pullback.db)".into(),
-        ));
+        return Ok(Arc::new(PostgresStore::connect(url, postgres::Migrate::Apply).await?));
     }
     Ok(Arc::new(SqliteStore::open_url(url).await?))
 }

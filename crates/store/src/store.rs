@@ -163,6 +163,10 @@ pub trait Store: Send + Sync {
     /// `Invalid` unless the user is a clinician.
     async fn create_invitation(&self, clinician: UserId, code_hash: &Digest, expires: Timestamp) -> Result<()>;
 
+    /// The clinician of an unused, unexpired invitation (still a clinician); `None`
+    /// otherwise. Reads only: the invitation stays unused.
+    async fn invitation(&self, code_hash: &Digest, now: Timestamp) -> Result<Option<User>>;
+
     /// Links `lifter` to the clinician of an unused, unexpired invitation, uses it
     /// up and records it in the lifter's audit log; gives the clinician. `NotFound`
     /// for an unknown, used or expired code; `Invalid` for one's own.
@@ -196,9 +200,15 @@ pub trait Store: Send + Sync {
     /// The lifter's audit log, newest first, at most `last` entries.
     async fn audit_log(&self, lifter: UserId, last: usize) -> Result<Vec<AuditEntry>>;
 
-    /// Changes a lifter's profile on someone else's behalf, with the audit entry,
-    /// in one transaction (the checkpoint goes, as with `set_profile`).
-    async fn set_profile_audited(&self, lifter: UserId, profile: &StoredProfile, entry: &NewAudit<'_>) -> Result<()>;
+    /// Changes a lifter's profile on someone else's behalf, with its audit entries
+    /// (one per changed setting), in one transaction (the checkpoint goes, as with
+    /// `set_profile`).
+    async fn set_profile_audited(
+        &self,
+        lifter: UserId,
+        profile: &StoredProfile,
+        entries: &[NewAudit<'_>],
+    ) -> Result<()>;
 
     /// Adds `clinician`'s private note about `lifter`. `Invalid` when empty or over 10,000 characters.
     async fn add_note(&self, lifter: UserId, clinician: UserId, text: &str, now: Timestamp) -> Result<NoteId>;

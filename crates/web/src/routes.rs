@@ -84,6 +84,21 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/settings/tokens", Lifter, post(crate::pages::settings::create_token)),
     route!(POST "/settings/tokens/{id}/delete", Lifter, post(crate::pages::settings::delete_token)),
     route!(POST "/settings/delete", Lifter, post(crate::pages::settings::delete_account)),
+    // The clinician's caseload, most urgent first (cached rows, see clinic::dashboard).
+    route!(GET "/clinic", Clinician, get(crate::clinic::dashboard::page)),
+    // Sharing with clinicians: invitations (clinician side), accepting and the care team (lifter side).
+    route!(GET "/clinic/invite", Clinician, get(crate::clinic::invite::page)),
+    route!(POST "/clinic/invitations", Clinician, post(crate::clinic::invite::create)),
+    route!(GET "/invite/{code}", Lifter, get(crate::pages::care::invitation)),
+    route!(POST "/invite/{code}", Lifter, post(crate::pages::care::accept_link)),
+    route!(GET "/settings/care-team", Lifter, get(crate::pages::care::page)),
+    route!(POST "/settings/care-team/accept", Lifter, post(crate::pages::care::accept_code)),
+    route!(POST "/settings/care-team/{clinician}/revoke", Lifter, post(crate::pages::care::revoke)),
+    // One lifter, seen by their clinician: plan, history, protocol tuning, notes (all audited).
+    route!(GET "/clinic/lifters/{lifter}", Clinician, get(crate::clinic::lifter::page)),
+    route!(POST "/clinic/lifters/{lifter}/protocol", Clinician, post(crate::clinic::lifter::save_protocol)),
+    route!(POST "/clinic/lifters/{lifter}/profile", Clinician, post(crate::clinic::lifter::save_profile)),
+    route!(POST "/clinic/lifters/{lifter}/notes", Clinician, post(crate::clinic::lifter::add_note)),
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security

@@ -14,6 +14,9 @@ pub struct Config {
     pub secret: Option<String>,
     /// A fixed "now" (from `PULLBACK_NOW`), for reproducible tests and demos.
     pub now: Option<Timestamp>,
+    /// Whether sign-up offers the clinician role (`serve --allow-clinician-signup`);
+    /// otherwise only the admin grants it (`pullback user grant-clinician`).
+    pub allow_clinician_signup: bool,
 }
 
 /// Cheap to clone; shared by every request.

@@ -66,3 +66,44 @@ fn user_token_prints_a_token_the_store_knows() {
     });
     assert!(owner.is_some(), "the printed token is not stored");
 }
+
+#[test]
+fn grant_clinician_gives_and_withdraws_the_role_and_tells_the_lifters() {
+    use pullback_store::Store as _;
+    let dir = tempfile::tempdir().expect("a folder");
+    let db = dir.path().join("pullback.db");
+    assert_eq!(run(&db, &["user", "add", "maria"], None).code, Some(0));
+    assert_eq!(run(&db, &["user", "add", "ana"], None).code, Some(0));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    let store = || runtime.block_on(pullback_store::SqliteStore::open(&db)).expect("the database");
+    let user = |name: &str| runtime.block_on(store().user_by_name(name)).expect("the user");
+
+    let granted = run(&db, &["user", "grant-clinician", "maria"], None);
+    assert_eq!(granted.code, Some(0), "{}", granted.stderr);
+    assert!(granted.stdout.contains("maria is now a clinician"), "{}", granted.stdout);
+    assert!(user("maria").clinician);
+    let again = run(&db, &["user", "grant-clinician", "maria"], None);
+    assert!(again.stdout.contains("maria is already a clinician; nothing changed."), "{}", again.stdout);
+
+    // ana accepts an invitation of maria's.
+    let (maria, ana) = (user("maria"), user("ana"));
+    let code = pullback_web::auth::sha256(b"ABCDEFGHJK");
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    runtime.block_on(store().create_invitation(maria.id, &code, later)).expect("an invitation");
+    runtime.block_on(store().accept_invitation(&ana, &code, jiff::Timestamp::now())).expect("accepted");
+
+    let revoked = run(&db, &["user", "grant-clinician", "maria", "--revoke"], None);
+    assert_eq!(revoked.code, Some(0), "{}", revoked.stderr);
+    assert!(revoked.stdout.contains("maria is no longer a clinician; 1 lifter(s)"), "{}", revoked.stdout);
+    assert!(!user("maria").clinician);
+    assert!(!runtime.block_on(store().can_view(maria.id, ana.id)).expect("a read"));
+    let log = runtime.block_on(store().audit_log(ana.id, 10)).expect("a read");
+    assert_eq!(log[0].action, "access_revoked", "{log:?}");
+    assert!(log[0].detail.contains("no longer a clinician"), "{log:?}");
+    let again = run(&db, &["user", "grant-clinician", "maria", "--revoke"], None);
+    assert!(again.stdout.contains("maria is not a clinician; nothing changed."), "{}", again.stdout);
+
+    let unknown = run(&db, &["user", "grant-clinician", "nobody"], None);
+    assert_eq!(unknown.code, Some(2));
+    assert!(unknown.stderr.contains("no user named \"nobody\""), "{}", unknown.stderr);
+}

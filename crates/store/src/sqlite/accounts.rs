@@ -53,10 +53,7 @@ pub(super) fn delete_expired_web_sessions(c: &mut Connection, now: Timestamp) ->
 }
 
 pub(super) fn create_api_token(c: &mut Connection, user: UserId, name: &str, hash: &Digest) -> Result<TokenId> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err(StoreError::Invalid("a token name must have 1 to 64 characters".into()));
-    }
+    let name = crate::codec::check_token_name(name)?;
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
     require_user(&tx, user)?;
     tx.execute(

@@ -11,9 +11,6 @@ use crate::model::{
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-/// The longest clinical note kept.
-const MAX_NOTE_CHARS: usize = 10_000;
-
 fn immediate(c: &mut Connection) -> Result<Transaction<'_>> {
     c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)
 }
@@ -99,6 +96,17 @@ pub(super) fn create_invitation(
     )
     .map_err(db)?;
     tx.commit().map_err(db)
+}
+
+pub(super) fn invitation(c: &mut Connection, code: &Digest, now: Timestamp) -> Result<Option<User>> {
+    c.prepare_cached(
+        "SELECT u.id, u.name, u.created_at, u.clinician FROM invitations i JOIN users u ON u.id = i.clinician_id
+         WHERE i.code_hash = ?1 AND i.accepted_by IS NULL AND i.expires_ns > ?2 AND u.clinician = 1",
+    )
+    .and_then(|mut s| s.query_row(params![code, to_ns(now).unwrap_or(i64::MAX)], user_row).optional())
+    .map_err(db)?
+    .map(to_user)
+    .transpose()
 }
 
 /// Links `lifter` to the invitation's clinician and uses the invitation up.
@@ -236,10 +244,7 @@ pub(super) fn add_note(
     text: &str,
     now: Timestamp,
 ) -> Result<NoteId> {
-    let text = text.trim();
-    if text.is_empty() || text.chars().count() > MAX_NOTE_CHARS {
-        return Err(StoreError::Invalid(format!("a note has 1 to {MAX_NOTE_CHARS} characters")));
-    }
+    let text = codec::check_note(text)?;
     c.prepare_cached("INSERT INTO clinical_notes (lifter_id, clinician_id, text, created_at) VALUES (?1, ?2, ?3, ?4)")
         .and_then(|mut s| s.execute(params![lifter.0, clinician.0, text, now.to_string()]))
         .map_err(db)?;
@@ -270,13 +275,15 @@ pub(super) fn set_profile_audited(
     c: &mut Connection,
     lifter: UserId,
     profile: &StoredProfile,
-    entry: &NewAudit<'_>,
+    entries: &[NewAudit<'_>],
 ) -> Result<()> {
     codec::check_profile(profile)?;
     let tx = immediate(c)?;
     require_user(&tx, lifter)?;
     super::write::upsert_profile(&tx, lifter, profile)?;
     super::write::changed(&tx, lifter, Some(i64::MIN))?;
-    audit(&tx, entry)?;
+    for entry in entries {
+        audit(&tx, entry)?;
+    }
     tx.commit().map_err(db)
 }

@@ -394,15 +394,34 @@ impl Store for SqliteStore {
         self.run(move |c| care::audit_log(c, lifter, last)).await
     }
 
-    async fn set_profile_audited(&self, lifter: UserId, profile: &StoredProfile, entry: &NewAudit<'_>) -> Result<()> {
+    async fn set_profile_audited(
+        &self,
+        lifter: UserId,
+        profile: &StoredProfile,
+        entries: &[NewAudit<'_>],
+    ) -> Result<()> {
         let profile = profile.clone();
-        let (actor, action, detail) = (entry.actor.clone(), entry.action.to_owned(), entry.detail.clone());
-        let at = entry.at;
+        let owned: Vec<(User, String, String, Timestamp, UserId)> =
+            entries.iter().map(|e| (e.actor.clone(), e.action.to_owned(), e.detail.clone(), e.at, e.lifter)).collect();
         self.run(move |c| {
-            let entry = NewAudit { lifter, actor: &actor, action: &action, detail, at };
-            care::set_profile_audited(c, lifter, &profile, &entry)
+            let entries: Vec<NewAudit<'_>> = owned
+                .iter()
+                .map(|(actor, action, detail, at, lifter)| NewAudit {
+                    lifter: *lifter,
+                    actor,
+                    action,
+                    detail: detail.clone(),
+                    at: *at,
+                })
+                .collect();
+            care::set_profile_audited(c, lifter, &profile, &entries)
         })
         .await
+    }
+
+    async fn invitation(&self, code_hash: &Digest, now: Timestamp) -> Result<Option<User>> {
+        let code = *code_hash;
+        self.run(move |c| care::invitation(c, &code, now)).await
     }
 
     async fn add_note(&self, lifter: UserId, clinician: UserId, text: &str, now: Timestamp) -> Result<NoteId> {

@@ -15,9 +15,6 @@ use pullback_core::{ExerciseLog, History, Point, SessionCheckin, Side};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::HashSet;
 
-/// The longest user name kept.
-const MAX_NAME: usize = 64;
-
 pub(super) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)
 }
@@ -49,26 +46,13 @@ pub(super) fn changed(tx: &Transaction<'_>, user: UserId, affected: Option<i64>)
     Ok(())
 }
 
-fn check_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(StoreError::Invalid("a user name must not be empty".into()));
-    }
-    if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!(
-            "{name:?} is not a usable name; use up to {MAX_NAME} printable characters"
-        )));
-    }
-    Ok(name)
-}
-
 pub(super) fn create_user(
     c: &mut Connection,
     name: &str,
     profile: &StoredProfile,
     password_hash: Option<&str>,
 ) -> Result<User> {
-    let name = check_name(name)?;
+    let name = codec::check_user_name(name)?;
     codec::check_profile(profile)?;
     let tx = immediate(c)?;
     let created_at = Timestamp::now();

@@ -105,7 +105,8 @@ async fn urls_name_files() {
     assert_eq!(pullback_store::sqlite::sqlite_path("sqlite://relative.db").unwrap(), Path::new("relative.db"));
     assert_eq!(pullback_store::sqlite::sqlite_path("sqlite:///abs/x.db").unwrap(), Path::new("/abs/x.db"));
     assert_eq!(pullback_store::sqlite::sqlite_path("sqlite:x.db").unwrap(), Path::new("x.db"));
-    assert!(matches!(pullback_store::open("postgres://localhost/db").await, Err(StoreError::Invalid(_))));
+    // A PostgreSQL URL goes to PostgreSQL (tests/postgres), never to a file: a malformed one is refused.
+    assert!(matches!(pullback_store::open("postgres://localhost:port/db").await, Err(StoreError::Invalid(_))));
     assert!(matches!(pullback_store::sqlite::sqlite_path("sqlite://"), Err(StoreError::Invalid(_))));
 }
 

@@ -781,9 +781,13 @@ pub async fn clinicians(store: &dyn Store) {
 
     store.create_invitation(pt.id, &[1; 32], later).await.unwrap();
     store.create_invitation(pt.id, &[2; 32], now).await.unwrap();
+    assert_eq!(store.invitation(&[1; 32], now).await.unwrap().map(|u| u.id), Some(pt.id), "looking does not use it");
+    assert_eq!(store.invitation(&[2; 32], now).await.unwrap(), None, "expired");
+    assert_eq!(store.invitation(&[9; 32], now).await.unwrap(), None, "unknown");
     let own = store.accept_invitation(&store.user(pt.id).await.unwrap(), &[1; 32], now).await;
     assert!(matches!(own, Err(StoreError::Invalid(_))), "{own:?}");
     assert_eq!(store.accept_invitation(&ana, &[1; 32], now).await.unwrap().id, pt.id);
+    assert_eq!(store.invitation(&[1; 32], now).await.unwrap(), None, "used");
     let reused = store.accept_invitation(&ben, &[1; 32], now).await;
     assert!(matches!(reused, Err(StoreError::NotFound { .. })), "one-time: {reused:?}");
     let expired = store.accept_invitation(&ben, &[2; 32], now).await;
@@ -809,7 +813,7 @@ pub async fn clinicians(store: &dyn Store) {
     let mut profile = store.profile(ana.id).await.unwrap();
     profile.profile.working_weight = Some(load("150"));
     let entry = NewAudit { lifter: ana.id, actor: &pt, action: "profile_changed", detail: "W 150".into(), at: now };
-    store.set_profile_audited(ana.id, &profile, &entry).await.unwrap();
+    store.set_profile_audited(ana.id, &profile, &[entry]).await.unwrap();
     assert_eq!(store.profile(ana.id).await.unwrap().profile.working_weight, Some(load("150")));
     let viewed = NewAudit { lifter: ana.id, actor: &pt, action: "viewed", detail: "the plan".into(), at: later };
     store.record_audit(&viewed).await.unwrap();

@@ -91,11 +91,12 @@ async fn signed_in(state: &AppState, headers: &HeaderMap, user: &pullback_store:
     Ok(response)
 }
 
-pub async fn signup_page(token: CsrfToken) -> Markup {
-    signup_form(&token, None, "")
+pub async fn signup_page(State(state): State<AppState>, token: CsrfToken) -> Markup {
+    signup_form(&token, None, "", state.config.allow_clinician_signup)
 }
 
-fn signup_form(token: &CsrfToken, problem: Option<&str>, name: &str) -> Markup {
+/// The sign-up form; the clinician box only when the server lets clinicians sign up.
+fn signup_form(token: &CsrfToken, problem: Option<&str>, name: &str, clinician_box: bool) -> Markup {
     public_page(
         "Create an account",
         html! {
@@ -113,6 +114,11 @@ fn signup_form(token: &CsrfToken, problem: Option<&str>, name: &str) -> Markup {
                 }
                 // Filled in by app.js from the browser; UTC without JavaScript (change it in Settings).
                 input type="hidden" name="time_zone" value="UTC" data-fill="time-zone";
+                @if clinician_box {
+                    label.check { input type="checkbox" name="clinician" value="on";
+                        " I am a clinician (physical therapist or coach)" }
+                    p.hint { "Clinicians can invite lifters, who choose to share their training data with them." }
+                }
                 button type="submit" { "Create account" }
             }
             p { "Have an account? " a href="/login" { "Log in" } }
@@ -127,6 +133,9 @@ pub struct SignupForm {
     units: String,
     #[serde(default)]
     time_zone: String,
+    /// `on` when the clinician box is ticked (ignored unless the server allows it).
+    #[serde(default)]
+    clinician: Option<String>,
 }
 
 pub async fn signup(
@@ -137,7 +146,8 @@ pub async fn signup(
 ) -> Result<Response, PageError> {
     let name = form.name.trim().to_owned();
     let refuse = |problem: &str| {
-        Ok((StatusCode::UNPROCESSABLE_ENTITY, signup_form(&token, Some(problem), &name)).into_response())
+        let page = signup_form(&token, Some(problem), &name, state.config.allow_clinician_signup);
+        Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
     };
     if form.password.chars().count() < MIN_PASSWORD_CHARS {
         return refuse(&format!("The password needs at least {MIN_PASSWORD_CHARS} characters."));
@@ -157,6 +167,12 @@ pub async fn signup(
         Err(StoreError::Conflict(_)) => return refuse("That user name is taken; choose another."),
         Err(StoreError::Invalid(why)) => return refuse(&why),
         Err(e) => return Err(e.into()),
+    };
+    let user = if state.config.allow_clinician_signup && form.clinician.as_deref() == Some("on") {
+        state.store.set_clinician(user.id, true).await?;
+        pullback_store::User { clinician: true, ..user }
+    } else {
+        user
     };
     signed_in(&state, &headers, &user).await
 }

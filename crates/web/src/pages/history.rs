@@ -12,7 +12,7 @@ use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
 use pullback_core::{ExerciseLog, History, Point, RedFlags, Session, Set, Units};
-use pullback_store::SessionId;
+use pullback_store::{SessionId, StoredHistory};
 use serde::Deserialize;
 
 /// How far back the lists reach unless all is asked for.
@@ -25,18 +25,44 @@ pub struct HistoryQuery {
     all: Option<String>,
 }
 
+impl HistoryQuery {
+    /// Whether everything is asked for (`?all=1`), not only the last [`LIST_DAYS`] days.
+    pub fn wants_all(&self) -> bool {
+        self.all.as_deref().is_some_and(|v| !v.is_empty() && v != "0")
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     lifter: Lifter,
     token: CsrfToken,
     Query(query): Query<HistoryQuery>,
 ) -> Result<Markup, PageError> {
-    let now = state.now();
     let stored = state.store.history(lifter.user.id).await?;
+    let listing = Listing { all: query.wants_all(), here: "/history", own: true };
+    let body = html! {
+        h1 { "History" }
+        (sections(&stored, state.now(), listing))
+    };
+    Ok(app_page("History", &lifter.user, &token, Nav::History, body))
+}
+
+/// How a history is listed: everything or the last [`LIST_DAYS`] days, the page it
+/// is on (for the range links), and whether the viewer is the lifter (who is
+/// offered to log a session) or their clinician.
+#[derive(Debug, Clone, Copy)]
+pub struct Listing<'a> {
+    pub all: bool,
+    pub here: &'a str,
+    pub own: bool,
+}
+
+/// The History page below its title: the charts, then the lists. The clinician's
+/// view of a lifter shows the same.
+pub fn sections(stored: &StoredHistory, now: Timestamp, listing: Listing<'_>) -> Markup {
     let history = &stored.history;
     let zone = history.profile.time_zone.clone();
-    let all = query.all.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
-    let since = if all { Timestamp::MIN } else { now.checked_sub(days(LIST_DAYS)).unwrap_or(Timestamp::MIN) };
+    let since = if listing.all { Timestamp::MIN } else { now.checked_sub(days(LIST_DAYS)).unwrap_or(Timestamp::MIN) };
     // The ladder over time is the engine's own per-event replay (`trace`: one
     // `Step` per session or standalone check-in, with the state after it). It is one
     // pass over the history, linear in its events: two years (420 sessions, 1,700
@@ -47,41 +73,39 @@ pub async fn page(
     let figures = [charts::top_sets(history, &window), charts::pain(history, &window), charts::ladder(&steps, &window)];
     let sessions: Vec<(&Session, SessionId)> =
         history.sessions.iter().zip(stored.session_ids.iter().copied()).filter(|(s, _)| s.at >= since).collect();
-    let body = html! {
-        h1 { "History" }
+    html! {
         section.charts aria-label="Charts" { @for f in &figures { (charts::figure(f)) } }
-        (range_switch(all, history.sessions.len()))
-        (session_list(&sessions, history.profile.units, &zone))
+        (range_switch(listing, history.sessions.len()))
+        (session_list(&sessions, history.profile.units, &zone, listing.own))
         (standalone_checkins(history, since, &zone))
         (screenings(history, since, &zone))
-    };
-    Ok(app_page("History", &lifter.user, &token, Nav::History, body))
+    }
 }
 
 fn days(n: i64) -> SignedDuration {
     SignedDuration::from_hours(24 * n)
 }
 
-fn range_switch(all: bool, total: usize) -> Markup {
+fn range_switch(listing: Listing<'_>, total: usize) -> Markup {
     html! {
         p.range {
-            @if all {
+            @if listing.all {
                 "Everything you logged (" (total) " session" @if total != 1 { "s" } "). "
-                a href="/history" { "Show the last " (LIST_DAYS) " days" }
+                a href=(listing.here) { "Show the last " (LIST_DAYS) " days" }
             } @else {
                 "The last " (LIST_DAYS) " days. "
-                a href="/history?all=1" { "Show all (" (total) " session" @if total != 1 { "s" } ")" }
+                a href=(format!("{}?all=1", listing.here)) { "Show all (" (total) " session" @if total != 1 { "s" } ")" }
             }
         }
     }
 }
 
-fn session_list(sessions: &[(&Session, SessionId)], units: Units, zone: &TimeZone) -> Markup {
+fn session_list(sessions: &[(&Session, SessionId)], units: Units, zone: &TimeZone, own: bool) -> Markup {
     html! {
         section.sessions aria-labelledby="sessions-title" {
             h2 #sessions-title { "Sessions" }
             @if sessions.is_empty() {
-                p.muted { "No sessions in this period. " a href="/log" { "Log one" } "." }
+                p.muted { "No sessions in this period." @if own { " " a href="/log" { "Log one" } "." } }
             } @else {
                 ol.plain.history {
                     @for (session, id) in sessions.iter().rev() {

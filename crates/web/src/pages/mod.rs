@@ -1,6 +1,7 @@
 //! Server-rendered pages: one layout, phone-first, forms that work without JavaScript.
 
 pub mod account;
+pub mod care;
 pub mod charts;
 pub mod checkin;
 pub mod history;
@@ -21,6 +22,8 @@ pub enum Nav {
     Checkin,
     History,
     Settings,
+    /// The clinician's pages (only clinicians see the entry).
+    Clinic,
     None,
 }
 
@@ -49,6 +52,9 @@ pub fn app_page(title: &str, user: &User, token: &CsrfToken, active: Nav, body: 
             nav.tabs aria-label="Main" {
                 @for (nav, href, label) in NAV {
                     a href=(href) aria-current=[(nav == active).then_some("page")] { (label) }
+                }
+                @if user.clinician {
+                    a href="/clinic" aria-current=[(active == Nav::Clinic).then_some("page")] { "Clinic" }
                 }
             }
             main { (body) }

@@ -143,6 +143,11 @@ impl<'a> View<'a> {
             (self.profile_section())
             (self.data_section())
             (self.tokens_section())
+            section aria-labelledby="care-title" {
+                h2 #care-title { "Who can see my data" }
+                p { "Clinicians you share your data with, invitations, and everything they did with your data: "
+                    a href="/settings/care-team" { "Who can see my data" } "." }
+            }
             (self.delete_section())
         };
         app_page("Settings", &self.lifter.user, self.token, Nav::Settings, body)

@@ -56,6 +56,10 @@ fn path_for(route: &Route, victim: &Victim) -> String {
         let value = match (name, route.path) {
             ("file", _) => "style.css".to_owned(),
             ("lifter", _) => victim.id.to_string(),
+            // An invitation that does not exist: accepting it must be a 404 for everyone.
+            ("code", _) => "NOSUCHCODE1".to_owned(),
+            // A clinician on no one's care team (the victim): revoking them is a 404.
+            ("clinician", _) => victim.id.to_string(),
             ("id", p) if p.contains("token") => victim.token_id.to_string(),
             ("id", p) if p.contains("session") => victim.session.to_string(),
             (other, p) => panic!("{p}: add path parameter {other:?} to the authorization test's path_for"),

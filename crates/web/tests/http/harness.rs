@@ -34,9 +34,14 @@ impl Server {
 
     /// A server whose "now" is `now` (RFC 3339).
     pub async fn start_at(now: &str) -> Server {
+        Server::start_with(Config { now: Some(now.parse().unwrap()), ..Config::default() }).await
+    }
+
+    /// A server with `config` ("now" is [`NOW`] unless the config sets one).
+    pub async fn start_with(mut config: Config) -> Server {
+        config.now = config.now.or_else(|| Some(NOW.parse().unwrap()));
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("pullback.db")).await.unwrap());
-        let config = Config { now: Some(now.parse().unwrap()), ..Config::default() };
         let app = pullback_web::app(store.clone(), config).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();

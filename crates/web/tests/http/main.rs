@@ -6,8 +6,11 @@
 
 mod api;
 mod authorization;
+mod clinic_lifter;
+mod dashboard;
 mod harness;
 mod history;
+mod linking;
 mod logging;
 mod security;
 mod settings;

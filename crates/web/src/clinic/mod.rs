@@ -1,0 +1,5 @@
+//! The clinician's pages: their lifters, seen with the lifters' consent.
+
+pub mod dashboard;
+pub mod invite;
+pub mod lifter;
