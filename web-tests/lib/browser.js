@@ -36,6 +36,26 @@ export const PHONE = {
  * script stop a browser that outlived a killed test.
  */
 export async function launchPhone(userDataDir) {
+  return launchDevice(userDataDir, PHONE);
+}
+
+/** A desktop-sized window (a clinic's laptop), with a mouse. */
+export const DESKTOP = {
+  viewport: { width: 1280, height: 800 },
+  deviceScaleFactor: 1,
+  isMobile: false,
+  hasTouch: false,
+  locale: 'en-GB',
+  timezoneId: 'Europe/Oslo',
+};
+
+/** Like `launchPhone`, at a desktop's size (`DESKTOP`). */
+export async function launchDesktop(userDataDir) {
+  return launchDevice(userDataDir, DESKTOP);
+}
+
+/** A browser context as `device` (`PHONE`, `DESKTOP`) in a new Chromium; see `launchPhone`. */
+export async function launchDevice(userDataDir, device) {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing: install Debian's chromium package (apt-get install -y chromium)`);
   }
@@ -48,7 +68,7 @@ export async function launchPhone(userDataDir) {
     headless: true,
     args: ARGS,
     timeout: 30_000,
-    ...PHONE,
+    ...device,
   });
   context.setDefaultTimeout(10_000);
   context.setDefaultNavigationTimeout(15_000);

@@ -25,13 +25,14 @@ export function required(name) {
 /**
  * A running `pullback serve` on a free loopback port, with "now" fixed at `now`.
  * `pidFile` records the process id so that scripts/browser-test can stop a server
- * that this process could not (e.g. when it was killed by a timeout).
+ * that this process could not (e.g. when it was killed by a timeout). `args` are
+ * extra `serve` flags, e.g. `['--allow-clinician-signup']`.
  */
-export async function startServer({ bin, database, now, pidFile }) {
+export async function startServer({ bin, database, now, pidFile, args = [] }) {
   // A clean environment: no PULLBACK_* from the caller's shell may change the run.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', PULLBACK_NOW: now, RUST_LOG: 'warn' };
   if (process.env.HOME) env.HOME = process.env.HOME;
-  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--database', database], {
+  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--database', database, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

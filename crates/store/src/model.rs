@@ -51,7 +51,8 @@ id_type!(
     TokenId
 );
 
-/// A lifter's write counter: every write of a session or check-in raises it. A
+/// A lifter's write counter: every write of an event (session, check-in,
+/// screening, symmetry test), profile or import raises it. A
 /// checkpoint computed from a history read at one revision is only stored while the
 /// revision is unchanged (see [`crate::Store::put_checkpoint`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

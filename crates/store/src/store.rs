@@ -24,7 +24,7 @@ use pullback_core::History;
 /// time counts for both), or a standalone check-in at or before it, deletes the
 /// checkpoint in the same transaction. So does a profile change (the replay reads
 /// the usual variation and the protocol parameters) and a replacing import.
-/// Screenings and symmetry tests leave it alone.
+/// Screenings and symmetry tests leave it alone (they raise the revision only).
 #[async_trait]
 pub trait Store: Send + Sync {
     /// Creates a lifter with a profile. `Conflict` if the name is taken; `Invalid`

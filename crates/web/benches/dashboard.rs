@@ -73,9 +73,6 @@ async fn view(caseload: &Caseload, now: Timestamp) -> usize {
     let markup = dashboard(&caseload.store, caseload.clinician, now, &Filter::default())
         .await
         .unwrap_or_else(|e| panic!("the dashboard: {e}"));
-    if let Ok(path) = std::env::var("DASH_DUMP") {
-        std::fs::write(path, markup.clone().into_string()).ok();
-    }
     markup.into_string().len()
 }
 

@@ -83,17 +83,16 @@ pub async fn seed(store: &dyn Store, now: Timestamp) -> anyhow::Result<DemoLogin
 /// The lifters first, then the clinician and the links: a run that stops half-way
 /// leaves no clinician, so the next one does not take the demo as complete.
 async fn write_demo(store: &dyn Store, now: Timestamp, hash: &str) -> anyhow::Result<()> {
-    let mut lifters = Vec::new();
-    for demo in lifters_at() {
-        let user = write_lifter(store, &demo, now, hash).await?;
-        lifters.push(user);
+    let mut users = Vec::new();
+    for demo in lifters() {
+        users.push(write_lifter(store, &demo, now, hash).await?);
     }
     let clinician = store
         .create_account(CLINICIAN, &StoredProfile::new(Units::Kg), hash)
         .await
         .context("creating the demo clinician")?;
     store.set_clinician(clinician.id, true).await?;
-    for lifter in &lifters {
+    for lifter in &users {
         link(store, &clinician, lifter, now).await?;
     }
     Ok(())
@@ -243,7 +242,7 @@ fn expect(action: Action, rung: Option<u8>, status: Status) -> Expect {
 }
 
 /// The demo lifters, in the dashboard order they should come in.
-pub fn lifters_at() -> Vec<DemoLifter> {
+pub fn lifters() -> Vec<DemoLifter> {
     vec![urgent(), doctor(), flaring(), stuck(), long_episode(), asymmetric()]
         .into_iter()
         .chain([overdue(), quiet(), steady_lifter(), on_a_block(), climbing(), spiking(), sore_pattern(), newcomer()])
@@ -420,7 +419,7 @@ fn newcomer() -> DemoLifter {
 }
 
 /// The lifter's log as the engine reads it, timed back from `now`.
-pub fn history_of(demo: &DemoLifter, profile: &StoredProfile, now: Timestamp) -> anyhow::Result<History> {
+fn history_of(demo: &DemoLifter, profile: &StoredProfile, now: Timestamp) -> anyhow::Result<History> {
     let mut history = History::new(profile.profile.clone());
     let at = |hours_ago: i64| now.checked_sub(SignedDuration::from_hours(hours_ago));
     for event in &demo.events {

@@ -3,7 +3,6 @@
 //! of one lifter take turns, as SQLite's `BEGIN IMMEDIATE` makes them.
 
 use super::db;
-use super::read::require_user;
 use super::rows::{CheckinRow, IdCounts, SessionInput, insert_sessions, next_id, take_ids};
 use crate::codec::{self, ProfileRow, effective_time, to_ns};
 use crate::error::{Result, StoreError};
@@ -231,16 +230,20 @@ async fn insert_symmetry(c: &mut PgConnection, user: UserId, t: &NewSymmetryTest
 
 pub(super) async fn add_screening(pool: &PgPool, user: UserId, s: &NewScreening) -> Result<ScreeningId> {
     let mut tx = pool.begin().await.map_err(db)?;
-    require_user(&mut tx, user).await?;
+    lock_user(&mut tx, user).await?;
     let id = insert_screening(&mut tx, user, s).await?;
+    // Not in the replay (the checkpoint stays), but in the decision: whatever was
+    // computed from the log before (a cached caseload row) is stale now.
+    changed(&mut tx, user, None).await?;
     tx.commit().await.map_err(db)?;
     Ok(id)
 }
 
 pub(super) async fn add_symmetry_test(pool: &PgPool, user: UserId, t: &NewSymmetryTest) -> Result<SymmetryTestId> {
     let mut tx = pool.begin().await.map_err(db)?;
-    require_user(&mut tx, user).await?;
+    lock_user(&mut tx, user).await?;
     let id = insert_symmetry(&mut tx, user, t).await?;
+    changed(&mut tx, user, None).await?;
     tx.commit().await.map_err(db)?;
     Ok(id)
 }

@@ -340,6 +340,9 @@ pub(super) fn add_screening(c: &mut Connection, user: UserId, s: &NewScreening) 
     let tx = immediate(c)?;
     require_user(&tx, user)?;
     let id = insert_screening(&tx, user, s)?;
+    // Not in the replay (the checkpoint stays), but in the decision: whatever was
+    // computed from the log before (a cached caseload row) is stale now.
+    changed(&tx, user, None)?;
     tx.commit().map_err(db)?;
     Ok(id)
 }
@@ -348,6 +351,7 @@ pub(super) fn add_symmetry_test(c: &mut Connection, user: UserId, t: &NewSymmetr
     let tx = immediate(c)?;
     require_user(&tx, user)?;
     let id = insert_symmetry(&tx, user, t)?;
+    changed(&tx, user, None)?;
     tx.commit().map_err(db)?;
     Ok(id)
 }

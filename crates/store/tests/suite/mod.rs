@@ -426,13 +426,17 @@ pub async fn stale_checkpoint_is_not_stored(store: &dyn Store) {
         NewCheckpoint { covers_until: ts("2026-03-04T00:00:00Z"), made_at: ts("2026-03-04T00:00:00Z"), state: vec![7] };
     assert!(!store.put_checkpoint(user, &cp, read.revision).await.unwrap());
     assert_eq!(store.checkpoint(user).await.unwrap(), None);
-    // Screenings do not change the revision.
-    let fresh = store.history(user).await.unwrap().revision;
+    // A screening raises the revision too (a cached decision is stale), so a
+    // checkpoint from before it is refused, and one from after it stored.
+    let before = store.history(user).await.unwrap().revision;
     store
         .add_screening(user, &NewScreening { at: at("2026-03-03T07:00:00Z"), answers: RedFlags::default() })
         .await
         .unwrap();
-    assert!(store.put_checkpoint(user, &cp, fresh).await.unwrap());
+    let after = store.history(user).await.unwrap().revision;
+    assert!(after > before);
+    assert!(!store.put_checkpoint(user, &cp, before).await.unwrap());
+    assert!(store.put_checkpoint(user, &cp, after).await.unwrap());
 }
 
 /// `history_after(T)` holds exactly the later part: sessions after T (with all

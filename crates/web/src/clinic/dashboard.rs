@@ -29,7 +29,7 @@ pub const SPARK_POINTS: usize = 30;
 pub const RECENT_DAYS: i64 = 56;
 /// How many stale rows are computed at once. The replays run on blocking threads
 /// and the store has a small pool: more would only queue.
-pub const CONCURRENCY: usize = 1;
+pub const CONCURRENCY: usize = 8;
 /// The sessions read for owed check-ins (only those of the last 72 h count).
 const OWED_SESSIONS: usize = 10;
 /// The longest name search taken; longer text cannot match a user name anyway.

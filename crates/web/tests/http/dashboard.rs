@@ -52,7 +52,7 @@ async fn every_demo_lifter_is_in_the_state_it_claims() {
     let (server, login) = seeded().await;
     assert!(login.seeded);
     let store: &dyn Store = server.store.as_ref();
-    for lifter in demo::lifters_at() {
+    for lifter in demo::lifters() {
         let user = store.user_by_name(lifter.name).await.unwrap();
         let d = stored_decision(store, user.id, now()).await.unwrap();
         let sessions = store.sessions(user.id, Some(10)).await.unwrap();
@@ -72,7 +72,7 @@ async fn every_demo_lifter_is_in_the_state_it_claims() {
 #[tokio::test]
 async fn the_demo_covers_every_action_flag_and_referral() {
     use pullback_core::{Action, Flag, Referral};
-    let lifters = demo::lifters_at();
+    let lifters = demo::lifters();
     let actions = [Action::UrgentCare, Action::SeeDoctor, Action::RestActive, Action::Train];
     let flags = [
         Flag::IntensitySpike,
@@ -120,7 +120,7 @@ async fn the_dashboard_lists_the_most_urgent_first() {
     let page = pt.get("/clinic").await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let got = statuses(&page.body);
-    let expected: Vec<&str> = demo::lifters_at().iter().map(|l| l.expect.status.id()).collect();
+    let expected: Vec<&str> = demo::lifters().iter().map(|l| l.expect.status.id()).collect();
     assert_eq!(got, expected);
     // Urgent, then see a doctor, then flaring, then see a clinician, overdue, the rest.
     let ranks: Vec<Status> = got.iter().map(|s| Status::from_id(s).unwrap()).collect();
@@ -242,7 +242,7 @@ async fn a_clinician_sees_only_their_own_lifters() {
     let pt = sign_in(&server, &login.clinician, &login.password).await;
     let demo_page = pt.get("/clinic").await;
     assert!(!row_lifters(&demo_page.body).contains(&carl.id.0));
-    assert_eq!(row_lifters(&demo_page.body).len(), demo::lifters_at().len());
+    assert_eq!(row_lifters(&demo_page.body).len(), demo::lifters().len());
 }
 
 #[tokio::test]
@@ -257,4 +257,19 @@ async fn a_clinician_with_no_lifters_is_offered_the_invitation() {
     assert!(statuses(&page.body).is_empty());
     assert!(page.body.contains("No lifters yet"));
     assert!(page.body.contains("href=\"/clinic/invite\""));
+}
+
+#[tokio::test]
+async fn a_red_flag_screening_moves_the_lifter_to_the_top_at_once() {
+    let (server, login) = seeded().await;
+    let pt = sign_in(&server, &login.clinician, &login.password).await;
+    pt.get("/clinic").await;
+    let lifter = sign_in(&server, demo::SHOWCASE, &login.password).await;
+    let saved = lifter.submit("/screening", "/screening", &[("bladder_bowel", "yes")]).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = pt.get("/clinic").await;
+    let bea = lifter_id(&server, demo::SHOWCASE).await;
+    let first_two = &row_lifters(&after.body)[..2];
+    assert!(first_two.contains(&bea), "{:?}", statuses(&after.body));
+    assert_eq!(statuses(&after.body)[..2], ["urgent", "urgent"]);
 }
