@@ -11,7 +11,8 @@ use std::sync::Arc;
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct Globals {
-    /// The database: a SQLite file path or sqlite:// URL.
+    /// The database: a SQLite file path or sqlite:// URL, or a PostgreSQL server
+    /// (postgres://user:password@host/database?max_connections=10&acquire_timeout=5).
     /// [default: $XDG_DATA_HOME/pullback/pullback.db]
     #[arg(long, global = true, env = "PULLBACK_DATABASE_URL", value_name = "PATH|URL")]
     pub database: Option<String>,
@@ -107,10 +108,28 @@ fn default_database() -> Result<String, Failure> {
 }
 
 pub fn store_failure(e: StoreError, url: &str) -> Failure {
+    let url = redact(url);
     match e {
         StoreError::Invalid(message) => Failure::BadInput(vec![format!("--database {url}: {message}")]),
         other => Failure::Other(anyhow::Error::new(other).context(format!("opening the database {url}"))),
     }
+}
+
+/// A database URL fit to print: its password, if any, replaced by `***`
+/// (`postgres://user:secret@host/db` → `postgres://user:***@host/db`).
+pub fn redact(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority = &rest[..rest.find(['/', '?']).unwrap_or(rest.len())];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return url.to_owned();
+    };
+    format!("{}{}:***{}", &url[..scheme_end], &authority[..colon], &rest[at..])
 }
 
 impl From<StoreError> for Failure {
@@ -135,4 +154,22 @@ pub fn read_input(path: &std::path::Path) -> Result<String, Failure> {
         text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     }
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redact_hides_only_the_password() {
+        assert_eq!(redact("postgres://user:secret@host/db"), "postgres://user:***@host/db");
+        assert_eq!(
+            redact("postgresql://u:p%40ss@h:5432/db?max_connections=5"),
+            "postgresql://u:***@h:5432/db?max_connections=5"
+        );
+        assert_eq!(redact("postgres://user@host/db"), "postgres://user@host/db");
+        assert_eq!(redact("postgres://host/db?user=a@b"), "postgres://host/db?user=a@b");
+        assert_eq!(redact("/var/lib/pullback/pullback.db"), "/var/lib/pullback/pullback.db");
+        assert_eq!(redact("sqlite:///srv/a:b@c.db"), "sqlite:///srv/a:b@c.db");
+    }
 }

@@ -7,6 +7,7 @@ mod context;
 mod csv_import;
 mod logline;
 mod logs;
+mod migrate;
 mod plan;
 mod profile;
 mod review;
@@ -52,6 +53,8 @@ enum Command {
     Export(transfer::ExportArgs),
     Import(transfer::ImportArgs),
     Serve(serve::ServeArgs),
+    Migrate(migrate::MigrateArgs),
+    MigrateDb(migrate::MigrateDbArgs),
 }
 
 /// What went wrong, and so which exit code.
@@ -85,6 +88,8 @@ fn main() -> ExitCode {
         Command::Export(args) => transfer::run_export(args, globals),
         Command::Import(args) => transfer::run_import(args, globals),
         Command::Serve(args) => serve::run(args, globals),
+        Command::Migrate(args) => migrate::run(args, globals),
+        Command::MigrateDb(args) => migrate::run_db(args, globals),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

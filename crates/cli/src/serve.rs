@@ -1,7 +1,7 @@
 //! `pullback serve`: the web app.
 
 use crate::Failure;
-use crate::context::{Globals, database_url, now, store_failure};
+use crate::context::{Globals, database_url, now, redact, store_failure};
 use anyhow::Context as _;
 use clap::Args;
 use tracing_subscriber::EnvFilter;
@@ -38,6 +38,10 @@ pub struct ServeArgs {
     /// sets new passwords for demo-pt and demo-bea.
     #[arg(long)]
     demo: bool,
+    /// Never apply migrations: refuse to start (exit 2) when the database's schema
+    /// is behind, for deployments that run `pullback migrate` as a separate step.
+    #[arg(long, env = "PULLBACK_NO_MIGRATE")]
+    no_migrate: bool,
 }
 
 pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
@@ -52,7 +56,12 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
     let url = database_url(globals)?;
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async {
-        let store = pullback_store::open(&url).await.map_err(|e| store_failure(e, &url))?;
+        let store = pullback_store::open_with(&url, !args.no_migrate).await.map_err(|e| match e {
+            pullback_store::StoreError::Schema(message) if args.no_migrate => {
+                Failure::BadInput(vec![format!("--no-migrate: {}: {message}", redact(&url))])
+            }
+            other => store_failure(other, &url),
+        })?;
         if args.demo {
             let at = fixed_now.unwrap_or_else(jiff::Timestamp::now);
             let login = pullback_web::demo::seed(store.as_ref(), at).await.context("seeding the demo data")?;
@@ -70,8 +79,9 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
             .map_err(|e| Failure::BadInput(vec![format!("--bind {}: {e}", args.bind)]))?;
         let address = listener.local_addr().context("reading the bound address")?;
         // Tests and scripts read this line to find the port.
-        println!("Pullback is serving on http://{address} (database: {url}). Stop it with Ctrl-C.");
-        tracing::info!(%address, database = %url, "serving");
+        let shown = redact(&url);
+        println!("Pullback is serving on http://{address} (database: {shown}). Stop it with Ctrl-C.");
+        tracing::info!(%address, database = %shown, "serving");
         pullback_web::serve(listener, app).await.context("serving")?;
         Ok(())
     })

@@ -62,3 +62,88 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     }
     Ok(Arc::new(SqliteStore::open_url(url).await?))
 }
+
+/// The database drivers, for tools that copy rows between backends
+/// (`pullback migrate-db`) and for their tests.
+pub use rusqlite;
+pub use sqlx;
+
+/// Opens the store a URL names, like [`open`]; with `migrate` false it applies no
+/// migration and refuses (`Schema`) a database whose schema is behind or ahead of
+/// this Pullback, for deployments that run `pullback migrate` as a separate step.
+/// A SQLite file is checked before it is opened, so an old file stays untouched.
+pub async fn open_with(url: &str, migrate: bool) -> Result<Arc<dyn Store>> {
+    if migrate {
+        return open(url).await;
+    }
+    if is_postgres(url) {
+        return Ok(Arc::new(PostgresStore::connect(url, postgres::Migrate::Skip).await?));
+    }
+    let version = sqlite_schema_version(url).await?;
+    require_version(version)?;
+    Ok(Arc::new(SqliteStore::open_url(url).await?))
+}
+
+/// Brings the schema of the database a URL names up to date; gives its version
+/// before and after (equal when there was nothing to do).
+pub async fn migrate(url: &str) -> Result<(i64, i64)> {
+    if is_postgres(url) {
+        let store = PostgresStore::connect(url, postgres::Migrate::Unchecked).await?;
+        let before = store.schema_version().await?;
+        store.migrate().await?;
+        return Ok((before, store.schema_version().await?));
+    }
+    let before = sqlite_schema_version(url).await?;
+    // Opening a SQLite file applies what it lacks.
+    SqliteStore::open_url(url).await?;
+    Ok((before, sqlite_schema_version(url).await?))
+}
+
+/// The newest schema version this Pullback knows.
+pub fn known_schema_version() -> i64 {
+    sqlite::MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+fn require_version(version: i64) -> Result<()> {
+    let known = known_schema_version();
+    if version > known {
+        return Err(StoreError::Schema(format!(
+            "the database has schema version {version}, newer than this Pullback knows ({known}); upgrade Pullback"
+        )));
+    }
+    if version < known {
+        return Err(StoreError::Schema(format!(
+            "the database has schema version {version} but this Pullback needs {known}; apply the migrations first \
+             (`pullback migrate`)"
+        )));
+    }
+    Ok(())
+}
+
+/// The newest migration applied to a SQLite file, 0 when the file or its
+/// `schema_migrations` table does not exist yet. Opens it read-only.
+async fn sqlite_schema_version(url: &str) -> Result<i64> {
+    let path = sqlite::sqlite_path(url)?;
+    let read = move || -> Result<i64> {
+        if !path.exists() {
+            return Ok(0);
+        }
+        let conn = rusqlite::Connection::open_with_flags(&path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .map_err(StoreError::backend)?;
+        let has_table: bool = conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations')", [], |r| r.get(0))
+            .map_err(StoreError::backend)?;
+        if !has_table {
+            return Ok(0);
+        }
+        let newest: Option<i64> = conn
+            .query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0))
+            .map_err(StoreError::backend)?;
+        Ok(newest.unwrap_or(0))
+    };
+    tokio::task::spawn_blocking(read).await.map_err(StoreError::backend)?
+}

@@ -5,8 +5,10 @@ mod accounts;
 mod errors;
 mod examples;
 mod logging;
+mod migrate;
 mod story;
 mod transfer;
+mod two_servers;
 mod usage;
 
 use assert_cmd::Command;

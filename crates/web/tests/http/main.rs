@@ -14,5 +14,6 @@ mod linking;
 mod logging;
 mod security;
 mod settings;
+mod two_servers;
 
 pub use harness::*;
