@@ -218,3 +218,30 @@ fn migrate_db_wants_sqlite_into_postgres() {
     assert_eq!(run.code, Some(2), "{}", run.stderr);
     assert!(run.stderr.contains("--to"), "{}", run.stderr);
 }
+
+#[test]
+fn migrate_db_moves_the_demo_caseload_with_every_lifters_plan_unchanged() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary folder: {e}"));
+    let sqlite = sqlite_db(dir.path());
+    let now: jiff::Timestamp = NOW.parse().unwrap_or_else(|e| panic!("{e}"));
+    runtime().block_on(async {
+        let store = pullback_store::open(&sqlite).await.unwrap_or_else(|e| panic!("{e}"));
+        pullback_web::demo::seed(store.as_ref(), now).await.unwrap_or_else(|e| panic!("seeding the demo: {e}"));
+    });
+    let names: Vec<String> =
+        ok(&sqlite, &["user", "list"]).lines().filter_map(|l| l.split('\t').next()).map(str::to_owned).collect();
+    assert!(names.len() >= 12, "the demo has a clinician and a dozen lifters: {names:?}");
+    let target = TestDb::create();
+    let postgres = target.url();
+    let copied = finish(pullback().args(["migrate-db", "--from", &sqlite, "--to", &postgres]));
+    assert_eq!(copied.code, Some(0), "migrate-db failed: {}", copied.stderr);
+    let mut actions = std::collections::BTreeSet::new();
+    for name in &names {
+        let args = ["--user", name.as_str(), "plan", "--format", "json"];
+        let (before, after) = (ok(&sqlite, &args), ok(&postgres, &args));
+        assert_eq!(before, after, "{name}'s plan differs after migrate-db");
+        let plan: serde_json::Value = serde_json::from_str(&before).unwrap_or_else(|e| panic!("{e}"));
+        actions.insert(plan["action"].as_str().unwrap_or("").to_owned());
+    }
+    assert!(actions.len() >= 4, "the demo's lifters are in different states: {actions:?}");
+}
