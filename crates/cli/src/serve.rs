@@ -28,6 +28,11 @@ pub struct ServeArgs {
     /// X-Forwarded-Proto: https get Secure cookies.
     #[arg(long, env = "PULLBACK_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Behind a reverse proxy that sets X-Forwarded-For: count failed log-ins by
+    /// the address the proxy saw, not the proxy's own. Only with a proxy in front:
+    /// otherwise a client could choose its own address.
+    #[arg(long, env = "PULLBACK_TRUST_PROXY")]
+    trust_proxy: bool,
     /// Let people sign up as clinicians (physical therapists, coaches), who can
     /// invite lifters to share their data. Without it only `pullback user
     /// grant-clinician` gives the role.
@@ -72,6 +77,7 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
             secret: args.secret.clone(),
             now: fixed_now,
             allow_clinician_signup: args.allow_clinician_signup,
+            trust_proxy: args.trust_proxy,
         };
         let app = pullback_web::app(store, config).await.context("starting the web app")?;
         let listener = tokio::net::TcpListener::bind(&args.bind)

@@ -216,3 +216,20 @@ impl FromRequestParts<AppState> for Patient {
         Ok(Patient { clinician, lifter })
     }
 }
+
+/// The client's address for rate limiting: the TCP peer, or behind a trusted
+/// proxy the last `X-Forwarded-For` entry (nginx's `$proxy_add_x_forwarded_for`
+/// appends the address it saw; earlier entries are the client's own word).
+pub fn client_address(state: &AppState, headers: &HeaderMap, peer: std::net::IpAddr) -> std::net::IpAddr {
+    if !state.config.trust_proxy {
+        return peer;
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|part| part.trim().parse().ok())
+        .next_back()
+        .unwrap_or(peer)
+}

@@ -12,6 +12,10 @@ pub struct Config {
     pub secure_cookies: bool,
     /// A configured signing secret, overriding the one kept in the database.
     pub secret: Option<String>,
+    /// Behind a reverse proxy: take the client's address (for the per-address
+    /// log-in limit) from the last `X-Forwarded-For` entry, the one the proxy added.
+    /// Off by default, since anyone can send that header straight to the server.
+    pub trust_proxy: bool,
     /// A fixed "now" (from `PULLBACK_NOW`), for reproducible tests and demos.
     pub now: Option<Timestamp>,
     /// Whether sign-up offers the clinician role (`serve --allow-clinician-signup`);

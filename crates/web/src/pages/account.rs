@@ -59,7 +59,10 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let name = form.name.trim().to_owned();
-    let subjects = [format!("user:{}", name.to_lowercase()), format!("addr:{}", address.ip())];
+    let subjects = [
+        format!("user:{}", name.to_lowercase()),
+        format!("addr:{}", crate::auth::client_address(&state, &headers, address.ip())),
+    ];
     let since = state.now().checked_sub(FAILURE_WINDOW).unwrap_or(jiff::Timestamp::MIN);
     let by_account = state.store.login_failures_since(&subjects[0], since).await?;
     let by_address = state.store.login_failures_since(&subjects[1], since).await?;

@@ -88,3 +88,27 @@ async fn failed_log_ins_are_rate_limited_per_address() {
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.body.contains("Too many failed log-ins"), "{}", limited.body);
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_limit_counts_the_forwarded_address() {
+    let server =
+        Server::start_with(pullback_web::Config { trust_proxy: true, ..pullback_web::Config::default() }).await;
+    server.lifter("ana").await;
+    let guess = |from: &'static str, name: String| {
+        let client = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build();
+        let (url, client) = (server.url(""), client.unwrap());
+        async move {
+            let page = crate::answer(client.get(format!("{url}/login")).send().await.unwrap()).await;
+            let form = [("csrf", page.csrf()), ("name", name), ("password", "nope nope".to_owned())];
+            let sent = client.post(format!("{url}/login")).header("x-forwarded-for", from).form(&form);
+            crate::answer(sent.send().await.unwrap()).await.status
+        }
+    };
+    // Twenty failures through the proxy from one client: that client is limited…
+    for i in 0..pullback_web::auth::MAX_FAILURES_PER_ADDRESS {
+        assert_eq!(guess("198.51.100.7, 203.0.113.9", format!("guess{i}")).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(guess("203.0.113.9", "one more".into()).await, StatusCode::TOO_MANY_REQUESTS);
+    // …and another client behind the same proxy is not.
+    assert_eq!(guess("203.0.113.10", "someone".into()).await, StatusCode::UNAUTHORIZED);
+}
