@@ -38,6 +38,8 @@ pub mod planning;
 pub mod postgres;
 pub mod sqlite;
 mod store;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{Result, StoreError};
 pub use model::{

@@ -6,67 +6,20 @@
 //! starts one).
 
 use super::{Run, finish, pullback};
-use pullback_store::sqlx::{Connection as _, Executor as _, PgConnection};
+use pullback_store::testing::TestDatabase;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-const SERVER_VAR: &str = "PULLBACK_TEST_POSTGRES_URL";
-const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const NOW: &str = "2026-03-10T08:00:00Z";
 
-/// A database of one test's own on the test server; dropped with the guard.
-#[derive(Debug)]
-struct TestDb {
-    server: String,
-    name: String,
-}
+/// A database of this test's own on the test server (`pullback_store::testing`).
+type TestDb = TestDatabase;
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| panic!("a runtime: {e}"))
 }
 
-async fn admin(server: &str) -> PgConnection {
-    PgConnection::connect(server).await.unwrap_or_else(|e| {
-        panic!(
-            "no PostgreSQL server answers at {server} ({SERVER_VAR}): {e}\n\
-             Start one with scripts/postgres and export the URL it prints as {SERVER_VAR}."
-        )
-    })
-}
-
-impl TestDb {
-    fn create() -> TestDb {
-        let server = std::env::var(SERVER_VAR).unwrap_or_else(|_| DEFAULT_SERVER.to_owned());
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let nanos = jiff::Timestamp::now().as_nanosecond() % 1_000_000_000;
-        let name = format!("pullback_cli_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        runtime().block_on(async {
-            let mut admin = admin(&server).await;
-            let created = admin.execute(format!("CREATE DATABASE {name}").as_str()).await;
-            created.unwrap_or_else(|e| panic!("creating {name} on {server}: {e}"));
-        });
-        TestDb { server, name }
-    }
-
-    /// The server's URL with its database name replaced by this one.
-    fn url(&self) -> String {
-        let (base, query) = self.server.split_once('?').map_or((self.server.as_str(), None), |(b, q)| (b, Some(q)));
-        let authority_end = base.find("://").map_or(0, |i| i + 3);
-        let host_part = base[authority_end..].split('/').next().unwrap_or("");
-        let url = format!("{}{host_part}/{}", &base[..authority_end], self.name);
-        query.map_or(url.clone(), |q| format!("{url}?{q}"))
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        runtime().block_on(async move {
-            if let Ok(mut admin) = PgConnection::connect(&server).await {
-                let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
-            }
-        });
-    }
+fn test_db() -> TestDb {
+    runtime().block_on(TestDatabase::create("pullback_cli"))
 }
 
 /// Runs `pullback --database DB ARGS…` with a fixed "now".
@@ -148,7 +101,7 @@ fn migrate_db_copies_two_lifters_so_plans_and_exports_are_identical() {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("a temporary folder: {e}"));
     let sqlite = sqlite_db(dir.path());
     two_lifters(&sqlite);
-    let target = TestDb::create();
+    let target = test_db();
     let postgres = target.url();
 
     let copied = finish(pullback().args(["migrate-db", "--from", &sqlite, "--to", &postgres]));
@@ -176,7 +129,7 @@ fn migrate_db_copies_two_lifters_so_plans_and_exports_are_identical() {
 
 #[test]
 fn migrate_reports_the_version_before_and_after_on_postgres() {
-    let target = TestDb::create();
+    let target = test_db();
     let url = target.url();
     let first = ok(&url, &["migrate"]);
     assert!(first.contains("schema version 0 →"), "{first}");
@@ -202,7 +155,7 @@ fn serve_no_migrate_refuses_a_database_that_is_behind() {
     assert!(run.stderr.contains("pullback migrate"), "{}", run.stderr);
     assert!(!dir.path().join("pullback.db").exists(), "--no-migrate made the database file");
 
-    let target = TestDb::create();
+    let target = test_db();
     let secret = target.url().replacen("postgres://postgres@", "postgres://postgres:hunter2@", 1);
     let run = on(&secret, &["serve", "--no-migrate", "--bind", "127.0.0.1:0"]);
     assert_eq!(run.code, Some(2), "{}", run.stderr);
@@ -231,7 +184,7 @@ fn migrate_db_moves_the_demo_caseload_with_every_lifters_plan_unchanged() {
     let names: Vec<String> =
         ok(&sqlite, &["user", "list"]).lines().filter_map(|l| l.split('\t').next()).map(str::to_owned).collect();
     assert!(names.len() >= 12, "the demo has a clinician and a dozen lifters: {names:?}");
-    let target = TestDb::create();
+    let target = test_db();
     let postgres = target.url();
     let copied = finish(pullback().args(["migrate-db", "--from", &sqlite, "--to", &postgres]));
     assert_eq!(copied.code, Some(0), "migrate-db failed: {}", copied.stderr);

@@ -11,81 +11,19 @@
 // Test helpers: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+use pullback_store::testing::TestDatabase;
 use reqwest::StatusCode;
 use reqwest::redirect::Policy;
 use serde_json::{Value, json};
-use sqlx::postgres::PgConnection;
-use sqlx::{Connection, Executor};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-const SERVER_VAR: &str = "PULLBACK_TEST_POSTGRES_URL";
-const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 const NOW: &str = "2026-03-02T07:00:00Z";
 const PASSWORD: &str = "correct horse";
 
-/// A database of one test's own on the test server; dropped with the guard.
-#[derive(Debug)]
-struct TestDb {
-    server: String,
-    name: String,
-}
-
-impl TestDb {
-    async fn create() -> TestDb {
-        let server = std::env::var(SERVER_VAR).unwrap_or_else(|_| DEFAULT_SERVER.to_owned());
-        let mut admin = PgConnection::connect(&server).await.unwrap_or_else(|e| {
-            panic!(
-                "no PostgreSQL server answers at {server} ({SERVER_VAR}): {e}\n\
-                 Start one with scripts/postgres and export the URL it prints as {SERVER_VAR}."
-            )
-        });
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let nanos = jiff::Timestamp::now().as_nanosecond() % 1_000_000_000;
-        let name = format!("pullback_cli_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-        admin.close().await.unwrap();
-        TestDb { server, name }
-    }
-
-    /// The URL of this database: the server's, with its database name replaced.
-    fn url(&self) -> String {
-        let (base, query) = self.server.split_once('?').map_or((self.server.as_str(), None), |(b, q)| (b, Some(q)));
-        let authority_end = base.find("://").map_or(0, |i| i + 3);
-        let host_part = base[authority_end..].split('/').next().unwrap_or("");
-        let mut url = format!("{}{host_part}/{}", &base[..authority_end], self.name);
-        if let Some(query) = query {
-            url.push('?');
-            url.push_str(query);
-        }
-        url
-    }
-}
-
-/// Drops the database on a thread of its own (a `Drop` cannot await), forcing out
-/// any connection still open.
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || -> Result<(), String> {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-            rt.block_on(async {
-                let mut admin = PgConnection::connect(&server).await.map_err(|e| e.to_string())?;
-                admin
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                admin.close().await.map_err(|e| e.to_string())
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("the test database {} was not dropped: {dropped:?}", self.name);
-        }
-    }
-}
+/// A database of this test's own on the test server (`pullback_store::testing`).
+type TestDb = TestDatabase;
 
 /// A running `pullback serve`; killed when dropped.
 #[derive(Debug)]
@@ -143,7 +81,7 @@ struct Pair {
 
 impl Pair {
     async fn start() -> Pair {
-        let db = TestDb::create().await;
+        let db = TestDatabase::create("pullback_cli").await;
         let url = db.url();
         let (for_a, for_b) = (url.clone(), url.clone());
         let a = tokio::task::spawn_blocking(move || Process::start(&for_a));

@@ -19,61 +19,22 @@ use pullback_store::postgres::{MIGRATIONS, Migrate, PoolSettings};
 use pullback_store::{
     ImportBatch, ImportMode, KeyedSession, NewCheckpoint, PostgresStore, Store, StoreError, StoredProfile, UserId,
 };
-use sqlx::postgres::{PgConnectOptions, PgConnection};
+use sqlx::postgres::PgConnection;
 use sqlx::{Connection, Executor};
-use std::str::FromStr;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 use suite::{deadlift, rich_session, set, simple_session};
 
-const SERVER_VAR: &str = "PULLBACK_TEST_POSTGRES_URL";
-const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+use pullback_store::testing::TestDatabase;
 
-fn server_url() -> String {
-    std::env::var(SERVER_VAR).unwrap_or_else(|_| DEFAULT_SERVER.to_owned())
+/// A database of this test's own, with the store's ways to open it.
+type TestDb = TestDatabase;
+
+trait Open {
+    async fn store(&self, migrate: Migrate) -> Result<PostgresStore, StoreError>;
+    async fn raw(&self) -> PgConnection;
 }
 
-/// A database of one test's own on the test server; dropped with the guard.
-#[derive(Debug)]
-struct TestDb {
-    server: String,
-    name: String,
-}
-
-impl TestDb {
-    async fn create() -> TestDb {
-        let server = server_url();
-        let mut admin = PgConnection::connect(&server).await.unwrap_or_else(|e| {
-            panic!(
-                "no PostgreSQL server answers at {server} ({SERVER_VAR}): {e}\n\
-                 Start one with scripts/postgres and export the URL it prints as {SERVER_VAR}."
-            )
-        });
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let nanos = jiff::Timestamp::now().as_nanosecond() % 1_000_000_000;
-        let name = format!("pullback_test_{}_{}_{nanos}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
-        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
-        admin.close().await.unwrap();
-        TestDb { server, name }
-    }
-
-    /// The URL of this database: the server's, with its database name replaced.
-    fn url(&self) -> String {
-        let (base, query) = self.server.split_once('?').map_or((self.server.as_str(), None), |(b, q)| (b, Some(q)));
-        let authority_end = base.find("://").map_or(0, |i| i + 3);
-        let host_part = base[authority_end..].split('/').next().unwrap_or("");
-        let mut url = format!("{}{host_part}/{}", &base[..authority_end], self.name);
-        if let Some(query) = query {
-            url.push('?');
-            url.push_str(query);
-        }
-        url
-    }
-
-    fn options(&self) -> PgConnectOptions {
-        PgConnectOptions::from_str(&self.server).unwrap().database(&self.name)
-    }
-
+impl Open for TestDatabase {
     async fn store(&self, migrate: Migrate) -> Result<PostgresStore, StoreError> {
         PostgresStore::connect_with(self.options(), PoolSettings::default(), migrate).await
     }
@@ -83,32 +44,9 @@ impl TestDb {
     }
 }
 
-/// Drops the database on a thread of its own (a `Drop` cannot await), forcing out
-/// the connections the test's pool still holds.
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let (server, name) = (self.server.clone(), self.name.clone());
-        let dropped = std::thread::spawn(move || -> Result<(), String> {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
-            rt.block_on(async {
-                let mut admin = PgConnection::connect(&server).await.map_err(|e| e.to_string())?;
-                admin
-                    .execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
-                    .await
-                    .map_err(|e| e.to_string())?;
-                admin.close().await.map_err(|e| e.to_string())
-            })
-        })
-        .join();
-        if !matches!(dropped, Ok(Ok(()))) {
-            eprintln!("the test database {} was not dropped: {dropped:?}", self.name);
-        }
-    }
-}
-
 /// A fresh, migrated store in a database of its own.
 async fn fresh() -> (PostgresStore, TestDb) {
-    let db = TestDb::create().await;
+    let db = TestDatabase::create("pullback_test").await;
     let store = db.store(Migrate::Apply).await.unwrap();
     (store, db)
 }
@@ -121,7 +59,7 @@ async fn count(store: &PostgresStore, table: &str) -> i64 {
 
 #[tokio::test]
 async fn connect_migrates_an_empty_database_and_records_it() {
-    let db = TestDb::create().await;
+    let db = TestDatabase::create("pullback_test").await;
     let store = db.store(Migrate::Apply).await.unwrap();
     let versions: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations ORDER BY version")
         .fetch_all(store.pool())
@@ -140,7 +78,7 @@ async fn connect_migrates_an_empty_database_and_records_it() {
 
 #[tokio::test]
 async fn reconnecting_is_idempotent_and_keeps_the_data() {
-    let db = TestDb::create().await;
+    let db = TestDatabase::create("pullback_test").await;
     let store = db.store(Migrate::Apply).await.unwrap();
     let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
     store.add_session(user, &rich_session("2026-03-02T07:00:00+01:00")).await.unwrap();
@@ -155,7 +93,7 @@ async fn reconnecting_is_idempotent_and_keeps_the_data() {
 
 #[tokio::test]
 async fn a_database_from_a_newer_pullback_is_refused() {
-    let db = TestDb::create().await;
+    let db = TestDatabase::create("pullback_test").await;
     drop(db.store(Migrate::Apply).await.unwrap());
     db.raw()
         .await
@@ -172,7 +110,7 @@ async fn a_database_from_a_newer_pullback_is_refused() {
 /// unchecked connection of a migrating tool applies what is missing.
 #[tokio::test]
 async fn a_schema_behind_is_refused_when_migrations_are_skipped() {
-    let db = TestDb::create().await;
+    let db = TestDatabase::create("pullback_test").await;
     let empty = db.store(Migrate::Skip).await;
     assert!(
         matches!(&empty, Err(StoreError::Schema(m)) if m.contains("version 0") && m.contains("migrat")),
@@ -207,7 +145,7 @@ async fn a_schema_behind_is_refused_when_migrations_are_skipped() {
 
 #[tokio::test]
 async fn open_takes_postgres_urls_with_pool_parameters() {
-    let db = TestDb::create().await;
+    let db = TestDatabase::create("pullback_test").await;
     let url = db.url();
     let store = pullback_store::open(&url).await.unwrap();
     store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
@@ -235,8 +173,8 @@ async fn an_unreachable_server_says_where_it_was_looked_for() {
 
 #[tokio::test]
 async fn an_unknown_database_or_user_is_a_mistake_in_the_url() {
-    let db = TestDb::create().await;
-    let url = db.url().replace(&db.name, "pullback_no_such_database");
+    let db = TestDatabase::create("pullback_test").await;
+    let url = db.url().replace(db.name(), "pullback_no_such_database");
     let refused = PostgresStore::connect(&url, Migrate::Apply).await.map(drop);
     let Err(StoreError::Invalid(message)) = refused else { panic!("{refused:?}") };
     assert!(message.contains("pullback_no_such_database") && message.contains("does not exist"), "{message}");
@@ -480,7 +418,7 @@ async fn checkpoints_put_while_writing_are_never_stale() {
 fn two_stores_migrating_a_new_database_at_once_both_work() {
     for _ in 0..3 {
         let rt = || tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        let db = rt().block_on(TestDb::create());
+        let db = rt().block_on(TestDatabase::create("pullback_test"));
         std::thread::scope(|s| {
             for name in ["ana", "bo"] {
                 let db = &db;
