@@ -31,6 +31,7 @@
 //! # });
 //! ```
 
+mod assemble;
 mod codec;
 mod error;
 pub mod model;

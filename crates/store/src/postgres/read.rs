@@ -2,15 +2,15 @@
 //! per session) inside one `REPEATABLE READ` transaction, so it is one snapshot.
 
 use super::db;
+use crate::assemble::{Read, Sessions, Since, logged_at};
 use crate::codec::{self, ProfileText, from_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    At, CheckinId, Resume, Revision, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, User,
-    UserId,
+    CheckinId, Resume, Revision, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, User, UserId,
 };
 use jiff::Timestamp;
 use pullback_core::{
-    ExerciseLog, History, RedFlags, Reps, Screening, Session, SessionCheckin, Set, StandaloneCheckin, SymmetryTest,
+    ExerciseLog, RedFlags, Reps, Screening, Session, SessionCheckin, Set, StandaloneCheckin, SymmetryTest,
 };
 use sqlx::postgres::{PgConnection, PgPool, PgRow, Postgres};
 use sqlx::{Row, Transaction};
@@ -118,36 +118,6 @@ async fn revision_and_profile(c: &mut PgConnection, user: UserId) -> Result<(Rev
 
 pub(super) async fn profile(c: &mut PgConnection, user: UserId) -> Result<StoredProfile> {
     Ok(revision_and_profile(c, user).await?.1)
-}
-
-/// Which sessions (and standalone check-ins) a read covers: those at or after a
-/// bound, in UTC nanoseconds, or none at all.
-#[derive(Debug, Clone, Copy)]
-enum Since {
-    Nanos(i64),
-    Nothing,
-}
-
-impl Since {
-    const ALL: Since = Since::Nanos(i64::MIN);
-
-    /// Strictly after `t`.
-    fn after(t: Timestamp) -> Since {
-        match i64::try_from(t.as_nanosecond() + 1) {
-            Ok(ns) => Since::Nanos(ns),
-            Err(_) if t.as_nanosecond() < 0 => Since::ALL,
-            Err(_) => Since::Nothing,
-        }
-    }
-}
-
-/// Sessions with everything in them, as read.
-#[derive(Default)]
-struct Sessions {
-    sessions: Vec<Session>,
-    ids: Vec<SessionId>,
-    texts: Vec<String>,
-    checkin_ids: Vec<Vec<CheckinId>>,
 }
 
 /// Rows of one of the per-table queries of a session read.
@@ -301,21 +271,11 @@ async fn symmetry_tests(c: &mut PgConnection, user: UserId) -> Result<Vec<Symmet
 
 /// The history from `since` on, read inside the caller's transaction.
 async fn load_history(c: &mut PgConnection, user: UserId, since: Since) -> Result<StoredHistory> {
-    let (revision, stored) = revision_and_profile(c, user).await?;
-    let params = codec::params(&stored.overrides)?;
+    let (revision, profile) = revision_and_profile(c, user).await?;
     let sessions = load_sessions(c, user, since).await?;
     let (checkins, checkin_ids) = standalone(c, user, since).await?;
-    let history = History {
-        profile: stored.profile,
-        params,
-        sessions: sessions.sessions,
-        checkins,
-        screenings: screenings(c, user).await?,
-        symmetry_tests: symmetry_tests(c, user).await?,
-    };
-    let session_offsets = sessions.ids.iter().zip(&sessions.texts).map(|(id, text)| Ok(logged_at(*id, text)?.offset));
-    let session_offsets = session_offsets.collect::<Result<Vec<_>>>()?;
-    Ok(StoredHistory { history, session_ids: sessions.ids, session_offsets, checkin_ids, revision })
+    let (screenings, symmetry_tests) = (screenings(c, user).await?, symmetry_tests(c, user).await?);
+    Read { revision, profile, sessions, checkins, checkin_ids, screenings, symmetry_tests }.into_stored()
 }
 
 pub(super) async fn history(pool: &PgPool, user: UserId, after: Option<Timestamp>) -> Result<StoredHistory> {
@@ -388,9 +348,4 @@ pub(super) async fn sessions(pool: &PgPool, user: UserId, last: Option<usize>) -
             Ok(SessionEntry { id, at: logged_at(id, &text)?, session, checkin_ids })
         })
         .collect()
-}
-
-/// A session's time as it was logged, with its offset.
-fn logged_at(id: SessionId, text: &str) -> Result<At> {
-    text.parse().map_err(|_| codec::corrupt(format!("session {id} time {text:?}")))
 }

@@ -2,15 +2,15 @@
 //! per session) inside one read transaction, so it is a consistent snapshot.
 
 use super::write::{db, require_user};
+use crate::assemble::{Read, Sessions, Since, logged_at};
 use crate::codec::{self, ProfileText, from_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    At, CheckinId, Resume, Revision, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, User,
-    UserId,
+    CheckinId, Resume, Revision, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, User, UserId,
 };
 use jiff::Timestamp;
 use pullback_core::{
-    ExerciseLog, History, RedFlags, Reps, Screening, Session, SessionCheckin, Set, StandaloneCheckin, SymmetryTest,
+    ExerciseLog, RedFlags, Reps, Screening, Session, SessionCheckin, Set, StandaloneCheckin, SymmetryTest,
 };
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
@@ -88,39 +88,10 @@ pub(super) fn profile(c: &Connection, user: UserId) -> Result<StoredProfile> {
     .read()
 }
 
-/// Which sessions (and standalone check-ins) a read covers: those at or after a
-/// bound, in UTC nanoseconds, or none at all.
-#[derive(Debug, Clone, Copy)]
-enum Since {
-    Nanos(i64),
-    Nothing,
-}
-
-impl Since {
-    const ALL: Since = Since::Nanos(i64::MIN);
-
-    /// Strictly after `t`.
-    fn after(t: Timestamp) -> Since {
-        match i64::try_from(t.as_nanosecond() + 1) {
-            Ok(ns) => Since::Nanos(ns),
-            Err(_) if t.as_nanosecond() < 0 => Since::ALL,
-            Err(_) => Since::Nothing,
-        }
-    }
-}
-
-/// Sessions with everything in them, as read.
-struct Sessions {
-    sessions: Vec<Session>,
-    ids: Vec<SessionId>,
-    texts: Vec<String>,
-    checkin_ids: Vec<Vec<CheckinId>>,
-}
-
 /// Each query's ORDER BY follows the indexes it walks (sessions by time, then
 /// exercises, sets and check-ins by position), so SQLite never sorts.
 fn load_sessions(c: &Connection, user: UserId, since: Since) -> Result<Sessions> {
-    let mut out = Sessions { sessions: Vec::new(), ids: Vec::new(), texts: Vec::new(), checkin_ids: Vec::new() };
+    let mut out = Sessions::default();
     let Since::Nanos(bound) = since else { return Ok(out) };
     let args = params![user.0, bound];
 
@@ -289,21 +260,11 @@ fn symmetry_tests(c: &Connection, user: UserId) -> Result<Vec<SymmetryTest>> {
 /// The history from `since` on, read inside the caller's transaction.
 fn load_history(c: &Connection, user: UserId, since: Since) -> Result<StoredHistory> {
     let revision = require_user(c, user)?;
-    let stored = profile(c, user)?;
-    let params = codec::params(&stored.overrides)?;
+    let profile = profile(c, user)?;
     let sessions = load_sessions(c, user, since)?;
     let (checkins, checkin_ids) = standalone(c, user, since)?;
-    let history = History {
-        profile: stored.profile,
-        params,
-        sessions: sessions.sessions,
-        checkins,
-        screenings: screenings(c, user)?,
-        symmetry_tests: symmetry_tests(c, user)?,
-    };
-    let session_offsets = sessions.ids.iter().zip(&sessions.texts).map(|(id, text)| Ok(logged_at(*id, text)?.offset));
-    let session_offsets = session_offsets.collect::<Result<Vec<_>>>()?;
-    Ok(StoredHistory { history, session_ids: sessions.ids, session_offsets, checkin_ids, revision })
+    let (screenings, symmetry_tests) = (screenings(c, user)?, symmetry_tests(c, user)?);
+    Read { revision, profile, sessions, checkins, checkin_ids, screenings, symmetry_tests }.into_stored()
 }
 
 pub(super) fn history(c: &mut Connection, user: UserId, after: Option<Timestamp>) -> Result<StoredHistory> {
@@ -374,9 +335,4 @@ pub(super) fn sessions(c: &mut Connection, user: UserId, last: Option<usize>) ->
             Ok(SessionEntry { id, at: logged_at(id, &text)?, session, checkin_ids })
         })
         .collect()
-}
-
-/// A session's time as it was logged, with its offset.
-fn logged_at(id: SessionId, text: &str) -> Result<At> {
-    text.parse().map_err(|_| codec::corrupt(format!("session {id} time {text:?}")))
 }
