@@ -37,6 +37,7 @@ mod error;
 pub mod model;
 pub mod planning;
 pub mod postgres;
+mod schema;
 pub mod sqlite;
 mod store;
 #[cfg(feature = "testing")]
@@ -104,7 +105,7 @@ pub async fn migrate(url: &str) -> Result<(i64, i64)> {
 
 /// The newest schema version this Pullback knows.
 pub fn known_schema_version() -> i64 {
-    sqlite::MIGRATIONS.last().map_or(0, |m| m.version)
+    schema::newest(sqlite::MIGRATIONS)
 }
 
 fn is_postgres(url: &str) -> bool {
@@ -112,19 +113,7 @@ fn is_postgres(url: &str) -> bool {
 }
 
 fn require_version(version: i64) -> Result<()> {
-    let known = known_schema_version();
-    if version > known {
-        return Err(StoreError::Schema(format!(
-            "the database has schema version {version}, newer than this Pullback knows ({known}); upgrade Pullback"
-        )));
-    }
-    if version < known {
-        return Err(StoreError::Schema(format!(
-            "the database has schema version {version} but this Pullback needs {known}; apply the migrations first \
-             (`pullback migrate`)"
-        )));
-    }
-    Ok(())
+    schema::require_current(version, known_schema_version())
 }
 
 /// The newest migration applied to a SQLite file, 0 when the file or its

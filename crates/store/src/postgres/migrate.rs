@@ -10,13 +10,7 @@ use super::db;
 use crate::error::{Result, StoreError};
 use sqlx::postgres::{PgConnection, PgPool};
 
-/// One migration: its number, its name, its SQL.
-#[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    pub version: i64,
-    pub name: &'static str,
-    pub sql: &'static str,
-}
+pub use crate::schema::Migration;
 
 /// Every migration, in order. A new one is a new file and a new line here.
 pub const MIGRATIONS: &[Migration] = &[
@@ -31,7 +25,7 @@ pub const MIGRATIONS: &[Migration] = &[
 const LOCK_KEY: i64 = 0x7075_6c6c_6261_636b;
 
 fn newest_known() -> i64 {
-    MIGRATIONS.last().map_or(0, |m| m.version)
+    crate::schema::newest(MIGRATIONS)
 }
 
 /// Waits for the migration lock; it is released when the transaction ends.
@@ -55,13 +49,7 @@ async fn newest_applied(c: &mut PgConnection) -> Result<i64> {
 }
 
 fn refuse_newer(version: i64) -> Result<()> {
-    let known = newest_known();
-    if version > known {
-        return Err(StoreError::Schema(format!(
-            "the database has schema version {version}, newer than this Pullback knows ({known}); upgrade Pullback"
-        )));
-    }
-    Ok(())
+    crate::schema::refuse_newer(version, newest_known())
 }
 
 pub(super) async fn version(pool: &PgPool) -> Result<i64> {
@@ -71,16 +59,7 @@ pub(super) async fn version(pool: &PgPool) -> Result<i64> {
 
 /// Refuses a database whose schema is not exactly the one this Pullback knows.
 pub(super) async fn require_current(pool: &PgPool) -> Result<()> {
-    let version = version(pool).await?;
-    refuse_newer(version)?;
-    let known = newest_known();
-    if version < known {
-        return Err(StoreError::Schema(format!(
-            "the database has schema version {version} but this Pullback needs {known}; apply the migrations first \
-             (`pullback migrate`)"
-        )));
-    }
-    Ok(())
+    crate::schema::require_current(version(pool).await?, newest_known())
 }
 
 /// Applies the migrations the database lacks; gives the versions applied.

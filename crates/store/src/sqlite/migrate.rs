@@ -5,13 +5,7 @@
 use crate::error::{Result, StoreError};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 
-/// One migration: its number, its name, its SQL.
-#[derive(Debug, Clone, Copy)]
-pub struct Migration {
-    pub version: i64,
-    pub name: &'static str,
-    pub sql: &'static str,
-}
+pub use crate::schema::Migration;
 
 /// Every migration, in order. A new one is a new file and a new line here.
 pub const MIGRATIONS: &[Migration] = &[
@@ -35,12 +29,7 @@ pub fn apply(conn: &mut Connection) -> Result<()> {
 
     let newest: Option<i64> =
         conn.query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0)).map_err(StoreError::backend)?;
-    let known = MIGRATIONS.last().map_or(0, |m| m.version);
-    if let Some(v) = newest.filter(|&v| v > known) {
-        return Err(StoreError::Schema(format!(
-            "the database has schema version {v}, newer than this Pullback knows ({known}); upgrade Pullback"
-        )));
-    }
+    crate::schema::refuse_newer(newest.unwrap_or(0), crate::schema::newest(MIGRATIONS))?;
 
     for m in MIGRATIONS.iter().filter(|m| newest.is_none_or(|v| m.version > v)) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(StoreError::backend)?;
