@@ -104,12 +104,18 @@ pub static ROUTES: &[Route] = &[
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security
 /// headers, request tracing, a timeout and compression.
 pub fn router(state: AppState) -> Router {
-    let mut router = Router::new();
+    // The CSRF nonce is for forms: token routes (the API) read no cookie, so they
+    // are served without it rather than making and setting one on every call.
+    let (mut pages, mut api) = (Router::new(), Router::new());
     for route in ROUTES {
-        router = router.route(route.path, (route.handler)());
+        match route.access {
+            Access::Token => api = api.route(route.path, (route.handler)()),
+            _ => pages = pages.route(route.path, (route.handler)()),
+        }
     }
-    router
+    pages
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::ensure_nonce))
+        .merge(api)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -284,6 +284,7 @@ async fn the_stored_plan_is_the_contracts_plan_of_the_export() {
     }
     let stored = ana.get("/api/v1/me/plan").await;
     assert_eq!(stored.status, StatusCode::OK, "{}", stored.body);
+    assert!(stored.set_cookies().is_empty(), "the API sets no cookie: {:?}", stored.set_cookies());
     let stored = stored.json();
     assert!(stored["disclaimer"].as_str().unwrap().contains("does not replace a clinician"));
     assert_eq!(stored["contract"], "pullback.plan/v1");
