@@ -25,10 +25,21 @@ use jiff::Timestamp;
 const RETAIN_DAYS: i64 = 35;
 const RETAIN_LAST: usize = 4;
 
+/// Raised whenever a change to the rules can change a fold's state, so that stored
+/// checkpoints folded by the old rules are replayed instead of resumed.
+/// 1: checkpoints before the field existed (deserialised as 0).
+/// 2: an entering session with bottom-only pain during starts on the first block
+///    also when it enters by the pattern rule (issue 11).
+pub const ENGINE_REVISION: u32 = 2;
+
 /// The replay's state after every event at or before `covers_until`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Checkpoint {
+    /// The [`ENGINE_REVISION`] that folded it; a checkpoint folded by another
+    /// revision of the rules is not used (see [`Checkpoint::is_current`]).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub engine: u32,
     /// Every event at or before this instant is folded in.
     pub covers_until: Timestamp,
     /// The `as_of` it was made at: it serves decisions at or after this instant.
@@ -68,6 +79,11 @@ impl Checkpoint {
             base.map_or_else(|| Run::new(Replay::new(&history.params, usual(history))), |b| b.resume(history));
         run.fold(&timeline, Some(covers_until));
         Checkpoint::save(base, run, &timeline, as_of, covers_until)
+    }
+
+    /// Whether the current rules folded it: only such a checkpoint may be resumed.
+    pub fn is_current(&self) -> bool {
+        self.engine == ENGINE_REVISION
     }
 
     fn base(&self) -> Base<'_> {
@@ -121,6 +137,7 @@ impl Checkpoint {
         let folded_sessions = timeline.sessions.iter().take_while(|v| v.at() <= t).count();
         let folded_standalone = timeline.standalone.iter().take_while(|c| c.at <= t).count();
         Checkpoint {
+            engine: ENGINE_REVISION,
             covers_until: t,
             made_at: as_of,
             sessions_before: base.map_or(0, |b| b.sessions_before) + folded_sessions,

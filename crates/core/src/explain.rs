@@ -234,6 +234,13 @@ impl Say<'_, '_, '_> {
                 "Your session of {date} was within your tolerable range so far; rate your back 24 h after to complete it."
             ),
         };
+        let text = match step.after.position() {
+            // Section 4: an entering session with bottom-only pain during starts on a block.
+            Some(Position { block: Some(_), .. }) if transition == Transition::Enter => {
+                format!("{text} During it, it hurt only at the bottom of the pull, so you start from a block.")
+            }
+            _ => text,
+        };
         Some(Reason { rule: transition.id(), text })
     }
 

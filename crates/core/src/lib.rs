@@ -27,7 +27,7 @@ pub mod replay;
 pub mod timeline;
 pub mod values;
 
-pub use checkpoint::{Checkpoint, Stale, plan_resumed};
+pub use checkpoint::{Checkpoint, ENGINE_REVISION, Stale, plan_resumed};
 pub use decide::{plan, trace};
 pub use decision::{Action, Decision, Education, EpisodeInfo, Flag, Metrics, Reason, Referral};
 pub use history::{

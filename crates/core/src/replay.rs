@@ -371,13 +371,16 @@ impl<'p> Replay<'p> {
                 self.pattern.pop_front();
             }
         }
+        // Section 4: "An entering session whose `during` says `bottom_only` also starts
+        // on the first block", whichever rule made it enter (a flare or the pattern).
+        let entry_block = bottom_only(session).then_some(Block::First);
         match response {
-            Response::Flare(flare) => {
-                self.enter(timeline, session.at(), flare.bottom_only.then_some(Block::First));
+            Response::Flare(_) => {
+                self.enter(timeline, session.at(), entry_block);
                 (Transition::Enter, Cause::Session(response))
             }
             Response::Tolerated { .. } if self.pattern_holds() => {
-                self.enter(timeline, session.at(), None);
+                self.enter(timeline, session.at(), entry_block);
                 let sore = self.pattern.iter().filter(|&&s| s).count();
                 (Transition::Enter, Cause::Pattern { sore, window: self.pattern.len() })
             }

@@ -22,7 +22,12 @@ pub async fn stored_decision(store: &dyn Store, user: UserId, as_of: Timestamp) 
     // The replay is CPU work: it runs on a blocking thread, so that a long history
     // never holds up the async threads that serve everyone else's requests.
     let (resumed, resume) = off_thread(move || {
-        let base = resume.checkpoint.as_ref().and_then(|c| serde_json::from_slice::<Checkpoint>(&c.state).ok());
+        // A checkpoint folded by other rules (an older engine) counts as unreadable.
+        let base = resume
+            .checkpoint
+            .as_ref()
+            .and_then(|c| serde_json::from_slice::<Checkpoint>(&c.state).ok())
+            .filter(Checkpoint::is_current);
         let resumed = match base {
             Some(cp) => plan_resumed(&cp, &resume.history.history, as_of).ok().map(|d| (d, Some(cp))),
             None if resume.checkpoint.is_none() => Some((plan(&resume.history.history, as_of), None)),
@@ -34,10 +39,14 @@ pub async fn stored_decision(store: &dyn Store, user: UserId, as_of: Timestamp) 
     .await?;
     let (decision, base) = match resumed {
         Some(found) => found,
-        // Made after this as_of, or unreadable: replay everything.
+        // Made after this as_of, or unreadable: replay everything, and replace the
+        // checkpoint from the whole history so the next read can resume again.
         None => {
-            let full = store.history(user).await?.history;
-            (off_thread(move || plan(&full, as_of)).await?, None)
+            let full = store.history(user).await?;
+            let (decision, full) = off_thread(move || (plan(&full.history, as_of), full)).await?;
+            let whole = Resume { checkpoint: None, history: full };
+            refresh_checkpoint(store, user, &whole, None, as_of).await;
+            return Ok(decision);
         }
     };
     refresh_checkpoint(store, user, &resume, base.as_ref(), as_of).await;

@@ -130,6 +130,35 @@ prop_compose! {
     }
 }
 
+/// Histories of every usual variation, both units, and more episodes: besides
+/// `history()`'s mix (bottom-only flags, layoffs over ~200 days, check-ins and
+/// sessions after `as_of`), a third of the histories are crowded into ~20 days so
+/// that sessions follow each other closely and the ladder moves a lot. Half are
+/// "mild" (session pains 0–5), so that tolerated sessions, soreness patterns and
+/// the climb back up, rare with pains drawn from 0–10, are common.
+fn ladder_history() -> impl Strategy<Value = Value> {
+    let variation = prop::sample::select(vec!["deadlift", "sumo_deadlift", "trap_bar_deadlift"]);
+    (prop_oneof![2 => history(), 1 => history_over(30_000)], variation, any::<bool>()).prop_map(
+        |(mut doc, variation, mild)| {
+            doc["profile"]["usual_variation"] = json!(variation);
+            doc["protocol"] = json!({}); // the defaults: tolerable_max 4
+            if mild {
+                let checkins =
+                    doc["sessions"].as_array_mut().into_iter().flatten().filter_map(|s| s["checkins"].as_array_mut());
+                for checkin in checkins.flatten() {
+                    checkin["pain"] = json!(checkin["pain"].as_i64().unwrap_or(0) % 6);
+                }
+            }
+            doc
+        },
+    )
+}
+
+/// The highest block height of section 3: 20 cm in kg profiles, 8 in in lb profiles.
+fn highest_block(units: Units) -> Decimal {
+    if units == Units::Kg { Decimal::from(20) } else { Decimal::from(8) }
+}
+
 fn is_sorted<T: Ord>(items: &[T]) -> bool {
     items.windows(2).all(|w| w[0] <= w[1])
 }
@@ -165,6 +194,50 @@ proptest! {
                 }
                 (before, after) => prop_assert!(false, "a flare went from {:?} to {:?}", before, after),
             }
+        }
+    }
+
+    /// Section 4's invariants on every replay step (issue 11): a flare never moves up
+    /// the ladder; a block never exceeds the highest; below rung 2 there is no block;
+    /// an entering session with bottom-only pain during starts on the first block,
+    /// whichever rule made it enter. The decision at `as_of` agrees with the last step.
+    #[test]
+    fn every_replay_step_keeps_the_ladder_rules(doc in ladder_history()) {
+        let request = parse_request(&doc).expect("generated histories are valid");
+        let history = &request.history;
+        let units = history.profile.units;
+        let timeline = pullback_core::timeline::Timeline::build(history, request.as_of);
+        let steps = trace(history, request.as_of);
+        for step in &steps {
+            if let State::Episode(after) = step.after {
+                let position = after.position;
+                if let Some(block) = position.block {
+                    prop_assert!(block.height(units) <= highest_block(units), "block above the highest: {:?}", step);
+                    prop_assert!(position.rung.is_barbell(), "a block below rung 2: {:?}", step);
+                }
+            }
+            if let (Some(Cause::Session(Response::Flare(_))), State::Episode(before), State::Episode(after)) =
+                (step.cause, step.before, step.after)
+            {
+                let judged = step.layoff_drop.map_or(before.position.rung, |d| d.to);
+                prop_assert!(after.position.rung <= judged, "a flare moved up: {:?}", step);
+            }
+            if let (pullback_core::timeline::Event::Session(i), State::Normal, State::Episode(after)) =
+                (step.event, step.before, step.after)
+            {
+                prop_assert_eq!(after.position.rung, Rung::ENTRY);
+                let bottom_only = timeline.sessions[i]
+                    .point(pullback_core::Point::During)
+                    .is_some_and(|during| during.bottom_only);
+                let want = bottom_only.then_some(pullback_core::Block::First);
+                prop_assert_eq!(after.position.block, want, "entering step {:?}", step);
+            }
+        }
+        // The decision reports the ladder where the replay left it (before the
+        // as_of layoff drop, which keeps the block).
+        let decision = plan(history, request.as_of);
+        if let Some(State::Episode(last)) = steps.last().map(|s| s.after) {
+            prop_assert_eq!(decision.block, last.position.block);
         }
     }
 

@@ -11,6 +11,7 @@
 //! Places where the specification leaves room are marked `SPEC-AMBIGUOUS`.
 
 mod actions;
+mod blocks;
 mod errors;
 mod examples;
 mod flags;
