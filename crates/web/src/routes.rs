@@ -7,7 +7,6 @@ use crate::{assets, csrf};
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
-use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Who may call a route.
@@ -132,7 +131,7 @@ pub fn router(state: AppState) -> Router {
         .layer(tower_http::compression::CompressionLayer::new())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
+            state.config.request_timeout.unwrap_or(crate::state::DEFAULT_REQUEST_TIMEOUT),
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

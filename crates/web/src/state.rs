@@ -21,7 +21,13 @@ pub struct Config {
     /// Whether sign-up offers the clinician role (`serve --allow-clinician-signup`);
     /// otherwise only the admin grants it (`pullback user grant-clinician`).
     pub allow_clinician_signup: bool,
+    /// How long one request may take, the upload of its body included
+    /// ([`DEFAULT_REQUEST_TIMEOUT`] when `None`); then it is answered 408.
+    pub request_timeout: Option<std::time::Duration>,
 }
+
+/// The default of [`Config::request_timeout`].
+pub const DEFAULT_REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Cheap to clone; shared by every request.
 #[derive(Clone)]

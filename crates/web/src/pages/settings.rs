@@ -7,7 +7,6 @@ use crate::error::PageError;
 use crate::pages::history::capitalised;
 use crate::pages::{Nav, app_page, csrf_field};
 use crate::state::AppState;
-use axum::body::Bytes;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, SET_COOKIE};
@@ -21,9 +20,7 @@ use pullback_core::{Decimal, Load, Units, Variation};
 use pullback_import::{BadRow, Format, ImportError, Options};
 use pullback_store::{ApiToken, StoreError, StoredProfile, TokenId};
 use serde::Deserialize;
-use std::io::Read;
 use std::str::FromStr;
-use tokio::sync::mpsc;
 
 /// The largest CSV upload taken (the route's body limit).
 pub const MAX_UPLOAD_BYTES: usize = 64 * 1024 * 1024;
@@ -523,8 +520,12 @@ fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
 
 // --- Import ---
 
-/// The multipart upload: the CSRF token (first), `skip_bad_rows`, then `file`,
-/// which is streamed to the importer as it arrives and never held whole.
+/// The multipart upload: the CSRF token (first), `skip_bad_rows`, then `file`.
+///
+/// The file is spooled to an anonymous temporary file first and imported only once
+/// it has arrived whole: the import's write transaction never waits on the client,
+/// so a phone that uploads slowly holds up nobody else's writes, and an upload that
+/// is cut off (a lost signal, the request timeout) stores nothing.
 pub async fn import(
     State(state): State<AppState>,
     lifter: Lifter,
@@ -551,66 +552,56 @@ pub async fn import(
             Err(e) => return import_refused(&lifter, &token, e.status(), upload_failed(&e.body_text())),
         }
     };
-    let (sender, receiver) = mpsc::channel(8);
-    let reader = Box::new(ChunkReader { chunks: receiver, current: Bytes::new() });
-    let (upload, result) = tokio::join!(
-        feed(file, sender),
-        import_csv(state.store.as_ref(), lifter.user.id, reader, options, false, state.now())
-    );
-    match (result, upload) {
-        (Ok(imported), _) => Ok(import_done(&lifter, &token, &imported).into_response()),
-        // The upload broke off (too large, say): that is the story, not the short read.
-        (Err(_), Err((status, why))) => import_refused(&lifter, &token, status, upload_failed(&why)),
-        (Err(CsvImportError::File(e)), Ok(())) => {
+    let spooled = match spool(file).await {
+        Ok(spooled) => spooled,
+        Err(Spool::Upload(status, why)) => return import_refused(&lifter, &token, status, upload_failed(&why)),
+        Err(Spool::Disk(e)) => return Err(anyhow::anyhow!("could not spool the upload: {e}").into()),
+    };
+    let reader = Box::new(std::io::BufReader::new(spooled));
+    match import_csv(state.store.as_ref(), lifter.user.id, reader, options, false, state.now()).await {
+        Ok(imported) => Ok(import_done(&lifter, &token, &imported).into_response()),
+        Err(CsvImportError::File(e)) => {
             import_refused(&lifter, &token, StatusCode::UNPROCESSABLE_ENTITY, file_problems(&e))
         }
-        (Err(CsvImportError::Store(e)), Ok(())) => Err(e.into()),
-        (Err(CsvImportError::Reader(why)), Ok(())) => Err(anyhow::anyhow!(why).into()),
+        Err(CsvImportError::Store(e)) => Err(e.into()),
+        Err(CsvImportError::Reader(why)) => Err(anyhow::anyhow!(why).into()),
     }
 }
 
-/// Hands the uploaded file's chunks to the importer's reader. Stops early when the
-/// importer has stopped reading (it refused the file).
-async fn feed(mut field: Field<'_>, sender: mpsc::Sender<std::io::Result<Bytes>>) -> Result<(), (StatusCode, String)> {
+/// Why an upload could not be spooled.
+#[derive(Debug)]
+enum Spool {
+    /// The upload broke off or was too large (the status and the reason to show).
+    Upload(StatusCode, String),
+    /// The temporary file could not be written.
+    Disk(std::io::Error),
+}
+
+/// Writes the uploaded file to an anonymous temporary file (deleted when closed,
+/// also when this future is dropped by the request timeout) and rewinds it.
+async fn spool(mut field: Field<'_>) -> Result<std::fs::File, Spool> {
+    use tokio::io::AsyncWriteExt;
+    let file = tokio::task::spawn_blocking(tempfile::tempfile)
+        .await
+        .map_err(|e| Spool::Disk(std::io::Error::other(e)))?
+        .map_err(Spool::Disk)?;
+    let mut out = tokio::io::BufWriter::new(tokio::fs::File::from_std(file));
     loop {
         match field.chunk().await {
-            Ok(Some(chunk)) => {
-                if sender.send(Ok(chunk)).await.is_err() {
-                    return Ok(());
-                }
-            }
-            Ok(None) => return Ok(()),
-            Err(e) => {
-                let why = e.body_text();
-                // Best effort: the importer may have stopped already.
-                let _ = sender.send(Err(std::io::Error::other(why.clone()))).await;
-                return Err((e.status(), why));
-            }
+            Ok(Some(chunk)) => out.write_all(&chunk).await.map_err(Spool::Disk)?,
+            Ok(None) => break,
+            Err(e) => return Err(Spool::Upload(e.status(), e.body_text())),
         }
     }
-}
-
-/// A blocking reader over the upload's chunks, for the importer's reading thread.
-#[derive(Debug)]
-struct ChunkReader {
-    chunks: mpsc::Receiver<std::io::Result<Bytes>>,
-    current: Bytes,
-}
-
-impl Read for ChunkReader {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        while self.current.is_empty() {
-            match self.chunks.blocking_recv() {
-                Some(Ok(chunk)) => self.current = chunk,
-                Some(Err(e)) => return Err(e),
-                None => return Ok(0),
-            }
-        }
-        let n = buf.len().min(self.current.len());
-        buf[..n].copy_from_slice(&self.current[..n]);
-        self.current = self.current.slice(n..);
-        Ok(n)
-    }
+    out.flush().await.map_err(Spool::Disk)?;
+    let mut file = out.into_inner().into_std().await;
+    tokio::task::spawn_blocking(move || {
+        use std::io::Seek;
+        file.rewind().map(|()| file)
+    })
+    .await
+    .map_err(|e| Spool::Disk(std::io::Error::other(e)))?
+    .map_err(Spool::Disk)
 }
 
 fn no_file() -> Markup {

@@ -15,5 +15,6 @@ mod logging;
 mod security;
 mod settings;
 mod two_servers;
+mod uploads;
 
 pub use harness::*;
