@@ -4,7 +4,7 @@
 
 use crate::codec;
 use crate::error::Result;
-use crate::model::{At, CheckinId, Revision, SessionId, StoredHistory, StoredProfile};
+use crate::model::{At, CheckinId, Revision, ScreeningId, SessionId, StoredHistory, StoredProfile, SymmetryTestId};
 use jiff::Timestamp;
 use pullback_core::{History, Screening, Session, StandaloneCheckin, SymmetryTest};
 
@@ -53,7 +53,9 @@ pub(crate) struct Read {
     pub checkins: Vec<StandaloneCheckin>,
     pub checkin_ids: Vec<CheckinId>,
     pub screenings: Vec<Screening>,
+    pub screening_ids: Vec<ScreeningId>,
     pub symmetry_tests: Vec<SymmetryTest>,
+    pub symmetry_test_ids: Vec<SymmetryTestId>,
 }
 
 impl Read {
@@ -76,6 +78,8 @@ impl Read {
             session_ids: ids,
             session_offsets,
             checkin_ids: self.checkin_ids,
+            screening_ids: self.screening_ids,
+            symmetry_test_ids: self.symmetry_test_ids,
             revision: self.revision,
         })
     }

@@ -45,10 +45,10 @@ pub mod testing;
 
 pub use error::{Result, StoreError};
 pub use model::{
-    ApiToken, At, AuditEntry, CareLink, CaseloadEntry, CheckinId, ClinicalNote, Credentials, Digest, ImportBatch,
-    ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening, NewSession,
-    NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
+    ApiToken, At, AuditEntry, CareLink, CaseloadEntry, CheckinId, ClientId, ClinicalNote, Credentials, Digest, Edit,
+    Entry, ImportBatch, ImportCounts, ImportMode, KeyedSession, Logged, NewAudit, NewCheckin, NewCheckpoint,
+    NewScreening, NewSession, NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -51,6 +51,104 @@ id_type!(
     TokenId
 );
 
+/// An id a client makes for a write it may have to send again (a phone that
+/// logged offline retries until it hears back): the store keeps a write of a given
+/// client id once per lifter, so a retry never doubles it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientId(String);
+
+impl ClientId {
+    /// The longest client id taken (a UUID is 36 characters).
+    pub const MAX_LEN: usize = 64;
+    /// The shortest: anything shorter is too easy to repeat by accident.
+    pub const MIN_LEN: usize = 8;
+
+    /// 8–64 characters of ASCII letters, digits, `-` and `_`.
+    pub fn parse(text: &str) -> std::result::Result<ClientId, String> {
+        let text = text.trim();
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&text.len()) || !text.chars().all(allowed) {
+            return Err(format!(
+                "{text:?} is not a client id: use {}–{} letters, digits, '-' or '_' (a UUID, say)",
+                Self::MIN_LEN,
+                Self::MAX_LEN
+            ));
+        }
+        Ok(ClientId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a write with a [`ClientId`] did: the stored id, and whether this call
+/// stored it (`false`: the client id had been stored already, nothing was written).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Logged<T> {
+    pub id: T,
+    pub created: bool,
+}
+
+/// An entry of a lifter's log that can be changed or deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Entry {
+    Session(SessionId),
+    Checkin(CheckinId),
+    Screening(ScreeningId),
+    SymmetryTest(SymmetryTestId),
+}
+
+impl Entry {
+    /// "session", "check-in", … (for messages and the audit log).
+    pub fn kind(self) -> &'static str {
+        match self {
+            Entry::Session(_) => "session",
+            Entry::Checkin(_) => "check-in",
+            Entry::Screening(_) => "screening",
+            Entry::SymmetryTest(_) => "symmetry test",
+        }
+    }
+
+    pub fn id(self) -> i64 {
+        match self {
+            Entry::Session(id) => id.0,
+            Entry::Checkin(id) => id.0,
+            Entry::Screening(id) => id.0,
+            Entry::SymmetryTest(id) => id.0,
+        }
+    }
+}
+
+/// A change to an entry; each variant fits the [`Entry`] of the same name.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// The session's time and exercises (with their sets); its check-ins stay.
+    Session {
+        at: At,
+        exercises: Vec<ExerciseLog>,
+    },
+    /// A check-in's answers; its time and what it belongs to stay.
+    Checkin {
+        pain: Pain,
+        side: Option<Side>,
+        bottom_only: bool,
+    },
+    Screening {
+        answers: RedFlags,
+    },
+    SymmetryTest {
+        left: Strength,
+        right: Strength,
+    },
+}
+
 /// A lifter's write counter: every write of an event (session, check-in,
 /// screening, symmetry test), profile or import raises it. A
 /// checkpoint computed from a history read at one revision is only stored while the
@@ -239,6 +337,10 @@ pub struct StoredHistory {
     pub session_offsets: Vec<Offset>,
     /// Parallel to `history.checkins` (the standalone ones).
     pub checkin_ids: Vec<CheckinId>,
+    /// Parallel to `history.screenings`.
+    pub screening_ids: Vec<ScreeningId>,
+    /// Parallel to `history.symmetry_tests`.
+    pub symmetry_test_ids: Vec<SymmetryTestId>,
     /// The lifter's revision when this was read, for [`crate::Store::put_checkpoint`].
     pub revision: Revision,
 }

@@ -5,9 +5,9 @@ use crate::model::{
     ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
 };
 use crate::model::{
-    CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
-    NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
+    NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -54,6 +54,34 @@ pub trait Store: Send + Sync {
     /// exist or is another lifter's; `Invalid` if the check-in is neither a session
     /// check-in with a point nor a standalone one with a time.
     async fn add_checkin(&self, user: UserId, checkin: &NewCheckin) -> Result<CheckinId>;
+
+    /// Logs a session once per client id: a retry with a stored client id writes
+    /// nothing and answers the stored session's id with `created: false`.
+    async fn add_session_once(
+        &self,
+        user: UserId,
+        client: &ClientId,
+        session: &NewSession,
+    ) -> Result<Logged<SessionId>>;
+
+    /// Logs a check-in once per client id, as [`Store::add_session_once`].
+    async fn add_checkin_once(
+        &self,
+        user: UserId,
+        client: &ClientId,
+        checkin: &NewCheckin,
+    ) -> Result<Logged<CheckinId>>;
+
+    /// Changes an entry of `audit.lifter`'s log and records `audit`, in one
+    /// transaction; the revision rises and a checkpoint the entry touched (at its old
+    /// or new time) is deleted. `NotFound` if the entry is not theirs; `Invalid` if
+    /// the edit does not fit the entry (or a check-in edit sets `bottom_only` on a
+    /// point other than `during`).
+    async fn edit_entry(&self, entry: Entry, edit: &Edit, audit: &NewAudit<'_>) -> Result<()>;
+
+    /// Deletes an entry of `audit.lifter`'s log (a session with its check-ins) and
+    /// records `audit`, in one transaction, as [`Store::edit_entry`].
+    async fn delete_entry(&self, entry: Entry, audit: &NewAudit<'_>) -> Result<()>;
 
     async fn add_screening(&self, user: UserId, screening: &NewScreening) -> Result<ScreeningId>;
 

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod care;
+mod edit;
 mod migrate;
 mod read;
 mod rows;
@@ -24,9 +25,9 @@ use crate::model::{
     ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
 };
 use crate::model::{
-    CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
-    NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
+    NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
 use async_trait::async_trait;
@@ -252,6 +253,36 @@ impl Store for PostgresStore {
     #[tracing::instrument(skip(self, checkin))]
     async fn add_checkin(&self, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
         write::add_checkin(&self.pool, user, checkin).await
+    }
+
+    #[tracing::instrument(skip(self, session))]
+    async fn add_session_once(
+        &self,
+        user: UserId,
+        client: &ClientId,
+        session: &NewSession,
+    ) -> Result<Logged<SessionId>> {
+        edit::add_session_once(&self.pool, user, client, session).await
+    }
+
+    #[tracing::instrument(skip(self, checkin))]
+    async fn add_checkin_once(
+        &self,
+        user: UserId,
+        client: &ClientId,
+        checkin: &NewCheckin,
+    ) -> Result<Logged<CheckinId>> {
+        edit::add_checkin_once(&self.pool, user, client, checkin).await
+    }
+
+    #[tracing::instrument(skip(self, change, audit))]
+    async fn edit_entry(&self, entry: Entry, change: &Edit, audit: &NewAudit<'_>) -> Result<()> {
+        edit::edit_entry(&self.pool, entry, change, audit).await
+    }
+
+    #[tracing::instrument(skip(self, audit))]
+    async fn delete_entry(&self, entry: Entry, audit: &NewAudit<'_>) -> Result<()> {
+        edit::delete_entry(&self.pool, entry, audit).await
     }
 
     #[tracing::instrument(skip(self, screening))]

@@ -6,7 +6,8 @@ use crate::assemble::{Read, Sessions, Since, logged_at};
 use crate::codec::{self, ProfileText, from_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    CheckinId, Resume, Revision, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, User, UserId,
+    CheckinId, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile,
+    SymmetryTestId, User, UserId,
 };
 use jiff::Timestamp;
 use pullback_core::{
@@ -223,17 +224,19 @@ async fn standalone(
     Ok((list, ids))
 }
 
-async fn screenings(c: &mut PgConnection, user: UserId) -> Result<Vec<Screening>> {
+async fn screenings(c: &mut PgConnection, user: UserId) -> Result<(Vec<Screening>, Vec<ScreeningId>)> {
     let rows = sqlx::query(
         "SELECT at_ns, saddle_anesthesia, bladder_bowel, progressive_weakness, fever, trauma,
-                cancer_history, weight_loss, night_pain
+                cancer_history, weight_loss, night_pain, id
          FROM screenings WHERE user_id = $1 ORDER BY at_ns, id",
     )
     .bind(user.0)
     .fetch_all(c)
     .await
     .map_err(db)?;
-    rows.iter()
+    let ids = rows.iter().map(|r| get::<i64>(r, 9).map(ScreeningId)).collect::<Result<Vec<_>>>()?;
+    let list = rows
+        .iter()
         .map(|r| {
             let b = |i: usize| get::<bool>(r, i);
             Ok(Screening {
@@ -250,23 +253,28 @@ async fn screenings(c: &mut PgConnection, user: UserId) -> Result<Vec<Screening>
                 },
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok((list, ids))
 }
 
-async fn symmetry_tests(c: &mut PgConnection, user: UserId) -> Result<Vec<SymmetryTest>> {
+async fn symmetry_tests(c: &mut PgConnection, user: UserId) -> Result<(Vec<SymmetryTest>, Vec<SymmetryTestId>)> {
     let rows = sqlx::query(
-        "SELECT at_ns, left_strength, right_strength FROM symmetry_tests WHERE user_id = $1 ORDER BY at_ns, id",
+        "SELECT at_ns, left_strength, right_strength, id FROM symmetry_tests WHERE user_id = $1
+         ORDER BY at_ns, id",
     )
     .bind(user.0)
     .fetch_all(c)
     .await
     .map_err(db)?;
-    rows.iter()
+    let ids = rows.iter().map(|r| get::<i64>(r, 3).map(SymmetryTestId)).collect::<Result<Vec<_>>>()?;
+    let list = rows
+        .iter()
         .map(|r| {
             let strength = |i: usize| get::<&str>(r, i).and_then(codec::strength);
             Ok(SymmetryTest { at: from_ns(get(r, 0)?)?, left: strength(1)?, right: strength(2)? })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok((list, ids))
 }
 
 /// The history from `since` on, read inside the caller's transaction.
@@ -274,8 +282,20 @@ async fn load_history(c: &mut PgConnection, user: UserId, since: Since) -> Resul
     let (revision, profile) = revision_and_profile(c, user).await?;
     let sessions = load_sessions(c, user, since).await?;
     let (checkins, checkin_ids) = standalone(c, user, since).await?;
-    let (screenings, symmetry_tests) = (screenings(c, user).await?, symmetry_tests(c, user).await?);
-    Read { revision, profile, sessions, checkins, checkin_ids, screenings, symmetry_tests }.into_stored()
+    let (screenings, screening_ids) = screenings(c, user).await?;
+    let (symmetry_tests, symmetry_test_ids) = symmetry_tests(c, user).await?;
+    Read {
+        revision,
+        profile,
+        sessions,
+        checkins,
+        checkin_ids,
+        screenings,
+        screening_ids,
+        symmetry_tests,
+        symmetry_test_ids,
+    }
+    .into_stored()
 }
 
 pub(super) async fn history(pool: &PgPool, user: UserId, after: Option<Timestamp>) -> Result<StoredHistory> {

@@ -120,16 +120,23 @@ pub(super) async fn set_profile(pool: &PgPool, user: UserId, profile: &StoredPro
 pub(super) async fn add_session(pool: &PgPool, user: UserId, session: &NewSession) -> Result<SessionId> {
     let mut tx = pool.begin().await.map_err(db)?;
     lock_user(&mut tx, user).await?;
+    let id = log_session(&mut tx, user, session).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a session and records the change, inside the caller's transaction
+/// (which has locked the user).
+pub(super) async fn log_session(tx: &mut PgConnection, user: UserId, session: &NewSession) -> Result<SessionId> {
     let input = SessionInput {
         at: session.at,
         external_id: session.external_id.as_deref(),
         exercises: &session.exercises,
         checkins: &session.checkins,
     };
-    let ids = insert_sessions(&mut tx, user.0, &[input], &[], &mut ImportCounts::default()).await?;
+    let ids = insert_sessions(tx, user.0, &[input], &[], &mut ImportCounts::default()).await?;
     let id = ids.first().copied().ok_or_else(|| codec::corrupt("the session got no id"))?;
-    changed(&mut tx, user, Some(to_ns(session.at.instant)?)).await?;
-    tx.commit().await.map_err(db)?;
+    changed(tx, user, Some(to_ns(session.at.instant)?)).await?;
     Ok(SessionId(id))
 }
 
@@ -147,6 +154,14 @@ fn effective(session: Option<Timestamp>, checkin: &NewCheckin) -> Result<Timesta
 pub(super) async fn add_checkin(pool: &PgPool, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
     let mut tx = pool.begin().await.map_err(db)?;
     lock_user(&mut tx, user).await?;
+    let id = log_checkin(&mut tx, user, checkin).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a check-in and records the change, inside the caller's transaction
+/// (which has locked the user).
+pub(super) async fn log_checkin(tx: &mut PgConnection, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
     let session = match checkin.session {
         Some(id) => {
             let at_ns: Option<i64> = sqlx::query_scalar("SELECT at_ns FROM sessions WHERE id = $1 AND user_id = $2")
@@ -161,7 +176,7 @@ pub(super) async fn add_checkin(pool: &PgPool, user: UserId, checkin: &NewChecki
         None => None,
     };
     let effective_ns = to_ns(effective(session.map(|(_, at)| at), checkin)?)?;
-    let ids = take_ids(&mut tx, IdCounts { checkins: 1, ..IdCounts::default() }).await?;
+    let ids = take_ids(tx, IdCounts { checkins: 1, ..IdCounts::default() }).await?;
     let id = next_id(&mut ids.checkins.iter())?;
     let mut rows = super::rows::CheckinRows::default();
     rows.push(CheckinRow {
@@ -174,15 +189,14 @@ pub(super) async fn add_checkin(pool: &PgPool, user: UserId, checkin: &NewChecki
         side: checkin.side,
         bottom_only: checkin.bottom_only,
     })?;
-    rows.insert(&mut tx, user.0).await?;
+    rows.insert(tx, user.0).await?;
     // A session's check-in changes that session's outcome: the session time counts.
     let affected = match (session, checkin.at) {
         (Some((_, session_at)), _) => session_at,
         (None, Some(at)) => at.instant,
         (None, None) => return Err(StoreError::Invalid("a standalone check-in needs its time".into())),
     };
-    changed(&mut tx, user, Some(to_ns(affected)?)).await?;
-    tx.commit().await.map_err(db)?;
+    changed(tx, user, Some(to_ns(affected)?)).await?;
     Ok(CheckinId(id))
 }
 

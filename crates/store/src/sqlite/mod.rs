@@ -3,6 +3,7 @@
 
 mod accounts;
 mod care;
+mod edit;
 mod migrate;
 mod read;
 mod write;
@@ -12,9 +13,9 @@ use crate::model::{
     ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
 };
 use crate::model::{
-    CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
-    NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
+    NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
 use async_trait::async_trait;
@@ -210,6 +211,49 @@ impl Store for SqliteStore {
     async fn add_checkin(&self, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
         let checkin = checkin.clone();
         self.run(move |c| write::add_checkin(c, user, &checkin)).await
+    }
+
+    #[tracing::instrument(skip(self, session))]
+    async fn add_session_once(
+        &self,
+        user: UserId,
+        client: &ClientId,
+        session: &NewSession,
+    ) -> Result<Logged<SessionId>> {
+        let (client, session) = (client.clone(), session.clone());
+        self.run(move |c| edit::add_session_once(c, user, &client, &session)).await
+    }
+
+    #[tracing::instrument(skip(self, checkin))]
+    async fn add_checkin_once(
+        &self,
+        user: UserId,
+        client: &ClientId,
+        checkin: &NewCheckin,
+    ) -> Result<Logged<CheckinId>> {
+        let (client, checkin) = (client.clone(), checkin.clone());
+        self.run(move |c| edit::add_checkin_once(c, user, &client, &checkin)).await
+    }
+
+    #[tracing::instrument(skip(self, change, audit))]
+    async fn edit_entry(&self, entry: Entry, change: &Edit, audit: &NewAudit<'_>) -> Result<()> {
+        let (change, actor, action, detail) =
+            (change.clone(), audit.actor.clone(), audit.action.to_owned(), audit.detail.clone());
+        let (lifter, at) = (audit.lifter, audit.at);
+        self.run(move |c| {
+            edit::edit_entry(c, entry, &change, &NewAudit { lifter, actor: &actor, action: &action, detail, at })
+        })
+        .await
+    }
+
+    #[tracing::instrument(skip(self, audit))]
+    async fn delete_entry(&self, entry: Entry, audit: &NewAudit<'_>) -> Result<()> {
+        let (actor, action, detail) = (audit.actor.clone(), audit.action.to_owned(), audit.detail.clone());
+        let (lifter, at) = (audit.lifter, audit.at);
+        self.run(move |c| {
+            edit::delete_entry(c, entry, &NewAudit { lifter, actor: &actor, action: &action, detail, at })
+        })
+        .await
     }
 
     #[tracing::instrument(skip(self, screening))]

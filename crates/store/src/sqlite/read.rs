@@ -6,7 +6,8 @@ use crate::assemble::{Read, Sessions, Since, logged_at};
 use crate::codec::{self, ProfileText, from_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    CheckinId, Resume, Revision, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile, User, UserId,
+    CheckinId, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory, StoredProfile,
+    SymmetryTestId, User, UserId,
 };
 use jiff::Timestamp;
 use pullback_core::{
@@ -213,17 +214,18 @@ fn standalone(c: &Connection, user: UserId, since: Since) -> Result<(Vec<Standal
     Ok((list, ids))
 }
 
-fn screenings(c: &Connection, user: UserId) -> Result<Vec<Screening>> {
+fn screenings(c: &Connection, user: UserId) -> Result<(Vec<Screening>, Vec<ScreeningId>)> {
     let mut s = c
         .prepare_cached(
             "SELECT at_ns, saddle_anesthesia, bladder_bowel, progressive_weakness, fever, trauma,
-                    cancer_history, weight_loss, night_pain
+                    cancer_history, weight_loss, night_pain, id
              FROM screenings WHERE user_id = ?1 ORDER BY at_ns, id",
         )
         .map_err(db)?;
     let mut rows = s.query([user.0]).map_err(db)?;
-    let mut list = Vec::new();
+    let (mut list, mut ids) = (Vec::new(), Vec::new());
     while let Some(r) = rows.next().map_err(db)? {
+        ids.push(ScreeningId(r.get(9).map_err(db)?));
         let b = |i: usize| r.get::<_, bool>(i).map_err(db);
         list.push(Screening {
             at: from_ns(r.get(0).map_err(db)?)?,
@@ -239,22 +241,24 @@ fn screenings(c: &Connection, user: UserId) -> Result<Vec<Screening>> {
             },
         });
     }
-    Ok(list)
+    Ok((list, ids))
 }
 
-fn symmetry_tests(c: &Connection, user: UserId) -> Result<Vec<SymmetryTest>> {
+fn symmetry_tests(c: &Connection, user: UserId) -> Result<(Vec<SymmetryTest>, Vec<SymmetryTestId>)> {
     let mut s = c
         .prepare_cached(
-            "SELECT at_ns, left_strength, right_strength FROM symmetry_tests WHERE user_id = ?1 ORDER BY at_ns, id",
+            "SELECT at_ns, left_strength, right_strength, id FROM symmetry_tests WHERE user_id = ?1
+             ORDER BY at_ns, id",
         )
         .map_err(db)?;
     let mut rows = s.query([user.0]).map_err(db)?;
-    let mut list = Vec::new();
+    let (mut list, mut ids) = (Vec::new(), Vec::new());
     while let Some(r) = rows.next().map_err(db)? {
         let strength = |i: usize| text(r, i).and_then(codec::strength);
         list.push(SymmetryTest { at: from_ns(r.get(0).map_err(db)?)?, left: strength(1)?, right: strength(2)? });
+        ids.push(SymmetryTestId(r.get(3).map_err(db)?));
     }
-    Ok(list)
+    Ok((list, ids))
 }
 
 /// The history from `since` on, read inside the caller's transaction.
@@ -263,8 +267,20 @@ fn load_history(c: &Connection, user: UserId, since: Since) -> Result<StoredHist
     let profile = profile(c, user)?;
     let sessions = load_sessions(c, user, since)?;
     let (checkins, checkin_ids) = standalone(c, user, since)?;
-    let (screenings, symmetry_tests) = (screenings(c, user)?, symmetry_tests(c, user)?);
-    Read { revision, profile, sessions, checkins, checkin_ids, screenings, symmetry_tests }.into_stored()
+    let ((screenings, screening_ids), (symmetry_tests, symmetry_test_ids)) =
+        (screenings(c, user)?, symmetry_tests(c, user)?);
+    Read {
+        revision,
+        profile,
+        sessions,
+        checkins,
+        checkin_ids,
+        screenings,
+        screening_ids,
+        symmetry_tests,
+        symmetry_test_ids,
+    }
+    .into_stored()
 }
 
 pub(super) fn history(c: &mut Connection, user: UserId, after: Option<Timestamp>) -> Result<StoredHistory> {

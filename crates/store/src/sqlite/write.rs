@@ -19,7 +19,7 @@ pub(super) fn db(e: rusqlite::Error) -> StoreError {
     StoreError::backend(e)
 }
 
-fn immediate(c: &mut Connection) -> Result<Transaction<'_>> {
+pub(super) fn immediate(c: &mut Connection) -> Result<Transaction<'_>> {
     c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)
 }
 
@@ -124,7 +124,7 @@ fn ordinal(position: usize) -> i64 {
     i64::try_from(position).unwrap_or(i64::MAX)
 }
 
-fn text(at: At) -> String {
+pub(super) fn text(at: At) -> String {
     at.to_string()
 }
 
@@ -143,6 +143,32 @@ fn insert_session(
         .and_then(|mut s| s.execute(params![user.0, text(at), at_ns, external_id]))
         .map_err(db)?;
     let session = SessionId(tx.last_insert_rowid());
+    insert_exercises(tx, session, exercises, counts)?;
+    for c in checkins {
+        let own = c.at.map(|t| At::new(t, at.offset));
+        insert_checkin(
+            tx,
+            user,
+            Some((session, at.instant)),
+            Some(c.point),
+            c.pain.value(),
+            own,
+            c.side,
+            c.bottom_only,
+        )?;
+        counts.checkins += 1;
+    }
+    counts.sessions += 1;
+    Ok(session)
+}
+
+/// Inserts a session's exercises with their sets, in order; adds to `counts`.
+pub(super) fn insert_exercises(
+    tx: &Transaction<'_>,
+    session: SessionId,
+    exercises: &[ExerciseLog],
+    counts: &mut ImportCounts,
+) -> Result<()> {
     let mut insert_exercise = tx
         .prepare_cached(
             "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -179,22 +205,7 @@ fn insert_session(
         counts.exercises += 1;
         counts.sets += e.sets.len();
     }
-    for c in checkins {
-        let own = c.at.map(|t| At::new(t, at.offset));
-        insert_checkin(
-            tx,
-            user,
-            Some((session, at.instant)),
-            Some(c.point),
-            c.pain.value(),
-            own,
-            c.side,
-            c.bottom_only,
-        )?;
-        counts.checkins += 1;
-    }
-    counts.sessions += 1;
-    Ok(session)
+    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -243,9 +254,16 @@ fn insert_checkin(
 pub(super) fn add_session(c: &mut Connection, user: UserId, session: &NewSession) -> Result<SessionId> {
     let tx = immediate(c)?;
     require_user(&tx, user)?;
+    let id = log_session(&tx, user, session)?;
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a session and records the change, inside the caller's transaction.
+pub(super) fn log_session(tx: &Transaction<'_>, user: UserId, session: &NewSession) -> Result<SessionId> {
     let mut counts = ImportCounts::default();
     let id = insert_session(
-        &tx,
+        tx,
         user,
         session.at,
         session.external_id.as_deref(),
@@ -253,14 +271,20 @@ pub(super) fn add_session(c: &mut Connection, user: UserId, session: &NewSession
         &session.checkins,
         &mut counts,
     )?;
-    changed(&tx, user, Some(to_ns(session.at.instant)?))?;
-    tx.commit().map_err(db)?;
+    changed(tx, user, Some(to_ns(session.at.instant)?))?;
     Ok(id)
 }
 
 pub(super) fn add_checkin(c: &mut Connection, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
     let tx = immediate(c)?;
     require_user(&tx, user)?;
+    let id = log_checkin(&tx, user, checkin)?;
+    tx.commit().map_err(db)?;
+    Ok(id)
+}
+
+/// Inserts a check-in and records the change, inside the caller's transaction.
+pub(super) fn log_checkin(tx: &Transaction<'_>, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
     let session = match checkin.session {
         Some(id) => {
             let at_ns: Option<i64> = tx
@@ -273,7 +297,7 @@ pub(super) fn add_checkin(c: &mut Connection, user: UserId, checkin: &NewCheckin
         None => None,
     };
     let id = insert_checkin(
-        &tx,
+        tx,
         user,
         session,
         checkin.point,
@@ -288,12 +312,11 @@ pub(super) fn add_checkin(c: &mut Connection, user: UserId, checkin: &NewCheckin
         (None, Some(at)) => at.instant,
         (None, None) => return Err(StoreError::Invalid("a standalone check-in needs its time".into())),
     };
-    changed(&tx, user, Some(to_ns(affected)?))?;
-    tx.commit().map_err(db)?;
+    changed(tx, user, Some(to_ns(affected)?))?;
     Ok(id)
 }
 
-fn flag(b: bool) -> i64 {
+pub(super) fn flag(b: bool) -> i64 {
     i64::from(b)
 }
 

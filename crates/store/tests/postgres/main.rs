@@ -138,7 +138,8 @@ async fn a_schema_behind_is_refused_when_migrations_are_skipped() {
 
     let tool = db.store(Migrate::Unchecked).await.unwrap();
     assert_eq!(tool.schema_version().await.unwrap(), 2);
-    assert_eq!(tool.migrate().await.unwrap(), [3, 4]);
+    let later: Vec<i64> = MIGRATIONS[2..].iter().map(|m| m.version).collect();
+    assert_eq!(tool.migrate().await.unwrap(), later);
     let store = db.store(Migrate::Skip).await.unwrap();
     store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
 }

@@ -529,6 +529,148 @@ pub async fn a_checkpoint_of_an_older_engine_is_replayed(store: &dyn Store) {
     assert!(replaced.is_current(), "the outdated checkpoint was replaced");
 }
 
+/// A write with a client id is stored once: the retry answers the stored id and
+/// writes nothing (an offline phone that retries never doubles a session).
+pub async fn a_client_id_is_stored_once(store: &dyn Store) {
+    let ana = lifter(store, "ana").await;
+    let ben = lifter(store, "ben").await;
+    let client = pullback_store::ClientId::parse("7f1c2d1e-0b7a-4c1e-9f55-0a1b2c3d4e5f").unwrap();
+    let session = simple_session("2026-03-02T07:00:00Z", 3);
+    let first = store.add_session_once(ana, &client, &session).await.unwrap();
+    assert!(first.created);
+    let revision = store.history(ana).await.unwrap().revision;
+    let again = store.add_session_once(ana, &client, &session).await.unwrap();
+    assert_eq!((again.id, again.created), (first.id, false));
+    assert_eq!(store.history(ana).await.unwrap().revision, revision, "a retry writes nothing");
+    assert_eq!(store.sessions(ana, None).await.unwrap().len(), 1);
+    // Client ids are per lifter: ben's phone may make the same one.
+    assert!(store.add_session_once(ben, &client, &session).await.unwrap().created);
+
+    let checkin = NewCheckin::of_session(first.id, Point::After1h, pain(3), None);
+    let c1 = store.add_checkin_once(ana, &client, &checkin).await.unwrap();
+    let c2 = store.add_checkin_once(ana, &client, &checkin).await.unwrap();
+    assert!(c1.created && !c2.created && c1.id == c2.id);
+    assert_eq!(store.sessions(ana, None).await.unwrap()[0].session.checkins.len(), 1);
+    assert!(pullback_store::ClientId::parse("short").is_err());
+    assert!(pullback_store::ClientId::parse("has spaces in it").is_err());
+}
+
+/// Edits and deletions: each of the lifter's own entries, audited, the revision
+/// raised and a covering checkpoint deleted; another lifter's entry is NotFound.
+pub async fn entries_are_edited_and_deleted_by_their_owner_only(store: &dyn Store) {
+    use pullback_store::{Edit, Entry};
+    let ana_user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let ben_user = store.create_user("ben", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let (ana, ben) = (ana_user.id, ben_user.id);
+    let now = ts("2026-03-10T00:00:00Z");
+    let mut with_pain = simple_session("2026-03-02T07:00:00Z", 3);
+    with_pain.checkins =
+        vec![SessionCheckin { point: Point::During, pain: pain(8), at: None, side: None, bottom_only: false }];
+    let session = store.add_session(ana, &with_pain).await.unwrap();
+    let during = store.sessions(ana, None).await.unwrap()[0].checkin_ids[0];
+    let standalone =
+        store.add_checkin(ana, &NewCheckin::standalone(pain(5), at("2026-03-03T07:00:00Z"))).await.unwrap();
+    let screening = store
+        .add_screening(ana, &NewScreening { at: at("2026-03-01T07:00:00Z"), answers: RedFlags::default() })
+        .await
+        .unwrap();
+    let (l, r) = (Strength::parse(dec("100")).unwrap(), Strength::parse(dec("90")).unwrap());
+    let test = store
+        .add_symmetry_test(ana, &NewSymmetryTest { at: at("2026-03-01T08:00:00Z"), left: l, right: r })
+        .await
+        .unwrap();
+
+    // Ben can touch none of them: NotFound, nothing changes.
+    let ben_audit =
+        NewAudit { lifter: ben, actor: &ben_user, action: "changed an entry", detail: String::new(), at: now };
+    let fix = Edit::Checkin { pain: pain(3), side: None, bottom_only: false };
+    for entry in
+        [Entry::Session(session), Entry::Checkin(during), Entry::Screening(screening), Entry::SymmetryTest(test)]
+    {
+        let e = store.delete_entry(entry, &ben_audit).await.unwrap_err();
+        assert!(matches!(e, StoreError::NotFound { .. }), "{entry:?}: {e}");
+    }
+    assert!(matches!(
+        store.edit_entry(Entry::Checkin(during), &fix, &ben_audit).await,
+        Err(StoreError::NotFound { .. })
+    ));
+    assert!(store.audit_log(ben, 10).await.unwrap().is_empty());
+
+    // Ana fixes a mis-tapped 8 to 3: the checkpoint covering it goes, the revision rises.
+    let full = store.history(ana).await.unwrap();
+    let cp = NewCheckpoint { covers_until: ts("2026-03-05T00:00:00Z"), made_at: now, state: vec![1] };
+    assert!(store.put_checkpoint(ana, &cp, full.revision).await.unwrap());
+    let ana_audit =
+        |action: &'static str| NewAudit { lifter: ana, actor: &ana_user, action, detail: "detail".into(), at: now };
+    store.edit_entry(Entry::Checkin(during), &fix, &ana_audit("changed a check-in")).await.unwrap();
+    let after = store.history(ana).await.unwrap();
+    assert!(after.revision > full.revision);
+    assert!(store.checkpoint(ana).await.unwrap().is_none(), "the checkpoint covering the session went");
+    assert_eq!(after.history.sessions[0].checkins[0].pain.value(), 3);
+    // bottom_only only fits `during`; a mismatched edit is Invalid.
+    let bottom = Edit::Checkin { pain: pain(2), side: Some(Side::Left), bottom_only: true };
+    assert!(matches!(
+        store.edit_entry(Entry::Checkin(standalone), &bottom, &ana_audit("x")).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.edit_entry(Entry::Screening(screening), &fix, &ana_audit("x")).await,
+        Err(StoreError::Invalid(_))
+    ));
+
+    // The session moves and gets other sets; its untimed check-in moves with it.
+    let moved = at("2026-03-02T09:30:00+01:00");
+    let exercises = vec![deadlift(vec![set("120", 5), set("125", 3)])];
+    store
+        .edit_entry(
+            Entry::Session(session),
+            &Edit::Session { at: moved, exercises: exercises.clone() },
+            &ana_audit("changed a session"),
+        )
+        .await
+        .unwrap();
+    let entry = store.sessions(ana, None).await.unwrap().remove(0);
+    assert_eq!(entry.at, moved);
+    assert_eq!(entry.session.exercises, exercises);
+    assert_eq!(entry.session.checkins.len(), 1, "its check-ins stay");
+
+    // Screenings and symmetry tests are edited in place.
+    let yes = RedFlags { fever: true, ..RedFlags::default() };
+    store
+        .edit_entry(Entry::Screening(screening), &Edit::Screening { answers: yes }, &ana_audit("changed a screening"))
+        .await
+        .unwrap();
+    let (l2, r2) = (Strength::parse(dec("101")).unwrap(), Strength::parse(dec("99.5")).unwrap());
+    store
+        .edit_entry(
+            Entry::SymmetryTest(test),
+            &Edit::SymmetryTest { left: l2, right: r2 },
+            &ana_audit("changed a test"),
+        )
+        .await
+        .unwrap();
+    let h = store.history(ana).await.unwrap();
+    assert!(h.history.screenings[0].answers.fever);
+    assert_eq!((h.history.symmetry_tests[0].left, h.history.symmetry_tests[0].right), (l2, r2));
+    assert_eq!(h.screening_ids, vec![screening]);
+    assert_eq!(h.symmetry_test_ids, vec![test]);
+
+    // Deleting the session takes its check-ins; the others go one by one.
+    for entry in
+        [Entry::Session(session), Entry::Checkin(standalone), Entry::Screening(screening), Entry::SymmetryTest(test)]
+    {
+        store.delete_entry(entry, &ana_audit("deleted an entry")).await.unwrap();
+        assert!(matches!(store.delete_entry(entry, &ana_audit("again")).await, Err(StoreError::NotFound { .. })));
+    }
+    let h = store.history(ana).await.unwrap();
+    assert!(h.history.sessions.is_empty() && h.history.checkins.is_empty());
+    assert!(h.history.screenings.is_empty() && h.history.symmetry_tests.is_empty());
+    let log = store.audit_log(ana, 20).await.unwrap();
+    assert_eq!(log.iter().filter(|e| e.action == "deleted an entry").count(), 4);
+    assert_eq!(log.iter().filter(|e| e.action.starts_with("changed a")).count(), 4);
+    assert!(log.iter().all(|e| e.actor == "ana"));
+}
+
 fn sample_history() -> History {
     let mut profile = Profile::new(Units::Lb);
     profile.time_zone = jiff::tz::TimeZone::get("Europe/Berlin").unwrap();
@@ -905,6 +1047,8 @@ macro_rules! shared_suite {
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,
             a_checkpoint_of_an_older_engine_is_replayed,
+            a_client_id_is_stored_once,
+            entries_are_edited_and_deleted_by_their_owner_only,
             accounts,
             clinicians,
         );
