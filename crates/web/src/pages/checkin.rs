@@ -10,13 +10,13 @@ use crate::pages::{Nav, app_page, csrf_field};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
 use pullback_core::{Pain, Point, Side};
 use pullback_store::planning::{Owed, owed};
-use pullback_store::{At, NewCheckin, SessionEntry, SessionId, Store, UserId};
+use pullback_store::{At, ClientId, NewCheckin, SessionEntry, SessionId, Store, UserId};
 use serde::Deserialize;
 
 /// How many recent sessions are searched for owed check-ins (they are owed for 72 h only).
@@ -46,6 +46,9 @@ pub struct CheckinForm {
     side: String,
     #[serde(default)]
     bottom_only: String,
+    /// Made with the form: a save sent twice (a retry, an offline sync) is stored once.
+    #[serde(default)]
+    client_id: String,
     #[serde(flatten)]
     about: About,
 }
@@ -92,7 +95,8 @@ pub async fn page(
     let user = lifter.user.id;
     let subject = subject(state.store.as_ref(), user, &about, now).await?;
     let view = View::read(state.store.as_ref(), user, now).await?;
-    Ok(checkin_page(&lifter, &token, &view, subject, &Typed::default(), &[]))
+    let typed = Typed { client_id: hex::encode(crate::auth::random_bytes::<16>()?), ..Typed::default() };
+    Ok(checkin_page(&lifter, &token, &view, subject, &typed, &[]))
 }
 
 pub async fn save(
@@ -105,12 +109,21 @@ pub async fn save(
     let user = lifter.user.id;
     let subject = subject(state.store.as_ref(), user, &form.about, now).await?;
     let view = View::read(state.store.as_ref(), user, now).await?;
-    let typed = Typed { pain: form.pain, side: form.side, bottom_only: !form.bottom_only.is_empty() };
+    let typed = Typed {
+        pain: form.pain,
+        side: form.side,
+        bottom_only: !form.bottom_only.is_empty(),
+        client_id: form.client_id,
+    };
     let at = At::in_zone(now, &view.zone);
     match typed.checkin(subject, at) {
-        Ok(checkin) => {
+        Ok((checkin, None)) => {
             state.store.add_checkin(user, &checkin).await?;
-            Ok(Redirect::to("/").into_response())
+            Ok(crate::pages::log::saved("checkin"))
+        }
+        Ok((checkin, Some(client))) => {
+            state.store.add_checkin_once(user, &client, &checkin).await?;
+            Ok(crate::pages::log::saved("checkin"))
         }
         Err(problems) => {
             let page = checkin_page(&lifter, &token, &view, subject, &typed, &problems);
@@ -125,11 +138,17 @@ struct Typed {
     pain: String,
     side: String,
     bottom_only: bool,
+    client_id: String,
 }
 
 impl Typed {
-    fn checkin(&self, subject: Subject, at: At) -> Result<NewCheckin, Vec<String>> {
+    /// The check-in to store, with the form's client id when it has one.
+    fn checkin(&self, subject: Subject, at: At) -> Result<(NewCheckin, Option<ClientId>), Vec<String>> {
         let mut problems = Vec::new();
+        let client = match self.client_id.trim() {
+            "" => None,
+            text => ClientId::parse(text).map_err(|_| problems.push("The form is damaged: reload it.".into())).ok(),
+        };
         let pain = self
             .pain
             .trim()
@@ -155,7 +174,7 @@ impl Typed {
                 NewCheckin { side, bottom_only: self.bottom_only, ..NewCheckin::of_session(id, point, pain, Some(at)) }
             }
         };
-        Ok(checkin)
+        Ok((checkin, client))
     }
 }
 
@@ -198,11 +217,21 @@ fn checkin_page(
     typed: &Typed,
     problems: &[String],
 ) -> Markup {
+    // On the plain Check-in tab, what is due comes first: the standalone rating
+    // ("how is your back today?") is for days without a session to rate.
+    let due_first = subject == Subject::Standalone && !view.owed.is_empty();
     let body = html! {
-        h1 { (question(subject, view)) }
+        @if due_first {
+            h1 { "Check-ins due" }
+            (owed_list(view, subject))
+            h2 { "Or: " (question(subject, view)) }
+        } @else {
+            h1 { (question(subject, view)) }
+        }
         (problem_list(problems))
-        form.stack method="post" action="/checkin" {
+        form.stack method="post" action="/checkin" data-offline="checkin" {
             (csrf_field(token))
+            input type="hidden" name="client_id" value=(typed.client_id) data-client-id;
             @if let Subject::Session { id, point, .. } = subject {
                 input type="hidden" name="session" value=(id);
                 input type="hidden" name="point" value=(point.id());
@@ -227,7 +256,9 @@ fn checkin_page(
             }
             button type="submit" { "Save check-in" }
         }
-        (other_owed(view, subject))
+        @if !due_first && !others_owed(view, subject).is_empty() {
+            section.due aria-label="Check-ins due" { h2 { "Also due" } (owed_list(view, subject)) }
+        }
         p.links {
             @if subject != Subject::Standalone { a href="/checkin" { "Rate your back today instead" } " · " }
             a href="/screening" { "Red-flag screening" }
@@ -250,26 +281,24 @@ fn side_words(side: Side) -> &'static str {
     }
 }
 
-/// Links to the check-ins still owed, except the one on this page.
-fn other_owed(view: &View, subject: Subject) -> Markup {
-    let others: Vec<&Owed> = view
-        .owed
+/// The check-ins still owed, except the one on this page.
+fn others_owed(view: &View, subject: Subject) -> Vec<&Owed> {
+    view.owed
         .iter()
         .filter(|o| !matches!(subject, Subject::Session { id, point, .. } if id.0 == o.session && point == o.point))
-        .collect();
+        .collect()
+}
+
+/// Links to the owed check-ins, each naming its session.
+fn owed_list(view: &View, subject: Subject) -> Markup {
     html! {
-        @if !others.is_empty() {
-            section.due aria-label="Check-ins due" {
-                h2 { "Check-ins due" }
-                ul.plain {
-                    @for o in others {
-                        li {
-                            a.button href=(format!("/checkin?session={}&point={}", o.session, o.point.id())) {
-                                "Rate your back " (point_words(o.point)) " your session of "
-                                (view.date(session_time(o)))
-                                @if o.status == "overdue" { " (overdue)" }
-                            }
-                        }
+        ul.plain.owed {
+            @for o in others_owed(view, subject) {
+                li {
+                    a.button href=(format!("/checkin?session={}&point={}", o.session, o.point.id())) {
+                        "Rate your back " (point_words(o.point)) " your session of "
+                        (view.date(session_time(o)))
+                        @if o.status == "overdue" { " (overdue)" }
                     }
                 }
             }

@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
-use pullback_core::{ExerciseLog, History, Point, RedFlags, Session, Set, Units};
+use pullback_core::{ExerciseLog, Point, RedFlags, Session, Set, Units};
 use pullback_store::{SessionId, StoredHistory};
 use serde::Deserialize;
 
@@ -77,9 +77,15 @@ pub fn sections(stored: &StoredHistory, now: Timestamp, listing: Listing<'_>) ->
         section.charts aria-label="Charts" { @for f in &figures { (charts::figure(f)) } }
         (range_switch(listing, history.sessions.len()))
         (session_list(&sessions, history.profile.units, &zone, listing.own))
-        (standalone_checkins(history, since, &zone))
-        (screenings(history, since, &zone))
+        (standalone_checkins(stored, since, &zone, listing.own))
+        (screenings(stored, since, &zone, listing.own))
+        (symmetry_tests(stored, since, &zone, listing.own))
     }
+}
+
+/// A link to change or delete an entry, for the lifter's own history only.
+fn change_link(own: bool, path: String) -> Markup {
+    html! { @if own { " " a.change href=(path) { "Change" } } }
 }
 
 fn days(n: i64) -> SignedDuration {
@@ -115,6 +121,7 @@ fn session_list(sessions: &[(&Session, SessionId)], units: Units, zone: &TimeZon
                                 @for e in &session.exercises { li { (exercise_line(e, units)) } }
                             }
                             (session_pain(session))
+                            @if own { a.change href=(format!("/history/sessions/{id}")) { "Change or delete" } }
                         }
                     }
                 }
@@ -210,8 +217,9 @@ fn short_point(point: Point) -> &'static str {
     }
 }
 
-fn standalone_checkins(history: &History, since: Timestamp, zone: &TimeZone) -> Markup {
-    let checkins: Vec<_> = history.checkins.iter().filter(|c| c.at >= since).collect();
+fn standalone_checkins(stored: &StoredHistory, since: Timestamp, zone: &TimeZone, own: bool) -> Markup {
+    let history = &stored.history;
+    let checkins: Vec<_> = history.checkins.iter().zip(&stored.checkin_ids).filter(|(c, _)| c.at >= since).collect();
     html! {
         section.checkins aria-labelledby="checkins-title" {
             h2 #checkins-title { "Check-ins on other days" }
@@ -219,11 +227,12 @@ fn standalone_checkins(history: &History, since: Timestamp, zone: &TimeZone) -> 
                 p.muted { "None in this period." }
             } @else {
                 ul.plain.history {
-                    @for c in checkins.iter().rev() {
+                    @for (c, id) in checkins.iter().rev() {
                         li {
                             time datetime=(c.at.to_string()) { (when(c.at, zone)) } ": pain "
                             strong { (c.pain.value()) "/10" }
                             @if let Some(side) = c.side { " (" (side.id()) ")" }
+                            (change_link(own, format!("/history/checkins/{id}")))
                         }
                     }
                 }
@@ -258,8 +267,10 @@ fn answered_yes(answers: &RedFlags) -> Vec<&'static str> {
     flags.iter().zip(RED_FLAG_WORDS).filter(|(yes, _)| **yes).map(|(_, words)| words).collect()
 }
 
-fn screenings(history: &History, since: Timestamp, zone: &TimeZone) -> Markup {
-    let screenings: Vec<_> = history.screenings.iter().filter(|s| s.at >= since).collect();
+fn screenings(stored: &StoredHistory, since: Timestamp, zone: &TimeZone, own: bool) -> Markup {
+    let history = &stored.history;
+    let screenings: Vec<_> =
+        history.screenings.iter().zip(&stored.screening_ids).filter(|(s, _)| s.at >= since).collect();
     html! {
         section.screenings aria-labelledby="screenings-title" {
             h2 #screenings-title { "Red-flag screenings" }
@@ -267,7 +278,7 @@ fn screenings(history: &History, since: Timestamp, zone: &TimeZone) -> Markup {
                 p.muted { "None in this period." }
             } @else {
                 ul.plain.history {
-                    @for s in screenings.iter().rev() {
+                    @for (s, id) in screenings.iter().rev() {
                         @let yes = answered_yes(&s.answers);
                         li class=(if yes.is_empty() { "screening" } else { "screening red-flag" }) {
                             time datetime=(s.at.to_string()) { (when(s.at, zone)) } ": "
@@ -276,6 +287,29 @@ fn screenings(history: &History, since: Timestamp, zone: &TimeZone) -> Markup {
                             } @else {
                                 strong { "Red flag" @if yes.len() > 1 { "s" } ": " (yes.join(", ")) }
                             }
+                            (change_link(own, format!("/history/screenings/{id}")))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn symmetry_tests(stored: &StoredHistory, since: Timestamp, zone: &TimeZone, own: bool) -> Markup {
+    let history = &stored.history;
+    let tests: Vec<_> =
+        history.symmetry_tests.iter().zip(&stored.symmetry_test_ids).filter(|(t, _)| t.at >= since).collect();
+    html! {
+        @if !tests.is_empty() {
+            section.symmetry aria-labelledby="symmetry-title" {
+                h2 #symmetry-title { "Left/right strength tests" }
+                ul.plain.history {
+                    @for (t, id) in tests.iter().rev() {
+                        li {
+                            time datetime=(t.at.to_string()) { (when(t.at, zone)) } ": left "
+                            (t.left.value().normalize()) ", right " (t.right.value().normalize())
+                            (change_link(own, format!("/history/symmetry-tests/{id}")))
                         }
                     }
                 }

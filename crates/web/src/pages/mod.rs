@@ -4,6 +4,7 @@ pub mod account;
 pub mod care;
 pub mod charts;
 pub mod checkin;
+pub mod entries;
 pub mod history;
 pub mod log;
 pub mod screening;
@@ -84,6 +85,9 @@ fn document(title: &str, content: Markup) -> Markup {
                 title { (title) " · Pullback" }
                 link rel="stylesheet" href=(crate::assets::STYLE_PATH);
                 link rel="icon" href=(crate::assets::ICON_PATH) type="image/svg+xml";
+                link rel="manifest" href=(crate::assets::MANIFEST_PATH);
+                meta name="theme-color" content="#1f5f8b";
+                script src=(crate::assets::OUTBOX_PATH) defer {}
                 script src=(crate::assets::SCRIPT_PATH) defer {}
             }
             body {
@@ -119,4 +123,18 @@ pub fn logout_form(token: &CsrfToken) -> Markup {
             button.secondary type="submit" { "Log out" }
         }
     }
+}
+
+/// `/offline`: what the app shows, without signal, for a page never opened before.
+pub async fn offline() -> Markup {
+    public_page(
+        "Offline",
+        html! {
+            h1 { "No connection" }
+            p { "This page has not been opened on this phone before, so there is no copy of it here." }
+            p { "Today, Session, Log and Check-in open without signal once you have opened them. A session or a \
+                 check-in you save without signal is kept on this phone and sent when you are back online." }
+            p { a.button href="/" { "Today" } " " a.button.secondary href="/session" { "Start session" } }
+        },
+    )
 }

@@ -11,7 +11,7 @@ use crate::pages::{Nav, app_page, csrf_field};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
 use pullback_core::{Decimal, RedFlags, Strength};
 use pullback_store::{At, NewScreening, NewSymmetryTest};
@@ -34,7 +34,7 @@ pub const QUESTIONS: [(&str, &str); 8] = [
 ];
 
 /// The answers of the form: a ticked box sends "yes", an unticked one nothing.
-fn answers(fields: &HashMap<String, String>) -> Result<RedFlags, Vec<String>> {
+pub fn answers(fields: &HashMap<String, String>) -> Result<RedFlags, Vec<String>> {
     let mut flags = RedFlags::default();
     let mut problems = Vec::new();
     for (id, question) in QUESTIONS {
@@ -73,7 +73,7 @@ pub async fn save(
     let profile = state.store.profile(lifter.user.id).await?;
     let at = At::in_zone(state.now(), &profile.profile.time_zone);
     state.store.add_screening(lifter.user.id, &NewScreening { at, answers }).await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(crate::pages::log::saved("screening"))
 }
 
 fn screening_page(lifter: &Lifter, token: &CsrfToken, fields: &HashMap<String, String>, problems: &[String]) -> Markup {
@@ -106,13 +106,13 @@ fn screening_page(lifter: &Lifter, token: &CsrfToken, fields: &HashMap<String, S
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct SymmetryForm {
     #[serde(default)]
-    left: String,
+    pub left: String,
     #[serde(default)]
-    right: String,
+    pub right: String,
 }
 
 impl SymmetryForm {
-    fn strengths(&self) -> Result<(Strength, Strength), Vec<String>> {
+    pub fn strengths(&self) -> Result<(Strength, Strength), Vec<String>> {
         let read = |side: &str, text: &str| {
             Decimal::from_str(&text.trim().replace(',', "."))
                 .ok()
@@ -146,7 +146,7 @@ pub async fn save_symmetry(
     let profile = state.store.profile(lifter.user.id).await?;
     let at = At::in_zone(state.now(), &profile.profile.time_zone);
     state.store.add_symmetry_test(lifter.user.id, &NewSymmetryTest { at, left, right }).await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(crate::pages::log::saved("symmetry"))
 }
 
 fn symmetry_form(lifter: &Lifter, token: &CsrfToken, form: &SymmetryForm, problems: &[String]) -> Markup {

@@ -5,14 +5,39 @@ use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use maud::{Markup, html};
 use pullback_contract::PlanOutput;
 use pullback_core::Point;
 use pullback_store::StoredProfile;
 use pullback_store::planning::{Owed, owed, stored_decision};
 
-pub async fn show(State(state): State<AppState>, lifter: Lifter, token: CsrfToken) -> Result<Markup, PageError> {
+/// `?saved=session` and the like: what the last form saved, said once on arrival.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Arrival {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// What a save redirect names, in words; `None` for anything else.
+pub fn saved_words(what: &str) -> Option<&'static str> {
+    Some(match what {
+        "session" => "Session saved.",
+        "checkin" => "Check-in saved.",
+        "screening" => "Screening saved.",
+        "symmetry" => "Symmetry test saved.",
+        "changed" => "Change saved. Your plan below follows it.",
+        "deleted" => "Deleted. Your plan below follows it.",
+        _ => return None,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    lifter: Lifter,
+    token: CsrfToken,
+    Query(arrival): Query<Arrival>,
+) -> Result<Markup, PageError> {
     let now = state.now();
     let user = lifter.user.id;
     let decision = stored_decision(state.store.as_ref(), user, now).await?;
@@ -20,10 +45,20 @@ pub async fn show(State(state): State<AppState>, lifter: Lifter, token: CsrfToke
     let profile = state.store.profile(user).await?;
     let sessions = state.store.sessions(user, Some(10)).await?;
     let owed: Vec<Owed> = owed(&sessions, now).into_iter().filter(|o| o.status != "upcoming").collect();
+    let saved = arrival.saved.as_deref().and_then(saved_words);
     let body = html! {
+        @if let Some(words) = saved { p.saved role="status" { (words) } }
+        // Filled in by app.js: entries kept on this phone while offline, and their sync.
+        p.sync role="status" data-sync-status hidden {}
         // A red flag comes first and alone: no check-in chasing above "get care now".
         @if !stop_training(&output) { (due_checkins(&owed, &profile)) }
         (plan_card(&output, &profile))
+        @if matches!(output.action, "train" | "rest_active") {
+            p.links.start {
+                a.button.start href="/session" { "Start session" }
+                a.button.secondary href="/log" { "Log an earlier session" }
+            }
+        }
         p.links { a.button.secondary href="/screening" { "Red-flag screening" } }
     };
     Ok(app_page("Today", &lifter.user, &token, Nav::Today, body))

@@ -4,8 +4,8 @@
 //! (unless it has a new kind of path parameter, which fails loudly below).
 
 use crate::{Answer, Browser, Server, answer};
-use pullback_core::{Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, Reps, Set, Units};
-use pullback_store::{At, NewCheckin, NewSession, Store, StoredProfile};
+use pullback_core::{Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, RedFlags, Reps, Set, Strength, Units};
+use pullback_store::{At, NewCheckin, NewScreening, NewSession, NewSymmetryTest, Store, StoredProfile};
 use pullback_web::{Access, ROUTES, Route};
 use reqwest::{Method, StatusCode};
 
@@ -22,6 +22,10 @@ fn shows(body: &str, marker: &str) -> bool {
 struct Victim {
     id: i64,
     session: i64,
+    /// A standalone check-in, a screening and a symmetry test of the victim's.
+    checkin: i64,
+    screening: i64,
+    symmetry_test: i64,
     token_id: i64,
     token: String,
 }
@@ -47,9 +51,22 @@ async fn victim(server: &Server) -> Victim {
     let session = store.add_session(user.id, &session).await.unwrap();
     let checkin = NewCheckin::of_session(session, Point::After1h, Pain::parse(4).unwrap(), None);
     store.add_checkin(user.id, &checkin).await.unwrap();
+    let standalone = NewCheckin::standalone(Pain::parse(3).unwrap(), at);
+    let checkin = store.add_checkin(user.id, &standalone).await.unwrap();
+    let screening = store.add_screening(user.id, &NewScreening { at, answers: RedFlags::default() }).await.unwrap();
+    let (left, right) = (Strength::parse(100.into()).unwrap(), Strength::parse(95.into()).unwrap());
+    let symmetry_test = store.add_symmetry_test(user.id, &NewSymmetryTest { at, left, right }).await.unwrap();
     let (token, digest) = pullback_web::auth::new_token().unwrap();
     let token_id = store.create_api_token(user.id, "victim's phone", &digest).await.unwrap();
-    Victim { id: user.id.0, session: session.0, token_id: token_id.0, token }
+    Victim {
+        id: user.id.0,
+        session: session.0,
+        checkin: checkin.0,
+        screening: screening.0,
+        symmetry_test: symmetry_test.0,
+        token_id: token_id.0,
+        token,
+    }
 }
 
 /// The route's path with its parameters naming the victim's resources.
@@ -67,6 +84,9 @@ fn path_for(route: &Route, victim: &Victim) -> String {
             ("clinician", _) => victim.id.to_string(),
             ("id", p) if p.contains("token") => victim.token_id.to_string(),
             ("id", p) if p.contains("session") => victim.session.to_string(),
+            ("id", p) if p.contains("checkins") => victim.checkin.to_string(),
+            ("id", p) if p.contains("screenings") => victim.screening.to_string(),
+            ("id", p) if p.contains("symmetry-tests") => victim.symmetry_test.to_string(),
             (other, p) => panic!("{p}: add path parameter {other:?} to the authorization test's path_for"),
         };
         path.replace_range(start..=end, &value);
@@ -173,7 +193,10 @@ async fn another_lifter_cannot_read_or_change_the_victims_data_through_any_route
     let victim_id = server.store.credentials(VICTIM).await.unwrap().unwrap().user.id;
     let after = server.store.history(victim_id).await.unwrap();
     assert_eq!(after.session_ids, before.session_ids, "the victim's sessions changed");
-    assert_eq!(after.history.checkins.len(), before.history.checkins.len());
+    assert_eq!(after.history.checkins, before.history.checkins, "the victim's check-ins changed");
+    assert_eq!(after.history.sessions, before.history.sessions, "the victim's sessions changed");
+    assert_eq!(after.history.screenings, before.history.screenings);
+    assert_eq!(after.history.symmetry_tests, before.history.symmetry_tests);
     assert_eq!(after.revision, before.revision, "something of the victim's was written");
     assert_eq!(server.store.api_tokens(victim_id).await.unwrap().len(), 1, "the victim's token was revoked");
     let victims_token = pullback_web::auth::sha256(victim.token.as_bytes());

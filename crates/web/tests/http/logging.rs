@@ -19,15 +19,15 @@ async fn log(browser: &Browser, time: &str, load: &str, extra: &[(&str, &str)]) 
     let at = format!("2026-03-02T{time}");
     let mut fields = vec![
         ("at", at.as_str()),
-        ("exercise", "deadlift"),
-        ("load_0", "60"),
-        ("reps_0", "5"),
-        ("warmup_0", "on"),
-        ("load_1", load),
-        ("reps_1", "5"),
-        ("rpe_1", "7.5"),
-        ("load_2", load),
-        ("reps_2", "5"),
+        ("exercise_0", "deadlift"),
+        ("load_0_0", "60"),
+        ("reps_0_0", "5"),
+        ("warmup_0_0", "on"),
+        ("load_0_1", load),
+        ("reps_0_1", "5"),
+        ("rpe_0_1", "7.5"),
+        ("load_0_2", load),
+        ("reps_0_2", "5"),
     ];
     fields.extend_from_slice(extra);
     browser.submit("/log", "/log", &fields).await
@@ -37,9 +37,10 @@ async fn log(browser: &Browser, time: &str, load: &str, extra: &[(&str, &str)]) 
 async fn a_logged_session_is_stored_with_its_sets_tempo_and_block() {
     let server = Server::start().await;
     let ana = server.lifter("ana").await;
-    let saved = log(&ana, "06:00", "100", &[("tempo", "3-1-3"), ("block_height", "10")]).await;
+    let saved = log(&ana, "06:00", "100", &[("tempo_0", "3-1-3"), ("block_height_0", "10")]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    assert_eq!(saved.location(), Some("/"));
+    assert_eq!(saved.location(), Some("/?saved=session"));
+    assert!(ana.get("/?saved=session").await.body.contains("Session saved."), "Today says what was saved");
 
     let stored = history(&server, "ana").await;
     assert_eq!(stored.history.sessions.len(), 1);
@@ -65,15 +66,16 @@ async fn the_log_form_has_the_fields_and_prefills_the_last_set() {
     assert!(empty.body.contains("value=\"2026-03-02T07:00\""), "the time defaults to now:\n{}", empty.body);
     assert!(empty.body.contains("<option value=\"deadlift\" selected>Deadlift</option>"), "{}", empty.body);
     assert_eq!(empty.body.matches("data-set-row").count(), 5, "five rows without JavaScript");
-    assert!(empty.body.contains("id=\"sets\"") && empty.body.contains("data-repeat-set=\"sets\""));
-    assert!(empty.body.contains("name=\"load_4\"") && !empty.body.contains("name=\"load_5\""));
+    assert!(empty.body.contains("id=\"sets_0\"") && empty.body.contains("data-add-set=\"sets_0\""));
+    assert!(empty.body.contains("name=\"load_0_4\"") && !empty.body.contains("name=\"load_0_5\""));
     assert_eq!(empty.body.matches("name=\"pain_during\"").count(), 12, "0 to 10 and not rated");
-    assert!(!empty.body.contains("name=\"load_0\" value=\"1"), "nothing to prefill yet");
+    assert!(!empty.body.contains("name=\"load_0_0\" value=\"1"), "nothing to prefill yet");
+    assert!(empty.body.contains("name=\"client_id\""), "a client id makes a repeated save harmless");
 
     log(&ana, "06:00", "102.5", &[]).await;
     let again = ana.get("/log").await;
-    assert!(again.body.contains("name=\"load_0\" value=\"102.5\""), "{}", again.body);
-    assert!(again.body.contains("name=\"reps_0\" value=\"5\""), "{}", again.body);
+    assert!(again.body.contains("name=\"load_0_0\" value=\"102.5\""), "{}", again.body);
+    assert!(again.body.contains("name=\"reps_0_0\" value=\"5\""), "{}", again.body);
 }
 
 #[tokio::test]
@@ -100,22 +102,22 @@ async fn a_bad_set_row_is_refused_naming_the_set_and_stores_nothing() {
             "/log",
             &[
                 ("at", "2026-03-02T06:00"),
-                ("exercise", "deadlift"),
-                ("load_0", "140"),
-                ("reps_0", "5"),
-                ("load_1", "140"),
-                ("reps_1", "five"),
-                ("load_2", "140"),
-                ("tempo", "31"),
+                ("exercise_0", "deadlift"),
+                ("load_0_0", "140"),
+                ("reps_0_0", "5"),
+                ("load_0_1", "140"),
+                ("reps_0_1", "five"),
+                ("load_0_2", "140"),
+                ("tempo_0", "31"),
             ],
         )
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Set 2: reps must be a whole number from 0 to 10000."), "{}", refused.body);
     assert!(refused.body.contains("Set 3: enter the reps too"), "{}", refused.body);
-    assert!(refused.body.contains("Tempo: write three digits"), "{}", refused.body);
-    assert!(refused.body.contains("name=\"reps_1\" value=\"five\""), "the values come back as typed");
-    assert!(refused.body.contains("name=\"tempo\" value=\"31\""));
+    assert!(refused.body.contains("Exercise, tempo: write three digits"), "{}", refused.body);
+    assert!(refused.body.contains("name=\"reps_0_1\" value=\"five\""), "the values come back as typed");
+    assert!(refused.body.contains("name=\"tempo_0\" value=\"31\""));
     assert!(history(&server, "ana").await.history.sessions.is_empty());
 }
 
@@ -123,7 +125,7 @@ async fn a_bad_set_row_is_refused_naming_the_set_and_stores_nothing() {
 async fn a_session_with_no_sets_is_refused() {
     let server = Server::start().await;
     let ana = server.lifter("ana").await;
-    let refused = ana.submit("/log", "/log", &[("at", "2026-03-02T06:00"), ("exercise", "deadlift")]).await;
+    let refused = ana.submit("/log", "/log", &[("at", "2026-03-02T06:00"), ("exercise_0", "deadlift")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("Sets: enter at least one set"), "{}", refused.body);
     assert!(history(&server, "ana").await.history.sessions.is_empty());
@@ -180,7 +182,8 @@ async fn a_check_in_of_your_own_session_is_stored() {
         )
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    assert_eq!(saved.location(), Some("/"));
+    assert_eq!(saved.location(), Some("/?saved=checkin"));
+    assert!(ana.get("/?saved=checkin").await.body.contains("Check-in saved."));
     let checkins = &history(&server, "ana").await.history.sessions[0].checkins;
     assert_eq!(checkins.len(), 1);
     assert_eq!((checkins[0].point, checkins[0].pain.value(), checkins[0].side), (Point::After1h, 3, Some(Side::Left)));
@@ -223,6 +226,11 @@ async fn the_check_in_page_links_the_check_ins_that_are_due() {
     let page = ana.get("/checkin").await;
     let link = format!("href=\"/checkin?session={session}&amp;point=after_1h\"");
     assert!(page.body.contains(&link), "the 1 h check-in is due:\n{}", page.body);
+    // What is due comes first; the standalone rating comes after it.
+    let due_at = page.body.find(&link).unwrap();
+    let standalone_at = page.body.find("How is your back today?").expect("the standalone form is there too");
+    assert!(due_at < standalone_at, "the due check-in comes first:\n{}", page.body);
+    assert!(page.body.contains("<h1>Check-ins due</h1>"), "{}", page.body);
     let on_its_page = ana.get(&format!("/checkin?session={session}&point=after_1h")).await;
     assert!(!on_its_page.body.contains(&link), "not linked from its own page");
 }
@@ -264,7 +272,7 @@ async fn a_screening_with_a_bladder_or_bowel_problem_makes_today_say_urgent_care
     assert!(!ana.get("/").await.body.contains("data-action=\"urgent_care\""));
     let saved = ana.post_form("/screening", &page.csrf(), &[("bladder_bowel", "yes")]).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
-    assert_eq!(saved.location(), Some("/"));
+    assert_eq!(saved.location(), Some("/?saved=screening"));
 
     let stored = history(&server, "ana").await;
     assert_eq!(stored.history.screenings.len(), 1);

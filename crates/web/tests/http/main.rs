@@ -11,6 +11,7 @@ mod dashboard;
 mod harness;
 mod history;
 mod linking;
+mod live;
 mod logging;
 mod security;
 mod settings;
