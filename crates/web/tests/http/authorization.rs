@@ -4,8 +4,8 @@
 //! (unless it has a new kind of path parameter, which fails loudly below).
 
 use crate::{Answer, Browser, Server, answer};
-use pullback_core::{Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, Reps, Set, Units};
-use pullback_store::{At, NewCheckin, NewSession, Store, StoredProfile};
+use pullback_core::{Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, RedFlags, Reps, Set, Strength, Units};
+use pullback_store::{At, NewCheckin, NewScreening, NewSession, NewSymmetryTest, Store, StoredProfile};
 use pullback_web::{Access, ROUTES, Route};
 use reqwest::{Method, StatusCode};
 
@@ -24,6 +24,10 @@ struct Victim {
     session: i64,
     token_id: i64,
     token: String,
+    /// A standalone check-in, a screening and a symmetry test (issue 13's edits).
+    checkin: i64,
+    screening: i64,
+    symmetry_test: i64,
 }
 
 async fn victim(server: &Server) -> Victim {
@@ -49,7 +53,19 @@ async fn victim(server: &Server) -> Victim {
     store.add_checkin(user.id, &checkin).await.unwrap();
     let (token, digest) = pullback_web::auth::new_token().unwrap();
     let token_id = store.create_api_token(user.id, "victim's phone", &digest).await.unwrap();
-    Victim { id: user.id.0, session: session.0, token_id: token_id.0, token }
+    let (checkin, screening, symmetry_test) = victims_events(store, user.id, at).await;
+    Victim { id: user.id.0, session: session.0, token_id: token_id.0, token, checkin, screening, symmetry_test }
+}
+
+/// A standalone check-in, a screening and a symmetry test of the victim's: their ids.
+async fn victims_events(store: &dyn Store, user: pullback_store::UserId, at: At) -> (i64, i64, i64) {
+    let checkin = store.add_checkin(user, &NewCheckin::standalone(Pain::parse(6).unwrap(), at)).await.unwrap();
+    let answers = RedFlags { night_pain: true, ..RedFlags::default() };
+    let screening = store.add_screening(user, &NewScreening { at, answers }).await.unwrap();
+    let strength = |n: u32| Strength::parse(n.into()).unwrap();
+    let test = NewSymmetryTest { at, left: strength(310), right: strength(265) };
+    let symmetry_test = store.add_symmetry_test(user, &test).await.unwrap();
+    (checkin.0, screening.0, symmetry_test.0)
 }
 
 /// The route's path with its parameters naming the victim's resources.
@@ -66,6 +82,10 @@ fn path_for(route: &Route, victim: &Victim) -> String {
             // A clinician on no one's care team (the victim): revoking them is a 404.
             ("clinician", _) => victim.id.to_string(),
             ("id", p) if p.contains("token") => victim.token_id.to_string(),
+            // Keyed on the kind of entry in the path, API and pages alike.
+            ("id", p) if p.contains("checkins") => victim.checkin.to_string(),
+            ("id", p) if p.contains("screenings") => victim.screening.to_string(),
+            ("id", p) if p.contains("symmetry-tests") => victim.symmetry_test.to_string(),
             ("id", p) if p.contains("session") => victim.session.to_string(),
             (other, p) => panic!("{p}: add path parameter {other:?} to the authorization test's path_for"),
         };
@@ -75,7 +95,7 @@ fn path_for(route: &Route, victim: &Victim) -> String {
 }
 
 /// Calls `route` from `browser` (its cookies), with a bearer token if given. Form
-/// routes get `csrf` when given; API POSTs an empty JSON object.
+/// routes get `csrf` when given; API POSTs and PATCHes an empty JSON object.
 async fn call(
     browser: &Browser,
     base: &str,
@@ -89,12 +109,11 @@ async fn call(
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    if route.method == Method::POST {
-        request = if route.path.starts_with("/api/") {
-            request.header("content-type", "application/json").body("{}")
-        } else {
-            request.form(&csrf.map(|c| vec![("csrf", c)]).unwrap_or_default())
-        };
+    let api = route.path.starts_with("/api/");
+    if api && [Method::POST, Method::PATCH].contains(&route.method) {
+        request = request.header("content-type", "application/json").body("{}");
+    } else if route.method == Method::POST {
+        request = request.form(&csrf.map(|c| vec![("csrf", c)]).unwrap_or_default());
     }
     answer(request.send().await.unwrap()).await
 }
@@ -174,6 +193,8 @@ async fn another_lifter_cannot_read_or_change_the_victims_data_through_any_route
     let after = server.store.history(victim_id).await.unwrap();
     assert_eq!(after.session_ids, before.session_ids, "the victim's sessions changed");
     assert_eq!(after.history.checkins.len(), before.history.checkins.len());
+    assert_eq!(after.history.screenings, before.history.screenings);
+    assert_eq!(after.history.symmetry_tests, before.history.symmetry_tests);
     assert_eq!(after.revision, before.revision, "something of the victim's was written");
     assert_eq!(server.store.api_tokens(victim_id).await.unwrap().len(), 1, "the victim's token was revoked");
     let victims_token = pullback_web::auth::sha256(victim.token.as_bytes());
