@@ -6,7 +6,8 @@ use crate::state::AppState;
 use crate::{assets, csrf};
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
-use axum::routing::{MethodRouter, delete, get, patch, post};
+use axum::routing::{MethodRouter, get, post};
+use axum::routing::{delete, patch};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Who may call a route.
