@@ -7,6 +7,7 @@ use crate::{assets, csrf};
 use axum::Router;
 use axum::http::{HeaderValue, Method, header};
 use axum::routing::{MethodRouter, get, post};
+use axum::routing::{delete, patch};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Who may call a route.
@@ -73,6 +74,18 @@ pub static ROUTES: &[Route] = &[
     route!(GET "/api/v1/me/plan", Token, get(crate::api::plan::stored)),
     route!(POST "/api/v1/plan", Token, post(crate::api::plan::evaluate)),
     route!(GET "/api/v1/me/export", Token, get(crate::api::export::export)),
+    // Issue 13: writes once per client id (above), lists with ids, changes and deletions.
+    route!(PATCH "/api/v1/me/sessions/{id}", Token, patch(crate::api::sessions::change)),
+    route!(DELETE "/api/v1/me/sessions/{id}", Token, delete(crate::api::sessions::delete)),
+    route!(GET "/api/v1/me/checkins", Token, get(crate::api::entries::list_checkins)),
+    route!(PATCH "/api/v1/me/checkins/{id}", Token, patch(crate::api::edits::change_checkin)),
+    route!(DELETE "/api/v1/me/checkins/{id}", Token, delete(crate::api::edits::delete_checkin)),
+    route!(GET "/api/v1/me/screenings", Token, get(crate::api::entries::list_screenings)),
+    route!(PATCH "/api/v1/me/screenings/{id}", Token, patch(crate::api::edits::change_screening)),
+    route!(DELETE "/api/v1/me/screenings/{id}", Token, delete(crate::api::edits::delete_screening)),
+    route!(GET "/api/v1/me/symmetry-tests", Token, get(crate::api::entries::list_symmetry_tests)),
+    route!(PATCH "/api/v1/me/symmetry-tests/{id}", Token, patch(crate::api::edits::change_symmetry_test)),
+    route!(DELETE "/api/v1/me/symmetry-tests/{id}", Token, delete(crate::api::edits::delete_symmetry_test)),
     route!(GET "/history", Lifter, get(crate::pages::history::page)),
     // Changing and deleting logged entries (crate::pages::entries; sessions in pages::log).
     route!(GET "/history/sessions/{id}", Lifter, get(crate::pages::log::edit_page)),

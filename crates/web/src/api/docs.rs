@@ -6,7 +6,7 @@
 //! plan-contract.md). A test checks that the document lists every `/api/v1` route
 //! of the route table, and that the plan's schema has the fields the API sends.
 
-use super::{Created, events, export, plan, sessions};
+use super::{Created, edits, entries, events, export, plan, sessions};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -31,9 +31,20 @@ pub const BEARER: &str = "bearer";
         openapi_json,
         sessions::list,
         sessions::create,
+        sessions::change,
+        sessions::delete,
+        entries::list_checkins,
         events::checkin,
+        edits::change_checkin,
+        edits::delete_checkin,
+        entries::list_screenings,
         events::screening,
+        edits::change_screening,
+        edits::delete_screening,
+        entries::list_symmetry_tests,
         events::symmetry_test,
+        edits::change_symmetry_test,
+        edits::delete_symmetry_test,
         plan::stored,
         plan::evaluate,
         export::export,
@@ -41,7 +52,9 @@ pub const BEARER: &str = "bearer";
     components(schemas(Created, ErrorBody, ScreeningSaved, export::Format)),
     modifiers(&BearerToken),
     tags(
-        (name = "log", description = "Sessions, check-ins, screenings and symmetry tests."),
+        (name = "log", description = "Sessions, check-ins, screenings and symmetry tests: list them with their ids, \
+            log, change and delete them. Every change and deletion is in your audit log, and the plan follows it at \
+            once. Another lifter's id is 404, like one that does not exist."),
         (name = "plan", description = "What to do next session, and why."),
         (name = "export", description = "The whole log as a file."),
         (name = "meta", description = "This document."),
@@ -105,6 +118,12 @@ pub struct FieldProblem {
 /// A session to log: the fields of a session in a `pullback.plan/v1` document.
 #[derive(Debug, ToSchema)]
 pub struct NewSession {
+    /// Makes a retry safe (a phone that logged offline sends again until it hears
+    /// back): a session already stored under this id is not stored again, and the
+    /// answer is 200 with its id. 8–64 letters, digits, `-` or `_` (a UUID, say);
+    /// yours alone, so another lifter may use the same.
+    #[schema(example = "5f0c2a9e-8d1b-4c57-9a3e-2b7d41c0e6f1")]
+    pub client_id: Option<String>,
     /// RFC 3339 with an offset; now when left out. Not in the future.
     #[schema(example = "2026-03-01T18:00:00+01:00")]
     pub at: Option<String>,
@@ -179,6 +198,9 @@ pub struct SessionCheckin {
 /// A check-in: of a session (`session` and `point`), or standalone (neither).
 #[derive(Debug, ToSchema)]
 pub struct NewCheckin {
+    /// As a session's `client_id`: a check-in already stored under it is not
+    /// stored again, and the answer is 200 with its id.
+    pub client_id: Option<String>,
     /// The id of one of your sessions (from `GET /api/v1/me/sessions`).
     pub session: Option<i64>,
     /// Required with `session`.
@@ -266,6 +288,120 @@ pub struct StoredCheckin {
     pub at: Option<String>,
     pub side: Option<Side>,
     pub bottom_only: Option<bool>,
+}
+
+/// A change to a session: its exercises replace the stored ones. Check-ins are
+/// not changed here (`checkins` is refused): change each at
+/// `PATCH /api/v1/me/checkins/{id}`.
+#[derive(Debug, ToSchema)]
+pub struct SessionChange {
+    /// RFC 3339 with an offset; the stored time when left out. Not in the future.
+    /// The session's check-ins without a time of their own move with it.
+    #[schema(example = "2026-03-01T18:00:00+01:00")]
+    pub at: Option<String>,
+    /// At least one, each with at least one set.
+    pub exercises: Vec<Exercise>,
+}
+
+/// A change to a check-in's answers. Its time, point and session stay (`at`,
+/// `point` and `session` are refused): delete it and log it anew to change them.
+#[derive(Debug, ToSchema)]
+pub struct CheckinChange {
+    #[schema(minimum = 0, maximum = 10)]
+    pub pain: u8,
+    /// The stored side when left out; `null` for none.
+    pub side: Option<Side>,
+    /// Only for a check-in at point `during`. The stored value when left out;
+    /// `null` for false.
+    pub bottom_only: Option<bool>,
+}
+
+/// A check-in as listed: a session's (with `point`) or a standalone one.
+#[derive(Debug, ToSchema)]
+pub struct ListedCheckin {
+    pub id: i64,
+    /// A session's check-in only.
+    pub point: Option<Point>,
+    pub pain: u8,
+    /// A standalone check-in's time; a session's check-in's own time, if it has one.
+    pub at: Option<String>,
+    pub side: Option<Side>,
+    pub bottom_only: Option<bool>,
+}
+
+/// A change to a screening: all eight answers, required as when logging one. Its
+/// time stays (`at` is refused).
+#[derive(Debug, ToSchema)]
+pub struct ScreeningChange {
+    pub saddle_anesthesia: bool,
+    pub bladder_bowel: bool,
+    pub progressive_weakness: bool,
+    pub fever: bool,
+    pub trauma: bool,
+    pub cancer_history: bool,
+    pub weight_loss: bool,
+    pub night_pain: bool,
+}
+
+/// A change to a symmetry test: both sides, required. Its time stays (`at` is
+/// refused).
+#[derive(Debug, ToSchema)]
+pub struct SymmetryTestChange {
+    #[schema(example = 310)]
+    pub left: f64,
+    #[schema(example = 265)]
+    pub right: f64,
+}
+
+/// The lifter's standalone check-ins ("my back is 6/10 today"); a session's
+/// check-ins are listed with the session.
+#[derive(Debug, ToSchema)]
+pub struct CheckinList {
+    /// Oldest first.
+    pub checkins: Vec<StoredStandaloneCheckin>,
+}
+
+#[derive(Debug, ToSchema)]
+pub struct StoredStandaloneCheckin {
+    pub id: i64,
+    pub at: String,
+    pub pain: u8,
+    pub side: Option<Side>,
+}
+
+#[derive(Debug, ToSchema)]
+pub struct ScreeningList {
+    /// Oldest first.
+    pub screenings: Vec<StoredScreening>,
+}
+
+/// A stored screening: its time and all eight answers.
+#[derive(Debug, ToSchema)]
+pub struct StoredScreening {
+    pub id: i64,
+    pub at: String,
+    pub saddle_anesthesia: bool,
+    pub bladder_bowel: bool,
+    pub progressive_weakness: bool,
+    pub fever: bool,
+    pub trauma: bool,
+    pub cancer_history: bool,
+    pub weight_loss: bool,
+    pub night_pain: bool,
+}
+
+#[derive(Debug, ToSchema)]
+pub struct SymmetryTestList {
+    /// Oldest first.
+    pub symmetry_tests: Vec<StoredSymmetryTest>,
+}
+
+#[derive(Debug, ToSchema)]
+pub struct StoredSymmetryTest {
+    pub id: i64,
+    pub at: String,
+    pub left: f64,
+    pub right: f64,
 }
 
 /// A `pullback.plan/v1` history document (see plan-contract.md), such as

@@ -1,14 +1,15 @@
 //! Check-ins, red-flag screenings and symmetry tests: each read with the plan
 //! contract's reader for the same kind of event, `at` defaulting to now.
 
-use super::Created;
 use super::docs::{
     ErrorBody, NewCheckin as NewCheckinDoc, NewScreening as NewScreeningDoc, NewSymmetryTest as NewSymmetryTestDoc,
     ScreeningSaved,
 };
 use super::input::{
     JsonObject, at_or_now, bottom_only_goes_with_during, not_in_future, problem, read_with_contract, settle, stored_at,
+    take_client_id,
 };
+use super::{Created, written_once};
 use crate::auth::ApiLifter;
 use crate::error::{ApiError, FieldProblem};
 use crate::state::AppState;
@@ -25,7 +26,8 @@ pub const RED_FLAGS: [&str; 8] = RedFlags::IDS;
 
 /// Logs a check-in: of one of the lifter's sessions (`session` and `point`), or
 /// standalone (neither: "my back is 6/10 today"). Another lifter's session, or
-/// one that does not exist, is 404.
+/// one that does not exist, is 404. With a `client_id`, a retry of a check-in
+/// already stored stores nothing and answers 200 with the stored id.
 #[utoipa::path(
     post,
     path = "/api/v1/me/checkins",
@@ -34,6 +36,7 @@ pub const RED_FLAGS: [&str; 8] = RedFlags::IDS;
     request_body = NewCheckinDoc,
     responses(
         (status = 201, description = "Stored.", body = Created),
+        (status = 200, description = "Stored before, under this `client_id`: nothing was written; the id is the stored check-in's.", body = Created),
         (status = 401, description = "No valid token.", body = ErrorBody),
         (status = 404, description = "The lifter has no session with that id.", body = ErrorBody),
         (status = 422, description = "Problems, by JSON pointer into the body; nothing was stored.", body = ErrorBody),
@@ -49,12 +52,19 @@ pub async fn checkin(
     let user = lifter.user.id;
     let profile = state.store.profile(user).await?;
     at_or_now(&mut body, now, &profile.profile.time_zone);
+    let client = take_client_id(&mut body);
+    let rules: Vec<FieldProblem> = client.as_ref().err().cloned().into_iter().collect();
     let new = match body.remove("session") {
-        None | Some(Value::Null) => standalone_checkin(body, &profile, now)?,
-        Some(session) => session_checkin(&session, body, &profile, now)?,
+        None | Some(Value::Null) => standalone_checkin(body, &profile, now, rules)?,
+        Some(session) => session_checkin(&session, body, &profile, now, rules)?,
     };
-    let id = state.store.add_checkin(user, &new).await?;
-    Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
+    match client.ok().flatten() {
+        Some(client) => {
+            let stored = state.store.add_checkin_once(user, &client, &new).await?;
+            Ok(written_once(stored.id.0, stored.created))
+        }
+        None => Ok((StatusCode::CREATED, Json(Created { id: state.store.add_checkin(user, &new).await?.0 }))),
+    }
 }
 
 /// A check-in of a session, read as the contract reads a session's check-in.
@@ -63,8 +73,8 @@ fn session_checkin(
     checkin: Map<String, Value>,
     profile: &StoredProfile,
     now: Timestamp,
+    mut rules: Vec<FieldProblem>,
 ) -> Result<NewCheckin, ApiError> {
-    let mut rules = Vec::new();
     let id = session.as_i64().filter(|id| *id >= 1);
     if id.is_none() {
         rules.push(problem("/session", format!("must be the id of one of your sessions, not {session}")));
@@ -94,8 +104,8 @@ fn standalone_checkin(
     mut checkin: Map<String, Value>,
     profile: &StoredProfile,
     now: Timestamp,
+    mut rules: Vec<FieldProblem>,
 ) -> Result<NewCheckin, ApiError> {
-    let mut rules = Vec::new();
     // The contract's standalone check-in has neither: refuse them rather than drop them.
     if checkin.get("point").is_some_and(|point| !point.is_null()) {
         rules.push(problem(
@@ -142,11 +152,7 @@ pub async fn screening(
     let profile = state.store.profile(user).await?;
     let zone = &profile.profile.time_zone;
     at_or_now(&mut body, now, zone);
-    let mut rules: Vec<FieldProblem> = RED_FLAGS
-        .iter()
-        .filter(|key| body.get(**key).is_none_or(Value::is_null))
-        .map(|key| problem(&format!("/{key}"), "is required: answer true or false"))
-        .collect();
+    let mut rules = every_answer_given(&body);
     rules.extend(not_in_future(&body, "/at", now));
     let at = body.get("at").cloned();
     let history = settle(read_one("screenings", body, profile.profile.units, now), rules)?;
@@ -156,9 +162,19 @@ pub async fn screening(
     Ok((StatusCode::CREATED, Json(screening_saved(id.0, &read.answers))))
 }
 
+/// A problem for each red-flag question left out: a forgotten question is never
+/// stored as "no".
+pub(super) fn every_answer_given(body: &Map<String, Value>) -> Vec<FieldProblem> {
+    RED_FLAGS
+        .iter()
+        .filter(|key| body.get(**key).is_none_or(Value::is_null))
+        .map(|key| problem(&format!("/{key}"), "is required: answer true or false"))
+        .collect()
+}
+
 /// What the lifter should do after answering, as the command line says it: the
 /// cauda equina signs send them to emergency care, the others to a doctor.
-fn screening_saved(id: i64, answers: &RedFlags) -> ScreeningSaved {
+pub(super) fn screening_saved(id: i64, answers: &RedFlags) -> ScreeningSaved {
     let red_flags: Vec<String> = answers.yes().into_iter().map(str::to_owned).collect();
     let message = if answers.urgent() {
         "URGENT: these can be signs of pressure on the nerves of the lower back. Get emergency care now: go to an \
@@ -205,7 +221,7 @@ pub async fn symmetry_test(
 }
 
 /// Reads `event` as the only element of the document's list `list`.
-fn read_one(
+pub(super) fn read_one(
     list: &str,
     event: Map<String, Value>,
     units: Units,

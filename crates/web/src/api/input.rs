@@ -8,12 +8,13 @@
 
 use crate::error::{ApiError, FieldProblem};
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use pullback_contract::{CONTRACT, Problem, format_time, parse_request, parse_time};
 use pullback_core::{History, Point, Units};
-use pullback_store::At;
+use pullback_store::{At, ClientId};
 use serde_json::{Map, Value, json};
 
 /// A request body that is one JSON object. Anything else is 422 at the root
@@ -144,5 +145,40 @@ pub fn settle(read: Result<History, Vec<FieldProblem>>, rules: Vec<FieldProblem>
             }
             Err(ApiError::Invalid(problems))
         }
+    }
+}
+
+/// The optional `client_id` of a write a client may send again (a phone retrying
+/// what it logged offline), taken out of `body`. `Ok(None)` without one; a problem
+/// at `/client_id` for one that is not 8–64 letters, digits, `-` or `_`.
+pub fn take_client_id(body: &mut Map<String, Value>) -> Result<Option<ClientId>, FieldProblem> {
+    match body.remove("client_id") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => ClientId::parse(&text).map(Some).map_err(|why| problem("/client_id", why)),
+        Some(other) => Err(problem("/client_id", format!("must be a string (a UUID, say), not {}", kind(&other)))),
+    }
+}
+
+/// Problems for the fields of `body` that this request cannot change: a client
+/// that sends them means to change them, so they are refused rather than dropped.
+pub fn refuse_fixed(body: &Map<String, Value>, fixed: &[&str], why: &str) -> Vec<FieldProblem> {
+    fixed
+        .iter()
+        .filter(|key| body.get(**key).is_some_and(|value| !value.is_null()))
+        .map(|key| problem(&format!("/{key}"), format!("cannot be changed here: {why}")))
+        .collect()
+}
+
+/// The id in an entry's path (`/api/v1/me/sessions/{id}`). One that is not a
+/// positive whole number names nothing: 404, like an id that is not the lifter's.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<PathId, ApiError> {
+        let Path(text) = Path::<String>::from_request_parts(parts, state).await.map_err(|_| ApiError::NotFound)?;
+        text.parse::<i64>().ok().filter(|id| *id >= 1).map(PathId).ok_or(ApiError::NotFound)
     }
 }

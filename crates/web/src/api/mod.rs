@@ -12,7 +12,10 @@
 //! - [`docs`] serves the OpenAPI document; a test checks it lists every route of
 //!   the route table under `/api/v1`.
 
+pub mod audit;
 pub mod docs;
+pub mod edits;
+pub mod entries;
 pub mod events;
 pub mod export;
 mod input;
@@ -27,4 +30,11 @@ pub const PREFIX: &str = "/api/v1";
 pub struct Created {
     /// The stored id (a session id names the session in `POST /api/v1/me/checkins`).
     pub id: i64,
+}
+
+/// The answer to a write with a client id: 201 when this call stored it, 200 when
+/// an earlier call did (the same body, so that a client handles both alike).
+fn written_once(id: i64, created: bool) -> (axum::http::StatusCode, axum::Json<Created>) {
+    let status = if created { axum::http::StatusCode::CREATED } else { axum::http::StatusCode::OK };
+    (status, axum::Json(Created { id }))
 }

@@ -333,6 +333,14 @@ fn action_words(action: &str) -> String {
         "note_added" => "added a private note".to_owned(),
         "access_granted" => "granted access".to_owned(),
         "access_revoked" => "ended access".to_owned(),
+        "session_changed" => "changed a session".to_owned(),
+        "session_deleted" => "deleted a session".to_owned(),
+        "checkin_changed" => "changed a check-in".to_owned(),
+        "checkin_deleted" => "deleted a check-in".to_owned(),
+        "screening_changed" => "changed a screening".to_owned(),
+        "screening_deleted" => "deleted a screening".to_owned(),
+        "symmetry_test_changed" => "changed a symmetry test".to_owned(),
+        "symmetry_test_deleted" => "deleted a symmetry test".to_owned(),
         other => other.replace('_', " "),
     }
 }

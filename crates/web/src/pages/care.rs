@@ -306,6 +306,14 @@ fn action_words(action: &str) -> String {
         "viewed" => "Looked at your data".to_owned(),
         "protocol_changed" => "Changed your protocol settings".to_owned(),
         "profile_changed" => "Changed your profile".to_owned(),
+        "session_changed" => "Changed a session".to_owned(),
+        "session_deleted" => "Deleted a session".to_owned(),
+        "checkin_changed" => "Changed a check-in".to_owned(),
+        "checkin_deleted" => "Deleted a check-in".to_owned(),
+        "screening_changed" => "Changed a screening".to_owned(),
+        "screening_deleted" => "Deleted a screening".to_owned(),
+        "symmetry_test_changed" => "Changed a symmetry test".to_owned(),
+        "symmetry_test_deleted" => "Deleted a symmetry test".to_owned(),
         other => {
             let words = other.replace('_', " ");
             let mut chars = words.chars();
@@ -322,6 +330,7 @@ mod tests {
     fn actions_read_as_words() {
         assert_eq!(action_words("access_granted"), "Started sharing");
         assert_eq!(action_words("working_weight_changed"), "Working weight changed");
+        assert_eq!(action_words("checkin_changed"), "Changed a check-in");
         assert_eq!(action_words(""), "");
     }
 }

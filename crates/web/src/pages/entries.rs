@@ -140,7 +140,13 @@ pub async fn checkin_save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let detail = format!("check-in, {}: pain {} → {pain}", checkin.words(&zone), checkin.pain);
-    let audit = NewAudit { lifter: user, actor: &lifter.user, action: "changed a check-in", detail, at: state.now() };
+    let audit = NewAudit {
+        lifter: user,
+        actor: &lifter.user,
+        action: crate::api::audit::changed_action(Entry::Checkin(checkin.id)),
+        detail,
+        at: state.now(),
+    };
     let change = Edit::Checkin { pain, side, bottom_only };
     state.store.edit_entry(Entry::Checkin(checkin.id), &change, &audit).await?;
     Ok(saved("changed"))
@@ -232,7 +238,13 @@ pub async fn screening_save(
         if yes.is_empty() { "no red flags".to_owned() } else { yes.join(", ").replace('_', " ") }
     };
     let detail = format!("screening of {}: {} → {}", day(at, &zone), yes(&before), yes(&answers));
-    let audit = NewAudit { lifter: user, actor: &lifter.user, action: "changed a screening", detail, at: state.now() };
+    let audit = NewAudit {
+        lifter: user,
+        actor: &lifter.user,
+        action: crate::api::audit::changed_action(Entry::Screening(id)),
+        detail,
+        at: state.now(),
+    };
     state.store.edit_entry(Entry::Screening(id), &Edit::Screening { answers }, &audit).await?;
     Ok(saved("changed"))
 }
@@ -316,8 +328,13 @@ pub async fn symmetry_save(
         old_right.value(),
         right.value()
     );
-    let audit =
-        NewAudit { lifter: user, actor: &lifter.user, action: "changed a symmetry test", detail, at: state.now() };
+    let audit = NewAudit {
+        lifter: user,
+        actor: &lifter.user,
+        action: crate::api::audit::changed_action(Entry::SymmetryTest(id)),
+        detail,
+        at: state.now(),
+    };
     state.store.edit_entry(Entry::SymmetryTest(id), &Edit::SymmetryTest { left, right }, &audit).await?;
     Ok(saved("changed"))
 }
@@ -430,12 +447,7 @@ async fn confirm_page(
 async fn delete(state: &AppState, lifter: &Lifter, kind: &str, id: &str) -> Result<Response, PageError> {
     let user = lifter.user.id;
     let (entry, words) = entry_to_delete(state.store.as_ref(), user, kind, id).await?;
-    let action = match entry {
-        Entry::Session(_) => "deleted a session",
-        Entry::Checkin(_) => "deleted a check-in",
-        Entry::Screening(_) => "deleted a screening",
-        Entry::SymmetryTest(_) => "deleted a symmetry test",
-    };
+    let action = crate::api::audit::deleted_action(entry);
     let audit = NewAudit { lifter: user, actor: &lifter.user, action, detail: words, at: state.now() };
     state.store.delete_entry(entry, &audit).await?;
     Ok(saved("deleted"))

@@ -762,7 +762,13 @@ pub async fn edit_save(
         entry.at.instant.to_zoned(zone.clone()).strftime("%a %-d %b %Y %H:%M"),
         change_words(&entry, &session, zone)
     );
-    let audit = NewAudit { lifter: user, actor: &lifter.user, action: "changed a session", detail, at: now };
+    let audit = NewAudit {
+        lifter: user,
+        actor: &lifter.user,
+        action: crate::api::audit::changed_action(Entry::Session(entry.id)),
+        detail,
+        at: now,
+    };
     let change = Edit::Session { at: session.at, exercises: session.exercises };
     state.store.edit_entry(Entry::Session(entry.id), &change, &audit).await?;
     Ok(saved("changed"))

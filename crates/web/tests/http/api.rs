@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// A client of the API with one lifter's token.
-struct Api {
+pub(crate) struct Api {
     client: reqwest::Client,
     base: String,
     token: String,
@@ -15,7 +15,7 @@ struct Api {
 
 impl Api {
     /// Signs `name` up and gives them a personal access token.
-    async fn lifter(server: &Server, name: &str) -> Api {
+    pub(crate) async fn lifter(server: &Server, name: &str) -> Api {
         server.lifter(name).await;
         let user = server.store.user_by_name(name).await.unwrap();
         let (token, digest) = pullback_web::auth::new_token().unwrap();
@@ -23,28 +23,38 @@ impl Api {
         Api { client: reqwest::Client::new(), base: server.url(""), token }
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         let request = self.client.get(format!("{}{path}", self.base)).bearer_auth(&self.token);
         answer(request.send().await.unwrap()).await
     }
 
-    async fn post(&self, path: &str, body: &Value) -> Answer {
+    pub(crate) async fn post(&self, path: &str, body: &Value) -> Answer {
         self.post_text(path, &body.to_string()).await
     }
 
-    async fn post_text(&self, path: &str, body: &str) -> Answer {
-        let request = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .header("content-type", "application/json")
-            .body(body.to_owned());
+    pub(crate) async fn post_text(&self, path: &str, body: &str) -> Answer {
+        self.send(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub(crate) async fn patch(&self, path: &str, body: &Value) -> Answer {
+        self.send(reqwest::Method::PATCH, path, Some(&body.to_string())).await
+    }
+
+    pub(crate) async fn delete(&self, path: &str) -> Answer {
+        self.send(reqwest::Method::DELETE, path, None).await
+    }
+
+    pub(crate) async fn send(&self, method: reqwest::Method, path: &str, body: Option<&str>) -> Answer {
+        let mut request = self.client.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.header("content-type", "application/json").body(body.to_owned());
+        }
         answer(request.send().await.unwrap()).await
     }
 }
 
 /// The fields named by a 422 answer's problems.
-fn fields(answer: &Answer) -> Vec<String> {
+pub(crate) fn fields(answer: &Answer) -> Vec<String> {
     assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", answer.body);
     let body = answer.json();
     assert_eq!(body["error"], "invalid", "{body}");
@@ -53,7 +63,7 @@ fn fields(answer: &Answer) -> Vec<String> {
 
 /// A deadlift session at `at` with two warm-ups and three working sets, rated
 /// `pain` during.
-fn five_sets(at: &str, pain: u8) -> Value {
+pub(crate) fn five_sets(at: &str, pain: u8) -> Value {
     json!({
         "at": at,
         "exercises": [{

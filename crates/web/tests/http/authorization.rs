@@ -22,12 +22,12 @@ fn shows(body: &str, marker: &str) -> bool {
 struct Victim {
     id: i64,
     session: i64,
-    /// A standalone check-in, a screening and a symmetry test of the victim's.
+    token_id: i64,
+    token: String,
+    /// A standalone check-in, a screening and a symmetry test (issue 13's edits).
     checkin: i64,
     screening: i64,
     symmetry_test: i64,
-    token_id: i64,
-    token: String,
 }
 
 async fn victim(server: &Server) -> Victim {
@@ -51,22 +51,21 @@ async fn victim(server: &Server) -> Victim {
     let session = store.add_session(user.id, &session).await.unwrap();
     let checkin = NewCheckin::of_session(session, Point::After1h, Pain::parse(4).unwrap(), None);
     store.add_checkin(user.id, &checkin).await.unwrap();
-    let standalone = NewCheckin::standalone(Pain::parse(3).unwrap(), at);
-    let checkin = store.add_checkin(user.id, &standalone).await.unwrap();
-    let screening = store.add_screening(user.id, &NewScreening { at, answers: RedFlags::default() }).await.unwrap();
-    let (left, right) = (Strength::parse(100.into()).unwrap(), Strength::parse(95.into()).unwrap());
-    let symmetry_test = store.add_symmetry_test(user.id, &NewSymmetryTest { at, left, right }).await.unwrap();
     let (token, digest) = pullback_web::auth::new_token().unwrap();
     let token_id = store.create_api_token(user.id, "victim's phone", &digest).await.unwrap();
-    Victim {
-        id: user.id.0,
-        session: session.0,
-        checkin: checkin.0,
-        screening: screening.0,
-        symmetry_test: symmetry_test.0,
-        token_id: token_id.0,
-        token,
-    }
+    let (checkin, screening, symmetry_test) = victims_events(store, user.id, at).await;
+    Victim { id: user.id.0, session: session.0, token_id: token_id.0, token, checkin, screening, symmetry_test }
+}
+
+/// A standalone check-in, a screening and a symmetry test of the victim's: their ids.
+async fn victims_events(store: &dyn Store, user: pullback_store::UserId, at: At) -> (i64, i64, i64) {
+    let checkin = store.add_checkin(user, &NewCheckin::standalone(Pain::parse(6).unwrap(), at)).await.unwrap();
+    let answers = RedFlags { night_pain: true, ..RedFlags::default() };
+    let screening = store.add_screening(user, &NewScreening { at, answers }).await.unwrap();
+    let strength = |n: u32| Strength::parse(n.into()).unwrap();
+    let test = NewSymmetryTest { at, left: strength(310), right: strength(265) };
+    let symmetry_test = store.add_symmetry_test(user, &test).await.unwrap();
+    (checkin.0, screening.0, symmetry_test.0)
 }
 
 /// The route's path with its parameters naming the victim's resources.
@@ -83,10 +82,11 @@ fn path_for(route: &Route, victim: &Victim) -> String {
             // A clinician on no one's care team (the victim): revoking them is a 404.
             ("clinician", _) => victim.id.to_string(),
             ("id", p) if p.contains("token") => victim.token_id.to_string(),
-            ("id", p) if p.contains("session") => victim.session.to_string(),
+            // Keyed on the kind of entry in the path, API and pages alike.
             ("id", p) if p.contains("checkins") => victim.checkin.to_string(),
             ("id", p) if p.contains("screenings") => victim.screening.to_string(),
             ("id", p) if p.contains("symmetry-tests") => victim.symmetry_test.to_string(),
+            ("id", p) if p.contains("session") => victim.session.to_string(),
             (other, p) => panic!("{p}: add path parameter {other:?} to the authorization test's path_for"),
         };
         path.replace_range(start..=end, &value);
@@ -95,7 +95,7 @@ fn path_for(route: &Route, victim: &Victim) -> String {
 }
 
 /// Calls `route` from `browser` (its cookies), with a bearer token if given. Form
-/// routes get `csrf` when given; API POSTs an empty JSON object.
+/// routes get `csrf` when given; API POSTs and PATCHes an empty JSON object.
 async fn call(
     browser: &Browser,
     base: &str,
@@ -109,12 +109,11 @@ async fn call(
     if let Some(token) = token {
         request = request.bearer_auth(token);
     }
-    if route.method == Method::POST {
-        request = if route.path.starts_with("/api/") {
-            request.header("content-type", "application/json").body("{}")
-        } else {
-            request.form(&csrf.map(|c| vec![("csrf", c)]).unwrap_or_default())
-        };
+    let api = route.path.starts_with("/api/");
+    if api && [Method::POST, Method::PATCH].contains(&route.method) {
+        request = request.header("content-type", "application/json").body("{}");
+    } else if route.method == Method::POST {
+        request = request.form(&csrf.map(|c| vec![("csrf", c)]).unwrap_or_default());
     }
     answer(request.send().await.unwrap()).await
 }

@@ -168,7 +168,7 @@ async fn changing_a_mis_tapped_pain_rating_ends_the_episode_and_is_audited() {
     assert_eq!(status_of(&after.body), "normal");
 
     let log = server.store.audit_log(id_of(&server, "ana").await, 10).await.unwrap();
-    let entry = log.iter().find(|e| e.action == "changed a check-in").expect("audited");
+    let entry = log.iter().find(|e| e.action == "checkin_changed").expect("audited");
     assert!(entry.detail.contains("pain 8/10 → 3/10"), "{}", entry.detail);
     assert_eq!(entry.actor, "ana");
 }
@@ -202,7 +202,7 @@ async fn a_session_is_changed_then_deleted_after_asking_once() {
     assert!(stored.history.sessions.is_empty());
     let actions: Vec<String> =
         server.store.audit_log(id_of(&server, "ana").await, 10).await.unwrap().into_iter().map(|e| e.action).collect();
-    assert!(actions.contains(&"deleted a session".to_owned()) && actions.contains(&"changed a session".to_owned()));
+    assert!(actions.contains(&"session_deleted".to_owned()) && actions.contains(&"session_changed".to_owned()));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod api;
+mod api_edits;
 mod authorization;
 mod clinic_lifter;
 mod dashboard;

@@ -1,0 +1,330 @@
+//! Changing and deleting check-ins, screenings and symmetry tests (sessions: see
+//! [`super::sessions`]). Each handler finds the entry among the lifter's own
+//! first, so another lifter's id is 404 whatever the body says; reads the change
+//! with the plan contract's reader, as the POST does; and stores it with an audit
+//! entry in one transaction. The plan follows at once (the store drops the replay
+//! checkpoint).
+
+use super::docs::{
+    CheckinChange, ErrorBody, ListedCheckin, ScreeningChange, ScreeningSaved, StoredSymmetryTest, SymmetryTestChange,
+};
+use super::entries::{
+    FoundCheckin, find_checkin, find_screening, find_symmetry_test, standalone_json, symmetry_test_json,
+};
+use super::events::{every_answer_given, read_one, screening_saved};
+use super::input::{JsonObject, PathId, bottom_only_goes_with_during, read_with_contract, refuse_fixed, settle};
+use super::{audit, sessions};
+use crate::auth::ApiLifter;
+use crate::error::{ApiError, FieldProblem};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use pullback_contract::format_time;
+use pullback_core::{Pain, Side, Strength};
+use pullback_store::{CheckinId, Edit, Entry, ScreeningId, StoredProfile, SymmetryTestId};
+use serde_json::{Map, Value, json};
+
+/// Why a check-in's time, point and session cannot be changed.
+const CHECKIN_STAYS: &str = "a check-in keeps its time and what it belongs to; delete it and log it anew";
+/// Why a screening's or symmetry test's time cannot be changed.
+const TIME_STAYS: &str = "the time stays; delete it and log it anew";
+
+/// A check-in's answers: pain, side, pain only at the bottom of the lift.
+type Answers = (Pain, Option<Side>, bool);
+
+/// Changes a check-in's answers. `pain` is required; `side` and `bottom_only`
+/// keep their stored values when left out (`null` clears them); `bottom_only`
+/// goes only with a check-in at point `during`. Its time, point and session stay.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/me/checkins/{id}",
+    operation_id = "change_checkin",
+    tag = "log",
+    params(("id" = i64, Path, description = "The check-in's id (from `GET /api/v1/me/sessions` or `/checkins`).")),
+    request_body = CheckinChange,
+    responses(
+        (status = 200, description = "Changed; the check-in as listed now.", body = ListedCheckin),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "You have no check-in with that id.", body = ErrorBody),
+        (status = 422, description = "Problems, by JSON pointer into the body; nothing was changed.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_checkin(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    PathId(id): PathId,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let (now, user, id) = (state.now(), &lifter.user, CheckinId(id));
+    let before = find_checkin(state.store.as_ref(), user.id, id).await?;
+    let profile = state.store.profile(user.id).await?;
+    let after = read_checkin_change(body, &before, &profile, now)?;
+    let name = checkin_name(&before, &profile);
+    let detail = audit::detail(&name, &audit::checkin_changes(answers(&before), after));
+    let entry = Entry::Checkin(id);
+    let record = audit::by_lifter(user, audit::changed_action(entry), detail, now);
+    let (pain, side, bottom_only) = after;
+    state.store.edit_entry(entry, &Edit::Checkin { pain, side, bottom_only }, &record).await?;
+    let changed = find_checkin(state.store.as_ref(), user.id, id).await?;
+    Ok(Json(checkin_json(id, changed, &profile, now)))
+}
+
+/// Deletes a check-in, of a session or standalone.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/checkins/{id}",
+    operation_id = "delete_checkin",
+    tag = "log",
+    params(("id" = i64, Path, description = "The check-in's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "You have no check-in with that id.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn delete_checkin(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    PathId(id): PathId,
+) -> Result<StatusCode, ApiError> {
+    let (user, id) = (&lifter.user, CheckinId(id));
+    let before = find_checkin(state.store.as_ref(), user.id, id).await?;
+    let profile = state.store.profile(user.id).await?;
+    let detail = format!("{}: pain {}", checkin_name(&before, &profile), answers(&before).0.value());
+    let entry = Entry::Checkin(id);
+    let record = audit::by_lifter(user, audit::deleted_action(entry), detail, state.now());
+    state.store.delete_entry(entry, &record).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The new answers: the body's, with a left-out `side` or `bottom_only` kept as
+/// stored, read as the contract reads a check-in of the same kind.
+fn read_checkin_change(
+    mut body: Map<String, Value>,
+    before: &FoundCheckin,
+    profile: &StoredProfile,
+    now: Timestamp,
+) -> Result<Answers, ApiError> {
+    let mut rules = refuse_fixed(&body, &["at", "point", "session"], CHECKIN_STAYS);
+    let (_, side, bottom_only) = answers(before);
+    let mut checkin = Map::new();
+    checkin.insert("pain".into(), body.remove("pain").unwrap_or(Value::Null));
+    checkin.insert("side".into(), body.remove("side").unwrap_or_else(|| json!(side.map(Side::id))));
+    let bottom_only = body.remove("bottom_only").unwrap_or_else(|| json!(bottom_only));
+    match before {
+        FoundCheckin::OfSession { session, checkin: stored, .. } => {
+            checkin.insert("point".into(), json!(stored.point.id()));
+            checkin.insert("bottom_only".into(), bottom_only);
+            rules.extend(bottom_only_goes_with_during(&checkin, "/bottom_only"));
+            // The wrapping session's time only places the check-in; nothing of it is stored.
+            let wrapper = json!([{ "at": format_time(session.at.instant), "checkins": [checkin] }]);
+            let read = read_with_contract(fields("sessions", wrapper), "/sessions/0/checkins/0", units(profile), now);
+            let history = settle(read, rules)?;
+            let read = history.sessions.into_iter().next().and_then(|s| s.checkins.into_iter().next());
+            let read = read.ok_or_else(|| anyhow::anyhow!("the check-in was not read"))?;
+            Ok((read.pain, read.side, read.bottom_only))
+        }
+        FoundCheckin::Standalone(stored) => {
+            if bottom_only == Value::Bool(true) {
+                let why = "goes only with a check-in of a session at point \"during\"";
+                rules.push(super::input::problem("/bottom_only", why));
+            }
+            checkin.insert("at".into(), json!(format_time(stored.at)));
+            let read = read_with_contract(fields("checkins", json!([checkin])), "/checkins/0", units(profile), now);
+            let history = settle(read, rules)?;
+            let read =
+                history.checkins.into_iter().next().ok_or_else(|| anyhow::anyhow!("the check-in was not read"))?;
+            Ok((read.pain, read.side, false))
+        }
+    }
+}
+
+fn fields(list: &str, entries: Value) -> Map<String, Value> {
+    let mut fields = Map::new();
+    fields.insert(list.to_owned(), entries);
+    fields
+}
+
+fn units(profile: &StoredProfile) -> pullback_core::Units {
+    profile.profile.units
+}
+
+fn answers(found: &FoundCheckin) -> Answers {
+    match found {
+        FoundCheckin::OfSession { checkin: c, .. } => (c.pain, c.side, c.bottom_only),
+        FoundCheckin::Standalone(c) => (c.pain, c.side, false),
+    }
+}
+
+fn checkin_name(found: &FoundCheckin, profile: &StoredProfile) -> String {
+    match found {
+        FoundCheckin::OfSession { session, checkin, .. } => audit::session_checkin_name(checkin.point, session.at),
+        FoundCheckin::Standalone(c) => audit::standalone_checkin_name(c.at, &profile.profile.time_zone),
+    }
+}
+
+/// A check-in as listed: a session's as in `GET /api/v1/me/sessions`, a
+/// standalone one as in `GET /api/v1/me/checkins`.
+fn checkin_json(id: CheckinId, found: FoundCheckin, profile: &StoredProfile, now: Timestamp) -> Value {
+    match found {
+        FoundCheckin::OfSession { session, index, .. } => {
+            let list = sessions::session_list(&[session], profile, now);
+            list["sessions"][0]["checkins"][index].clone()
+        }
+        FoundCheckin::Standalone(checkin) => standalone_json(id, checkin, profile, now),
+    }
+}
+
+/// Changes a screening's answers. All eight are required, as when logging one, so
+/// that a forgotten question is never stored as "no"; its time stays.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/me/screenings/{id}",
+    operation_id = "change_screening",
+    tag = "log",
+    params(("id" = i64, Path, description = "The screening's id (from `GET /api/v1/me/screenings`).")),
+    request_body = ScreeningChange,
+    responses(
+        (status = 200, description = "Changed; `message` says what to do now.", body = ScreeningSaved),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "You have no screening with that id.", body = ErrorBody),
+        (status = 422, description = "Problems, by JSON pointer into the body; nothing was changed.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_screening(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    PathId(id): PathId,
+    JsonObject(mut body): JsonObject,
+) -> Result<Json<ScreeningSaved>, ApiError> {
+    let (now, user, id) = (state.now(), &lifter.user, ScreeningId(id));
+    let before = find_screening(state.store.as_ref(), user.id, id).await?;
+    let profile = state.store.profile(user.id).await?;
+    let mut rules = refuse_fixed(&body, &["at"], TIME_STAYS);
+    rules.extend(every_answer_given(&body));
+    body.insert("at".into(), json!(format_time(before.at)));
+    let history = settle(read_one("screenings", body, units(&profile), now), rules)?;
+    let after = history.screenings.into_iter().next().ok_or_else(|| anyhow::anyhow!("the screening was not read"))?;
+    let name = audit::event_name("screening", before.at, &profile.profile.time_zone);
+    let detail = audit::detail(&name, &audit::screening_changes(&before.answers, &after.answers));
+    let entry = Entry::Screening(id);
+    let record = audit::by_lifter(user, audit::changed_action(entry), detail, now);
+    state.store.edit_entry(entry, &Edit::Screening { answers: after.answers }, &record).await?;
+    Ok(Json(screening_saved(id.0, &after.answers)))
+}
+
+/// Deletes a screening.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/screenings/{id}",
+    operation_id = "delete_screening",
+    tag = "log",
+    params(("id" = i64, Path, description = "The screening's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "You have no screening with that id.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn delete_screening(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    PathId(id): PathId,
+) -> Result<StatusCode, ApiError> {
+    let (user, id) = (&lifter.user, ScreeningId(id));
+    let before = find_screening(state.store.as_ref(), user.id, id).await?;
+    let zone = state.store.profile(user.id).await?.profile.time_zone;
+    let yes = before.answers.yes();
+    let flags = if yes.is_empty() { "no red flags".to_owned() } else { format!("yes to {}", yes.join(", ")) };
+    let detail = format!("{}: {flags}", audit::event_name("screening", before.at, &zone)).replace('_', " ");
+    let entry = Entry::Screening(id);
+    let record = audit::by_lifter(user, audit::deleted_action(entry), detail, state.now());
+    state.store.delete_entry(entry, &record).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Changes a symmetry test's `left` and `right` (both required); its time stays.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/me/symmetry-tests/{id}",
+    operation_id = "change_symmetry_test",
+    tag = "log",
+    params(("id" = i64, Path, description = "The test's id (from `GET /api/v1/me/symmetry-tests`).")),
+    request_body = SymmetryTestChange,
+    responses(
+        (status = 200, description = "Changed; the test as listed now.", body = StoredSymmetryTest),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "You have no symmetry test with that id.", body = ErrorBody),
+        (status = 422, description = "Problems, by JSON pointer into the body; nothing was changed.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn change_symmetry_test(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    PathId(id): PathId,
+    JsonObject(body): JsonObject,
+) -> Result<Json<Value>, ApiError> {
+    let (now, user, id) = (state.now(), &lifter.user, SymmetryTestId(id));
+    let before = find_symmetry_test(state.store.as_ref(), user.id, id).await?;
+    let profile = state.store.profile(user.id).await?;
+    let (left, right) = read_symmetry_change(body, before.at, &profile, now)?;
+    let name = audit::event_name("symmetry test", before.at, &profile.profile.time_zone);
+    let detail = audit::detail(&name, &audit::symmetry_changes((before.left, before.right), (left, right)));
+    let entry = Entry::SymmetryTest(id);
+    let record = audit::by_lifter(user, audit::changed_action(entry), detail, now);
+    state.store.edit_entry(entry, &Edit::SymmetryTest { left, right }, &record).await?;
+    let after = find_symmetry_test(state.store.as_ref(), user.id, id).await?;
+    Ok(Json(symmetry_test_json(id, after, &profile, now)))
+}
+
+fn read_symmetry_change(
+    body: Map<String, Value>,
+    at: Timestamp,
+    profile: &StoredProfile,
+    now: Timestamp,
+) -> Result<(Strength, Strength), ApiError> {
+    let rules: Vec<FieldProblem> = refuse_fixed(&body, &["at"], TIME_STAYS);
+    let mut test: Map<String, Value> =
+        ["left", "right"].into_iter().filter_map(|key| body.get(key).map(|v| (key.to_owned(), v.clone()))).collect();
+    test.insert("at".into(), json!(format_time(at)));
+    let history = settle(read_one("symmetry_tests", test, units(profile), now), rules)?;
+    let read = history.symmetry_tests.into_iter().next().ok_or_else(|| anyhow::anyhow!("the test was not read"))?;
+    Ok((read.left, read.right))
+}
+
+/// Deletes a symmetry test.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/me/symmetry-tests/{id}",
+    operation_id = "delete_symmetry_test",
+    tag = "log",
+    params(("id" = i64, Path, description = "The test's id.")),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 401, description = "No valid token.", body = ErrorBody),
+        (status = 404, description = "You have no symmetry test with that id.", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn delete_symmetry_test(
+    State(state): State<AppState>,
+    lifter: ApiLifter,
+    PathId(id): PathId,
+) -> Result<StatusCode, ApiError> {
+    let (user, id) = (&lifter.user, SymmetryTestId(id));
+    let before = find_symmetry_test(state.store.as_ref(), user.id, id).await?;
+    let zone = state.store.profile(user.id).await?.profile.time_zone;
+    let name = audit::event_name("symmetry test", before.at, &zone);
+    let detail = format!("{name}: left {}, right {}", before.left.value(), before.right.value());
+    let entry = Entry::SymmetryTest(id);
+    let record = audit::by_lifter(user, audit::deleted_action(entry), detail, state.now());
+    state.store.delete_entry(entry, &record).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
