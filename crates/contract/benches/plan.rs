@@ -63,6 +63,45 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// `sessions` deadlift sessions within one day (one every 86,400 / n seconds), each
+/// tolerated, with loads that rise and fall: the window maxima behind W and the
+/// intensity-spike flag see thousands of sessions in their 7- and 28-day windows.
+fn crowded_day(sessions: usize) -> PlanRequest {
+    let step = 86_400 / sessions as i64;
+    let list: Vec<Value> = (0..sessions)
+        .map(|i| {
+            let at = jiff::Timestamp::from_second(1_767_225_600 + i as i64 * step).unwrap_or_else(|e| panic!("{e}"));
+            let load = 100 + (i * 37) % 60;
+            serde_json::json!({
+                "at": at.to_string(),
+                "exercises": [{ "exercise": "deadlift", "sets": [{ "load": load, "reps": 5 }, { "load": load, "reps": 5 }] }],
+                "checkins": [{ "point": "during", "pain": 2 }, { "point": "after_24h", "pain": 1 }],
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "contract": "pullback.plan/v1",
+        "as_of": "2026-01-02T12:00:00Z",
+        "profile": { "units": "kg" },
+        "sessions": list,
+    });
+    parse_request(&doc).unwrap_or_else(|p| panic!("the crowded day breaks the contract: {}", p.len()))
+}
+
+/// Issue 16: the plan's cost grows linearly with sessions however they crowd a day
+/// (equal throughput at 1,000 and 4,000 sessions in one day means linear).
+fn crowded(c: &mut Criterion) {
+    let mut group = c.benchmark_group("crowded_day");
+    for sessions in [1000, 4000] {
+        let request = crowded_day(sessions);
+        group.throughput(Throughput::Elements(sessions as u64));
+        group.bench_with_input(BenchmarkId::new("plan", sessions), &request, |b, request| {
+            b.iter(|| pullback_core::plan(black_box(&request.history), black_box(request.as_of)))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     // Command-line options (--warm-up-time, --measurement-time, --sample-size)
@@ -72,6 +111,6 @@ criterion_group! {
         .warm_up_time(Duration::from_secs(3))
         .measurement_time(Duration::from_secs(8))
         .noise_threshold(0.05);
-    targets = bench
+    targets = bench, crowded
 }
 criterion_main!(benches);

@@ -102,6 +102,7 @@ impl Checkpoint {
         replay.episode_drops = self.episode_drops.clone();
         replay.first_at = self.first_at;
         replay.saved_normal_w = self.normal_w;
+        replay.restore_window();
         Run { replay, last_transition: self.last_transition, episode_start: self.episode_start }
     }
 

@@ -256,7 +256,53 @@ impl<'a, 'h> Facts<'a, 'h> {
 
     /// The latest normal-state session of the last 7 days whose top set is above the
     /// ratio × the heaviest normal-state top set in the 28 days before it.
+    ///
+    /// One pass: the heaviest before each session is the larger of the heaviest
+    /// earlier session in its window (a monotonic queue sliding forward) and the
+    /// heaviest later session at the same instant (a window "before s" holds the
+    /// sessions at s's own time, s left out). A scan of the window per session was
+    /// quadratic when thousands of sessions crowd a week.
     fn intensity_spike(&self) -> Option<Spike> {
+        let as_of = self.timeline.as_of;
+        let ratio = self.history.params.intensity_spike_ratio();
+        let outcomes = &self.replay.outcomes;
+        let tops: Vec<Option<Load>> =
+            outcomes.iter().map(|o| if o.normal { self.replay.usual_top(self.timeline, o) } else { None }).collect();
+        let first = outcomes.len() - outcomes.iter().rev().take_while(|o| in_window(o.at, as_of, DAYS_7)).count();
+        let later_same_instant = heaviest_later_at_same_instant(outcomes, &tops, first);
+        let mut earlier = crate::replay::WindowMax::default();
+        let mut next = outcomes[..first]
+            .partition_point(|o| !in_window(o.at, outcomes.get(first).map_or(as_of, |f| f.at), DAYS_28));
+        let mut spike = None;
+        for i in first..outcomes.len() {
+            let at = outcomes[i].at;
+            for (j, top) in tops.iter().enumerate().take(i).skip(next) {
+                if let Some(top) = top {
+                    earlier.push(*top, outcomes[j].at);
+                }
+            }
+            next = next.max(i);
+            let before = earlier.max_in(at, DAYS_28);
+            let Some(top) = tops[i] else { continue };
+            // Ties go to the earlier session, as the scan's oldest-of-equal maxima did.
+            let prior = match (before, later_same_instant[i - first]) {
+                (Some(b), Some(l)) if l > b.0 => Some((l, at)),
+                (Some(b), _) => Some(b),
+                (None, Some(l)) => Some((l, at)),
+                (None, None) => None,
+            };
+            if let Some((load, prior_at)) = prior
+                && top.value() > ratio * load.value()
+            {
+                spike = Some(Spike { at, top, prior: TopSet { load, at: prior_at } });
+            }
+        }
+        spike
+    }
+
+    /// The scan that [`Facts::intensity_spike`] replaced: the reference its property test compares with.
+    #[cfg(test)]
+    fn intensity_spike_by_scan(&self) -> Option<Spike> {
         let as_of = self.timeline.as_of;
         let ratio = self.history.params.intensity_spike_ratio();
         let outcomes = &self.replay.outcomes;
@@ -417,4 +463,119 @@ fn latest_by_time<T>(items: &[T], at: impl Fn(&T) -> Timestamp, as_of: Timestamp
         Some(b) if at(b) > at(item) => Some(b),
         _ => Some(item),
     })
+}
+
+/// For each outcome from `first` on, the heaviest top set among the later outcomes
+/// at the very same instant (they are in its "28 days before" window too).
+fn heaviest_later_at_same_instant(
+    outcomes: &[SessionOutcome],
+    tops: &[Option<Load>],
+    first: usize,
+) -> Vec<Option<Load>> {
+    let mut later = vec![None; outcomes.len() - first];
+    for i in (first..outcomes.len().saturating_sub(1)).rev() {
+        if outcomes[i + 1].at == outcomes[i].at {
+            later[i - first] = tops[i + 1].max(later[i + 1 - first]);
+        }
+    }
+    later
+}
+
+#[cfg(test)]
+mod window_tests {
+    //! The one-pass window maxima (issue 16) against the scans they replaced, on
+    //! histories whose sessions crowd a few days, with few distinct loads (ties).
+    use super::*;
+    use crate::history::{Exercise, ExerciseId, ExerciseLog, Point, Profile, Session, SessionCheckin, Set, Units};
+    use crate::replay::State;
+    use crate::values::{Pain, Reps};
+    use proptest::prelude::*;
+
+    const BASE: i64 = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+    fn session(minute: i64, load: u8, squat: bool, during: u8, after_24h: Option<u8>) -> Session {
+        let exercise = if squat { ExerciseId::Other("squat".into()) } else { ExerciseId::Known(Exercise::Deadlift) };
+        let set = |kg: u8| Set {
+            load: Load::parse(Decimal::from(u32::from(kg) * 10)).expect("load"),
+            reps: Reps::parse(5).expect("reps"),
+            rpe: None,
+            warmup: false,
+        };
+        let mut checkins = vec![SessionCheckin {
+            point: Point::During,
+            pain: Pain::parse(i64::from(during)).expect("pain"),
+            at: None,
+            side: None,
+            bottom_only: false,
+        }];
+        if let Some(p) = after_24h {
+            checkins.push(SessionCheckin {
+                point: Point::After24h,
+                pain: Pain::parse(i64::from(p)).expect("pain"),
+                at: None,
+                side: None,
+                bottom_only: false,
+            });
+        }
+        Session {
+            id: None,
+            at: Timestamp::from_second(BASE + minute * 60).expect("time"),
+            exercises: vec![ExerciseLog {
+                exercise,
+                tempo: None,
+                block_height: None,
+                sets: vec![set(load), set(load / 2)],
+            }],
+            checkins,
+        }
+    }
+
+    prop_compose! {
+        fn crowded()(
+            span in prop_oneof![Just(60i64), Just(3 * 1440), Just(40 * 1440)],
+            raw in prop::collection::vec((0..1000i64, 1..=6u8, prop::bool::weighted(0.1), 0..=6u8, prop::option::of(0..=6u8)), 0..80),
+        ) -> History {
+            let mut history = History::new(Profile::new(Units::Kg));
+            history.sessions = raw.iter()
+                .map(|&(m, load, squat, during, after_24h)| session(m * span / 1000, load, squat, during, after_24h))
+                .collect();
+            history.sessions.sort_by_key(|s| s.at);
+            history
+        }
+    }
+
+    fn as_of_for(history: &History, after: i64) -> Timestamp {
+        let last = history.sessions.last().map_or(BASE, |s| s.at.as_second());
+        Timestamp::from_second(last + after * 60).expect("time")
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_one_pass_spike_equals_the_scan(history in crowded(), after in 0..(3 * 1440i64)) {
+            let as_of = as_of_for(&history, after);
+            let timeline = Timeline::build(&history, as_of);
+            let mut run = Run::new(Replay::new(&history.params, history.profile.usual_variation.exercise()));
+            run.fold(&timeline, None);
+            let facts = Facts::new(&history, &timeline, run.replay, run.last_transition);
+            let fast = facts.intensity_spike().map(|s| (s.at, s.top, s.prior.load, s.prior.at));
+            let scan = facts.intensity_spike_by_scan().map(|s| (s.at, s.top, s.prior.load, s.prior.at));
+            prop_assert_eq!(fast, scan);
+        }
+
+        #[test]
+        fn w_at_entry_from_the_window_equals_the_scan(history in crowded(), after in 0..(3 * 1440i64)) {
+            let as_of = as_of_for(&history, after);
+            let timeline = Timeline::build(&history, as_of);
+            let mut replay = Replay::new(&history.params, history.profile.usual_variation.exercise());
+            for &event in &timeline.events {
+                let step = replay.apply(&timeline, event);
+                if let (State::Normal, State::Episode(e)) = (step.before, step.after) {
+                    let scanned = replay.w_from_history(&timeline, step.at).map(|(w, _)| w);
+                    prop_assert_eq!(e.w_at_entry, scanned, "entry at {}", step.at);
+                }
+            }
+        }
+    }
 }

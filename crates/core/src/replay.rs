@@ -212,6 +212,38 @@ pub struct Replay<'p> {
     /// W at the last normal-state session, saved with a checkpoint when that
     /// session is older than the checkpoint (its window may be trimmed).
     pub saved_normal_w: Option<(Timestamp, Option<Load>)>,
+    /// The normal-state top sets of the last 28 days, for W at an episode's entry.
+    normal_tops: WindowMax,
+}
+
+/// The heaviest top set in a window of days that slides forward with the replay:
+/// a monotonic queue, so every session is pushed and popped at most once and an
+/// episode's entry finds W in amortised O(1), however many sessions crowd a day
+/// (a scan of the window at every entry was quadratic there).
+#[derive(Debug, Clone, Default)]
+pub struct WindowMax {
+    /// Loads falling from front to back; among equal loads the older stays in
+    /// front, because the scan this replaces reported the oldest of equal maxima.
+    queue: VecDeque<(Load, Timestamp)>,
+}
+
+impl WindowMax {
+    /// Adds a top set; `at` is never before an earlier push.
+    pub fn push(&mut self, load: Load, at: Timestamp) {
+        while self.queue.back().is_some_and(|(back, _)| *back < load) {
+            self.queue.pop_back();
+        }
+        self.queue.push_back((load, at));
+    }
+
+    /// The heaviest of those pushed in the `days` days ending at `end` (the oldest
+    /// of equal ones). `end` never goes back between calls and is never before a push.
+    pub fn max_in(&mut self, end: Timestamp, days: i64) -> Option<(Load, Timestamp)> {
+        while self.queue.front().is_some_and(|(_, at)| !in_window(*at, end, days)) {
+            self.queue.pop_front();
+        }
+        self.queue.front().copied()
+    }
 }
 
 impl<'p> Replay<'p> {
@@ -225,7 +257,21 @@ impl<'p> Replay<'p> {
             episode_drops: Vec::new(),
             first_at: None,
             saved_normal_w: None,
+            normal_tops: WindowMax::default(),
         }
+    }
+
+    /// Rebuilds the sliding window of normal-state top sets from outcomes restored
+    /// from a checkpoint (all saved facts; they cover the 35 days before it, more
+    /// than the 28 that W looks back).
+    pub fn restore_window(&mut self) {
+        let mut window = WindowMax::default();
+        for o in self.outcomes.iter().filter(|o| o.normal) {
+            if let Source::Saved(SessionFacts { usual_top: Some(top), .. }) = o.source {
+                window.push(top, o.at);
+            }
+        }
+        self.normal_tops = window;
     }
 
     /// The top set of the usual variation of a processed session.
@@ -301,21 +347,19 @@ impl<'p> Replay<'p> {
                 let (t, c, d) = self.apply_session(timeline, i);
                 (Some(t), Some(c), d)
             }
-            Event::Checkin(i) => {
-                match self.apply_checkin(timeline, timeline.standalone[i].at, timeline.standalone[i].pain) {
-                    Some(cause) => (Some(Transition::Enter), Some(cause), None),
-                    None => (None, None, None),
-                }
-            }
+            Event::Checkin(i) => match self.apply_checkin(timeline.standalone[i].at, timeline.standalone[i].pain) {
+                Some(cause) => (Some(Transition::Enter), Some(cause), None),
+                None => (None, None, None),
+            },
         };
         Step { event, at, before, after: self.state, transition, cause, layoff_drop }
     }
 
-    fn apply_checkin(&mut self, timeline: &Timeline<'_>, at: Timestamp, pain: Pain) -> Option<Cause> {
+    fn apply_checkin(&mut self, at: Timestamp, pain: Pain) -> Option<Cause> {
         if self.state != State::Normal || pain.value() <= self.params.tolerable_max() {
             return None;
         }
-        self.enter(timeline, at, None);
+        self.enter(at, None);
         Some(Cause::Checkin { pain })
     }
 
@@ -325,6 +369,9 @@ impl<'p> Replay<'p> {
             State::Normal => {
                 let response = normal_response(session, self.params.tolerable_max());
                 self.record(index, session.at(), None, matches!(response, Response::Flare(_)));
+                if let Some(top) = session.top_set(self.usual) {
+                    self.normal_tops.push(top, session.at());
+                }
                 let (transition, cause) = self.judge_normal(timeline, index, response);
                 (transition, cause, None)
             }
@@ -376,11 +423,11 @@ impl<'p> Replay<'p> {
         let entry_block = bottom_only(session).then_some(Block::First);
         match response {
             Response::Flare(_) => {
-                self.enter(timeline, session.at(), entry_block);
+                self.enter(session.at(), entry_block);
                 (Transition::Enter, Cause::Session(response))
             }
             Response::Tolerated { .. } if self.pattern_holds() => {
-                self.enter(timeline, session.at(), entry_block);
+                self.enter(session.at(), entry_block);
                 let sore = self.pattern.iter().filter(|&&s| s).count();
                 (Transition::Enter, Cause::Pattern { sore, window: self.pattern.len() })
             }
@@ -388,8 +435,9 @@ impl<'p> Replay<'p> {
         }
     }
 
-    fn enter(&mut self, timeline: &Timeline<'_>, at: Timestamp, block: Option<Block>) {
-        let w_at_entry = self.w_from_history(timeline, at).map(|(w, _)| w);
+    fn enter(&mut self, at: Timestamp, block: Option<Block>) {
+        // W from history at the entering event: the window of normal-state top sets.
+        let w_at_entry = self.normal_tops.max_in(at, 28).map(|(w, _)| w);
         self.state =
             State::Episode(Episode { started: at, position: Position { rung: Rung::ENTRY, block }, w_at_entry });
         self.episode_drops.clear();
