@@ -188,6 +188,26 @@ impl Entered {
         }
     }
 
+    /// "+ Add exercise" or "+ Add set" without JavaScript: one more exercise block, or
+    /// one more set row copying the last one (not ticked done). `true` when the form
+    /// grew and is to be shown again rather than saved.
+    fn grow(&mut self, intent: Intent) -> bool {
+        match intent {
+            Intent::AddExercise if self.blocks.len() < MAX_EXERCISES => {
+                self.blocks.push(Block { rows: vec![Row::default()], ..Block::default() });
+                true
+            }
+            Intent::AddSet(n) if n < self.blocks.len() => {
+                let rows = &mut self.blocks[n].rows;
+                if rows.len() < MAX_ROWS {
+                    rows.push(rows.last().cloned().map(|r| Row { done: false, ..r }).unwrap_or_default());
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The session to store, or one message per problem, each naming its field.
     fn session(&self, units: Units, zone: &TimeZone, now: Timestamp) -> Result<NewSession, Vec<String>> {
         let mut problems = Vec::new();
@@ -491,19 +511,8 @@ pub async fn save(
     let now = state.now();
     let profile = state.store.profile(lifter.user.id).await?;
     let mut entered = Entered::from_fields(&fields);
-    match Intent::read(&fields) {
-        Intent::AddExercise if entered.blocks.len() < MAX_EXERCISES => {
-            entered.blocks.push(Block { rows: vec![Row::default()], ..Block::default() });
-            return Ok(log_page(&lifter, &token, &profile, now, &entered, &[]).into_response());
-        }
-        Intent::AddSet(n) if n < entered.blocks.len() => {
-            let rows = &mut entered.blocks[n].rows;
-            if rows.len() < MAX_ROWS {
-                rows.push(rows.last().cloned().map(|r| Row { done: false, ..r }).unwrap_or_default());
-            }
-            return Ok(log_page(&lifter, &token, &profile, now, &entered, &[]).into_response());
-        }
-        _ => {}
+    if entered.grow(Intent::read(&fields)) {
+        return Ok(log_page(&lifter, &token, &profile, now, &entered, &[]).into_response());
     }
     let client =
         optional(&entered.client_id, |t| ClientId::parse(t).map_err(|_| "The form is damaged: reload it.".into()));
@@ -735,19 +744,8 @@ pub async fn edit_save(
     entered.editing = Some(entry.id);
     entered.live = false;
     let after = session_extras(&entry);
-    match Intent::read(&fields) {
-        Intent::AddExercise if entered.blocks.len() < MAX_EXERCISES => {
-            entered.blocks.push(Block { rows: vec![Row::default()], ..Block::default() });
-            return Ok(log_page_with(&lifter, &token, &profile, now, &entered, &[], after).into_response());
-        }
-        Intent::AddSet(n) if n < entered.blocks.len() => {
-            let rows = &mut entered.blocks[n].rows;
-            if rows.len() < MAX_ROWS {
-                rows.push(rows.last().cloned().unwrap_or_default());
-            }
-            return Ok(log_page_with(&lifter, &token, &profile, now, &entered, &[], after).into_response());
-        }
-        _ => {}
+    if entered.grow(Intent::read(&fields)) {
+        return Ok(log_page_with(&lifter, &token, &profile, now, &entered, &[], after).into_response());
     }
     let session = match entered.session(profile.profile.units, &profile.profile.time_zone, now) {
         Ok(session) => session,
