@@ -567,6 +567,10 @@ fn log_page_with(
         (false, None) => "Log a session",
     };
     let action = entered.editing.map_or_else(|| "/log".to_owned(), |id| format!("/history/sessions/{id}"));
+    // A new form's time is "now": app.js moves it on when the page is a copy the
+    // service worker kept (opened without signal, hours later). Not when changing a
+    // stored session, whose time is its own.
+    let fresh = entered.editing.is_none();
     let body = html! {
         h1 { (title) }
         @if entered.editing.is_some() {
@@ -584,12 +588,12 @@ fn log_page_with(
             input type="hidden" name="client_id" value=(entered.client_id) data-client-id;
             @if entered.live {
                 input type="hidden" name="live" value="1";
-                input type="hidden" name="at" value=(entered.at) data-live-start;
+                input type="hidden" name="at" value=(entered.at) data-live-start data-now[fresh];
                 div.rest-timer role="timer" aria-live="polite" data-rest-timer hidden {}
             } @else {
                 label { "When"
                     input type="datetime-local" name="at" required value=(entered.at)
-                        max=(end_of_today(now, &profile.profile.time_zone));
+                        max=(end_of_today(now, &profile.profile.time_zone)) data-now[fresh];
                 }
             }
             div #exercises data-max-exercises=(MAX_EXERCISES) {
