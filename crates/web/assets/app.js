@@ -108,10 +108,12 @@
     var rows = copy.querySelectorAll("[data-set-row]");
     for (var i = rows.length - 1; i > 0; i--) rows[i].remove();
     fields(copy).forEach(function (field) {
-      if (field.tagName === "SELECT") field.value = "";
+      if (field.tagName === "SELECT") chooseNothing(field);
       else if (field.type === "checkbox") field.checked = false;
       else field.value = "";
     });
+    var name = copy.querySelector("label > .visually-hidden");
+    if (name) name.textContent = "Exercise " + (e + 1);
     copy.querySelectorAll(".is-done").forEach(function (row) { row.classList.remove("is-done"); });
     var list = copy.querySelector("div.sets");
     list.id = "sets_" + e;
@@ -123,6 +125,18 @@
     var select = copy.querySelector("select");
     if (select) select.focus();
     if (e + 1 >= max) button.disabled = true;
+  }
+
+  // A copied exercise starts unchosen: "Choose an exercise", as the server writes it.
+  function chooseNothing(select) {
+    var blank = select.querySelector('option[value=""]');
+    if (!blank) {
+      blank = document.createElement("option");
+      blank.value = "";
+      blank.textContent = "Choose an exercise";
+      select.insertBefore(blank, select.firstChild);
+    }
+    select.value = "";
   }
 
   // --- Live session: one tap marks a set done and starts the rest timer; the pain
@@ -153,6 +167,14 @@
         tick = setInterval(showRest, 1000);
       }
     });
+    // The session is over: no more rest to time.
+    if (finish && timer) {
+      finish.addEventListener("click", function () {
+        if (tick) clearInterval(tick);
+        tick = null;
+        timer.hidden = true;
+      });
+    }
     live.querySelectorAll("[data-done]:checked").forEach(function (box) {
       box.closest("[data-set-row]").classList.add("is-done");
     });

@@ -648,7 +648,7 @@ fn exercise_block(e: usize, block: &Block, units: Units, live: bool) -> Markup {
                 }
             }
             (tempo_and_block(e, block, units))
-            p.hint { "Load in " (units.load_symbol()) " (0 for bodyweight)."
+            p.hint { "Tempo: seconds down, pause, up. Load in " (units.load_symbol()) " (0 for bodyweight)."
                 @if !live { " Rows left empty are skipped." } }
             div.sets id=(format!("sets_{e}")) data-max-rows=(MAX_ROWS) {
                 @for index in 0..shown {
@@ -691,11 +691,11 @@ fn set_row(e: usize, index: usize, row: &Row, units: Units, live: bool) -> Marku
 fn tempo_and_block(e: usize, block: &Block, units: Units) -> Markup {
     html! {
         div.tempo-block {
-            label { span { "Tempo (down-pause-up, like 3-1-3)" }
+            label { span { "Tempo (like 3-1-3)" }
                 input type="text" name=(format!("tempo_{e}")) value=(block.tempo) placeholder="none"
                     pattern="[0-9]-[0-9]-[0-9]" autocomplete="off" inputmode="numeric";
             }
-            label { span { "Block height (" (units.height_symbol()) "), empty for the floor" }
+            label { span { "Block height (" (units.height_symbol()) ")" }
                 input type="number" name=(format!("block_height_{e}")) value=(block.block_height) min="0" max="200"
                     step="any" inputmode="decimal" placeholder="floor";
             }
@@ -796,7 +796,7 @@ fn session_extras(entry: &SessionEntry) -> Markup {
                 ul.plain {
                     @for (checkin, id) in entry.session.checkins.iter().zip(&entry.checkin_ids) {
                         li { a href=(format!("/history/checkins/{id}")) {
-                            (crate::pages::today::point_words(checkin.point)) ": " (checkin.pain) "/10 — change"
+                            (crate::pages::today::point_words(checkin.point)) ": " (checkin.pain) " — change"
                         } }
                     }
                 }
