@@ -30,6 +30,15 @@ export const PHONE = {
 };
 
 /**
+ * A small phone: 360 px wide (many Android phones), with touch. The narrowest screen
+ * the pages are made for: nothing may scroll sideways here.
+ */
+export const SMALL_PHONE = {
+  ...PHONE,
+  viewport: { width: 360, height: 780 },
+};
+
+/**
  * A browser context in a new Chromium with its profile in `userDataDir` (which
  * must be new: scripts/browser-test makes it in a fresh temporary folder). While
  * it runs, Chromium's `SingletonLock` there names its process id, which lets the

@@ -26,13 +26,15 @@ export function required(name) {
  * A running `pullback serve` on a free loopback port, with "now" fixed at `now`.
  * `pidFile` records the process id so that scripts/browser-test can stop a server
  * that this process could not (e.g. when it was killed by a timeout). `args` are
- * extra `serve` flags, e.g. `['--allow-clinician-signup']`.
+ * extra `serve` flags, e.g. `['--allow-clinician-signup']`. `bind` is the address,
+ * `127.0.0.1:0` (a free port) unless a restart must keep the origin (`host` of an
+ * earlier server's URL): a service worker, its cache and IndexedDB belong to one.
  */
-export async function startServer({ bin, database, now, pidFile, args = [] }) {
+export async function startServer({ bin, database, now, pidFile, args = [], bind = '127.0.0.1:0' }) {
   // A clean environment: no PULLBACK_* from the caller's shell may change the run.
   const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', PULLBACK_NOW: now, RUST_LOG: 'warn' };
   if (process.env.HOME) env.HOME = process.env.HOME;
-  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--database', database, ...args], {
+  const child = spawn(bin, ['serve', '--bind', bind, '--database', database, ...args], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

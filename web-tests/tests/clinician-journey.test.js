@@ -243,26 +243,27 @@ async function makeInvitation() {
   return { link, code };
 }
 
-/** Logs a deadlift session on /log, adding rows with "Repeat last set" (app.js) as needed. */
+/** Logs a deadlift session on /log, adding rows with "+ Add set" (app.js) as needed. */
 async function logSession(person, sets, painDuring) {
   const { page } = person;
   // From Today on the server that runs now (a restart moves it to a new port).
   await person.open('/');
   await person.pressNav('Log');
-  await page.locator('select[name="exercise"]').selectOption('deadlift');
+  await page.locator('select[name="exercise_0"]').selectOption('deadlift');
   for (const [index, set] of sets.entries()) {
-    const loadField = page.locator(`input[name="load_${index}"]`);
+    const loadField = page.locator(`input[name="load_0_${index}"]`);
     if ((await loadField.count()) === 0) {
-      await person.press(page.getByRole('button', { name: 'Repeat last set' }));
-      assert.equal(await loadField.count(), 1, `"Repeat last set" added no row ${index}`);
+      await person.press(page.getByRole('button', { name: '+ Add set' }));
+      assert.equal(await loadField.count(), 1, `"+ Add set" added no row ${index}`);
     }
     await loadField.fill(set.load);
-    await page.locator(`input[name="reps_${index}"]`).fill(set.reps);
-    await page.locator(`input[name="warmup_${index}"]`).setChecked(set.warmup ?? false);
+    await page.locator(`input[name="reps_0_${index}"]`).fill(set.reps);
+    await page.locator(`input[name="warmup_0_${index}"]`).setChecked(set.warmup ?? false);
   }
   await choose(person, 'pain_during', painDuring);
   await person.submit('Save session');
   assert.equal(person.path(), '/');
+  assert.equal(new URL(person.page.url()).searchParams.get('saved'), 'session');
 }
 
 /** Answers the check-in that Today lists as due at `words` ("1 hour after") with `pain`. */
@@ -275,6 +276,7 @@ async function answerDueCheckin(person, words, point, pain) {
   await choose(person, 'pain', pain);
   await person.submit('Save check-in');
   assert.equal(person.path(), '/');
+  assert.equal(new URL(person.page.url()).searchParams.get('saved'), 'checkin');
 }
 
 /** The dashboard's rows, top first: lifter id, name, status, and the last activity's time. */

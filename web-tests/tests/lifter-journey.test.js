@@ -155,27 +155,29 @@ step('2a. day 1: log a heavy deadlift session', async () => {
   const at = page.locator('input[name="at"]');
   assert.equal(await at.getAttribute('type'), 'datetime-local');
   assert.equal(await at.inputValue(), DAY_1_LOCAL, 'the time defaults to now in the lifter\'s time zone');
-  await page.locator('select[name="exercise"]').selectOption('deadlift');
+  await page.locator('select[name="exercise_0"]').selectOption('deadlift');
   for (const [index, set] of SESSION.entries()) await fillSet(index, set);
   await choose('pain_during', '2');
   await screenshot('log');
   await navigate('Save session', () => page.getByRole('button', { name: 'Save session' }).tap());
   const { action } = await today();
+  assert.equal(new URL(page.url()).searchParams.get('saved'), 'session');
+  assert.equal(await page.locator('p.saved').innerText(), 'Session saved.');
   assert.equal(action, 'train', 'pain 2 during a session is tolerable: keep training');
 });
 
-/** Fills set row `index`, adding it with "Repeat last set" (app.js) when the form has no such row yet. */
+/** Fills set row `index` of the first exercise, adding it with "+ Add set" (app.js) when the form has no such row yet. */
 async function fillSet(index, { load, reps, warmup = false }) {
-  const loadField = page.locator(`input[name="load_${index}"]`);
+  const loadField = page.locator(`input[name="load_0_${index}"]`);
   if ((await loadField.count()) === 0) {
-    const previous = await page.locator(`input[name="load_${index - 1}"]`).inputValue();
-    await page.getByRole('button', { name: 'Repeat last set' }).tap();
-    assert.equal(await loadField.count(), 1, `"Repeat last set" added no row ${index}`);
-    assert.equal(await loadField.inputValue(), previous, '"Repeat last set" copies the last row');
+    const previous = await page.locator(`input[name="load_0_${index - 1}"]`).inputValue();
+    await page.getByRole('button', { name: '+ Add set' }).tap();
+    assert.equal(await loadField.count(), 1, `"+ Add set" added no row ${index}`);
+    assert.equal(await loadField.inputValue(), previous, '"+ Add set" copies the last row');
   }
   await loadField.fill(load);
-  await page.locator(`input[name="reps_${index}"]`).fill(reps);
-  await page.locator(`input[name="warmup_${index}"]`).setChecked(warmup);
+  await page.locator(`input[name="reps_0_${index}"]`).fill(reps);
+  await page.locator(`input[name="warmup_0_${index}"]`).setChecked(warmup);
 }
 
 step('2b. day 2: the 24 h check-in of 6 means rest and stay active', async () => {
@@ -189,6 +191,7 @@ step('2b. day 2: the 24 h check-in of 6 means rest and stay active', async () =>
   await choose('pain', '6');
   await navigate('Save check-in', () => page.getByRole('button', { name: 'Save check-in' }).tap());
   const { plan, action } = await today();
+  assert.equal(await page.locator('p.saved').innerText(), 'Check-in saved.');
   assert.equal(action, 'rest_active', 'a latest check-in above 4 means rest from deadlifts today');
   const text = await plan.innerText();
   assert.match(text, /6\/10/, 'the reasons quote the lifter\'s own 6/10');
@@ -201,7 +204,12 @@ step('3. day 3: back at 3/10, train at 50 % with the right plates', async () => 
   await open('/');
   await tapNav('Check-in');
   await page.waitForURL((url) => url.pathname === '/checkin' && !url.searchParams.has('session'));
-  assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /how is your back today\?/i);
+  // The session's 1 h check-in was never answered: it is owed (overdue) and comes
+  // first; the question about today follows it.
+  assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Check-ins due');
+  assert.match(await page.locator('ul.owed').innerText(), /Rate your back 1 hour after your session of Mon 2 Mar \(overdue\)/);
+  assert.match(await page.getByRole('heading', { level: 2, name: /^Or: / }).innerText(), /how is your back today\?/i);
+  await screenshot('checkin-due-first');
   await choose('pain', '3');
   await navigate('Save check-in', () => page.getByRole('button', { name: 'Save check-in' }).tap());
   const { plan, action } = await today();

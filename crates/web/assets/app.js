@@ -23,6 +23,29 @@
   }
   document.querySelectorAll("input[data-client-id]").forEach(function (input) { input.value = randomId(); });
 
+  // --- Without signal, the service worker answers with the copy of the page it kept
+  // (sw.js), marked with its age. Say so; and a form's "now" (the session's time, and
+  // the latest time it takes) is the copy's: move it on by the copy's age, in the
+  // lifter's own wall-clock time as the server wrote it, so that a session logged
+  // from a copy kept yesterday is logged today.
+  var keptFor = parseInt(document.documentElement.getAttribute("data-kept-for") || "", 10);
+  function shiftLocal(text, ms) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(text || "");
+    if (!m) return null;
+    var t = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]) + Math.floor(ms / 60000) * 60000);
+    var two = function (n) { return ("0" + n).slice(-2); };
+    return t.getUTCFullYear() + "-" + two(t.getUTCMonth() + 1) + "-" + two(t.getUTCDate()) + "T" +
+      two(t.getUTCHours()) + ":" + two(t.getUTCMinutes());
+  }
+  if (keptFor >= 60000) {
+    document.querySelectorAll("input[data-now]").forEach(function (input) {
+      var moved = shiftLocal(input.value, keptFor);
+      if (!moved) return;
+      input.value = moved;
+      if (input.max) input.max = moved.slice(0, 10) + "T23:59";
+    });
+  }
+
   // --- Set rows and exercises, added in place (the buttons post the form without JS).
   function fields(root) {
     return Array.prototype.slice.call(root.querySelectorAll("input, select"));
@@ -85,10 +108,12 @@
     var rows = copy.querySelectorAll("[data-set-row]");
     for (var i = rows.length - 1; i > 0; i--) rows[i].remove();
     fields(copy).forEach(function (field) {
-      if (field.tagName === "SELECT") field.value = "";
+      if (field.tagName === "SELECT") chooseNothing(field);
       else if (field.type === "checkbox") field.checked = false;
       else field.value = "";
     });
+    var name = copy.querySelector("label > .visually-hidden");
+    if (name) name.textContent = "Exercise " + (e + 1);
     copy.querySelectorAll(".is-done").forEach(function (row) { row.classList.remove("is-done"); });
     var list = copy.querySelector("div.sets");
     list.id = "sets_" + e;
@@ -100,6 +125,18 @@
     var select = copy.querySelector("select");
     if (select) select.focus();
     if (e + 1 >= max) button.disabled = true;
+  }
+
+  // A copied exercise starts unchosen: "Choose an exercise", as the server writes it.
+  function chooseNothing(select) {
+    var blank = select.querySelector('option[value=""]');
+    if (!blank) {
+      blank = document.createElement("option");
+      blank.value = "";
+      blank.textContent = "Choose an exercise";
+      select.insertBefore(blank, select.firstChild);
+    }
+    select.value = "";
   }
 
   // --- Live session: one tap marks a set done and starts the rest timer; the pain
@@ -130,6 +167,14 @@
         tick = setInterval(showRest, 1000);
       }
     });
+    // The session is over: no more rest to time.
+    if (finish && timer) {
+      finish.addEventListener("click", function () {
+        if (tick) clearInterval(tick);
+        tick = null;
+        timer.hidden = true;
+      });
+    }
     live.querySelectorAll("[data-done]:checked").forEach(function (box) {
       box.closest("[data-set-row]").classList.add("is-done");
     });
@@ -137,7 +182,17 @@
 
   // --- Saves that survive no signal.
   var status = document.querySelector("[data-sync-status]");
+  var keptNote = "";
+  if (keptFor >= 0) {
+    var options = keptFor > 12 * 3600 * 1000 ? { weekday: "short", hour: "2-digit", minute: "2-digit" }
+      : { hour: "2-digit", minute: "2-digit" };
+    keptNote = "No connection: this page is as it was at " +
+      new Date(Date.now() - keptFor).toLocaleString([], options) + ".";
+  }
+  var said = "";
   function say(text) {
+    said = text;
+    text = [keptNote, text].filter(Boolean).join(" ");
     var bar = status || document.getElementById("sync-bar");
     if (!bar) {
       bar = document.createElement("p");
@@ -150,6 +205,7 @@
     }
     bar.textContent = text;
     bar.hidden = !text;
+    bar.classList.toggle("offline", Boolean(keptNote));
   }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
 
@@ -159,7 +215,10 @@
     if (summary.refused.length) {
       parts.push("Not saved, the server found a problem: " + summary.refused.join("; ") + ". Please log it again.");
     }
-    if (summary.signedOut) parts.push("Log in again to sync what is kept on this phone.");
+    if (summary.otherUser) {
+      parts.push("Saves of " + summary.otherUser + " are kept on this phone: they sync once " + summary.otherUser +
+        " logs in here again.");
+    } else if (summary.signedOut) parts.push("Log in again to sync what is kept on this phone.");
     else if (summary.waiting) {
       parts.push(plural(summary.waiting, "entry is", "entries are") + " saved on this phone and will sync.");
     }
@@ -174,6 +233,7 @@
         refused: summary.refused.map(function (e) { return e.label; }),
         waiting: summary.waiting,
         signedOut: summary.signedOut,
+        otherUser: summary.otherUser,
       });
       if (text) say(text);
       if (summary.stored.length && document.querySelector("[data-sync-status]")) {
@@ -193,8 +253,10 @@
     var data = new FormData(form);
     if (submitter && submitter.name) data.append(submitter.name, submitter.value);
     var body = new URLSearchParams(data).toString();
+    var who = document.querySelector("[data-user]");
+    // The lifter who saved it: it is never sent as anyone else (outbox.js).
     var entry = { id: data.get("client_id") || randomId(), url: form.action, body: body, label: labelOf(form),
-      kept: Date.now() };
+      kept: Date.now(), user: who ? who.getAttribute("data-user") : null };
     var buttons = form.querySelectorAll("button");
     buttons.forEach(function (b) { b.disabled = true; });
     return outbox.put(entry).then(function () {
@@ -237,6 +299,7 @@
     }
   }
 
+  if (keptNote) say("");
   if (outbox) {
     document.querySelectorAll("form[data-offline]").forEach(function (form) {
       form.addEventListener("submit", function (event) {
@@ -247,24 +310,39 @@
         keepAndSend(form, submitter);
       });
     });
-    window.addEventListener("online", flush);
+    window.addEventListener("online", function () {
+      // Back online: this page is no longer "as it was"; Today (no form to lose) is
+      // shown fresh.
+      if (keptNote) {
+        keptNote = "";
+        say(said);
+      }
+      flush().then(function () {
+        if (keptFor >= 0 && status) location.reload();
+      });
+    });
     setInterval(function () { if (navigator.onLine) flush(); }, 30000);
     flush();
   }
 
-  // Log-out on a shared phone: warn about unsynced saves, and forget the kept pages.
+  // Log-out on a shared phone: warn about unsynced saves (they are dropped, as the
+  // question says: never sent later as whoever logs in next), and forget the kept pages.
   document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!outbox) return;
       event.preventDefault();
-      outbox.all().then(function (entries) {
-        if (entries.length && !confirm(plural(entries.length, "entry has", "entries have") +
-          " not synced yet and will be lost if you log out now. Log out anyway?")) return;
+      var logOut = function () {
         if (navigator.serviceWorker && navigator.serviceWorker.controller) {
           navigator.serviceWorker.controller.postMessage("forget");
         }
         HTMLFormElement.prototype.submit.call(form);
-      }, function () { HTMLFormElement.prototype.submit.call(form); });
+      };
+      outbox.all().then(function (entries) {
+        if (!entries.length) return logOut();
+        if (!confirm(plural(entries.length, "entry has", "entries have") +
+          " not synced yet and will be lost if you log out now. Log out anyway?")) return;
+        return outbox.clear().then(logOut, logOut);
+      }, logOut);
     });
   });
 

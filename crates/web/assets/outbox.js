@@ -45,17 +45,21 @@
     put: function (entry) { return run("readwrite", function (s) { return request(s, "put", entry); }); },
     remove: function (id) { return run("readwrite", function (s) { return request(s, "delete", id); }); },
     all: function () { return run("readonly", function (s) { return request(s, "getAll"); }); },
+    clear: function () { return run("readwrite", function (s) { return request(s, "clear"); }); },
   };
 
-  // What the server's answer means for an entry:
-  // "stored" (a redirect to Today, or any page the save ended on), "refused" (422: the
-  // form has problems to fix), "signed-out" (the log-in page), or "retry".
+  // What the server's answer means for an entry: "stored" (only the server's own
+  // answer to a save, the redirect to Today that says what was saved), "refused" (422:
+  // the form has problems to fix), "signed-out" (the log-in page), or "retry" (anything
+  // else: an error, or a page that is not the server's answer, a Wi-Fi log-in say).
   outbox.verdict = function (response) {
     if (response.status === 422) return "refused";
     if (!response.ok) return "retry";
-    var path = new URL(response.url).pathname;
-    if (path === "/login" || path === "/signup") return "signed-out";
-    return "stored";
+    var url = new URL(response.url);
+    if (url.origin !== scope.location.origin) return "retry";
+    if (url.pathname === "/login" || url.pathname === "/signup") return "signed-out";
+    if (url.pathname === "/" && url.searchParams.has("saved")) return "stored";
+    return "retry";
   };
 
   function post(entry) {
@@ -68,31 +72,35 @@
     });
   }
 
-  // The form token of the current browser session, read from a page's form: a save
-  // kept from before a new log-in carries the old session's token (403).
-  function freshToken() {
+  // Who is signed in now, and the form token of their browser session, read from a
+  // page: a save kept from before a new log-in carries the old session's token (403).
+  function signedIn() {
     return fetch("/checkin", { credentials: "same-origin" }).then(function (response) {
       return response.text();
     }).then(function (html) {
-      var found = /name="csrf" value="([0-9a-f]+)"/.exec(html);
-      return found ? found[1] : null;
+      var user = /data-user="([^"]*)"/.exec(html);
+      var token = /name="csrf" value="([0-9a-f]+)"/.exec(html);
+      return { user: user && user[1], token: token && token[1] };
     });
   }
 
   // Sends one entry. Resolves to { verdict, response }; rejects when there is no
-  // network (the entry stays for later).
+  // network (the entry stays for later). An entry is only ever sent again as the
+  // lifter who saved it: when someone else is signed in now, it waits ("other-user").
   outbox.send = function (entry) {
     return post(entry).then(function (response) {
-      if (response.status !== 403) return response;
-      return freshToken().then(function (token) {
-        if (!token) return response;
+      if (response.status !== 403) return { verdict: outbox.verdict(response), response: response };
+      return signedIn().then(function (now) {
+        if (!now.user) return { verdict: "signed-out", response: response };
+        if (entry.user && now.user !== entry.user) return { verdict: "other-user", response: response };
+        if (!now.token) return { verdict: outbox.verdict(response), response: response };
         var body = new URLSearchParams(entry.body);
-        body.set("csrf", token);
+        body.set("csrf", now.token);
         entry.body = body.toString();
-        return outbox.put(entry).then(function () { return post(entry); });
+        return outbox.put(entry).then(function () { return post(entry); }).then(function (again) {
+          return { verdict: outbox.verdict(again), response: again };
+        });
       });
-    }).then(function (response) {
-      return { verdict: outbox.verdict(response), response: response };
     });
   };
 
@@ -100,7 +108,7 @@
   // never take as they are, after keeping their problem). Resolves to a summary.
   outbox.flush = function () {
     return outbox.all().then(function (entries) {
-      var summary = { stored: [], refused: [], waiting: 0, signedOut: false };
+      var summary = { stored: [], refused: [], waiting: 0, signedOut: false, otherUser: null };
       return entries.reduce(function (previous, entry) {
         return previous.then(function () {
           return outbox.send(entry).then(function (result) {
@@ -113,6 +121,7 @@
               return outbox.remove(entry.id);
             }
             if (result.verdict === "signed-out") summary.signedOut = true;
+            if (result.verdict === "other-user") summary.otherUser = entry.user;
             summary.waiting += 1;
           }, function () { summary.waiting += 1; });
         });

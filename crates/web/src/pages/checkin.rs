@@ -272,7 +272,7 @@ fn session_time(owed: &Owed) -> Timestamp {
     owed.due.checked_sub(owed.point.default_offset()).unwrap_or(owed.due)
 }
 
-fn side_words(side: Side) -> &'static str {
+pub fn side_words(side: Side) -> &'static str {
     match side {
         Side::Central => "In the middle",
         Side::Left => "Left",

@@ -101,7 +101,7 @@ pub async fn checkin_page(
     let zone = state.store.profile(lifter.user.id).await?.profile.time_zone;
     let checkin = own_checkin(state.store.as_ref(), lifter.user.id, &id).await?;
     let typed = CheckinFields {
-        pain: checkin.pain.to_string(),
+        pain: checkin.pain.value().to_string(),
         side: checkin.side.map(|s| s.id().to_owned()).unwrap_or_default(),
         bottom_only: if checkin.bottom_only { "on".into() } else { String::new() },
     };
@@ -162,7 +162,7 @@ fn checkin_form(
 ) -> Markup {
     let body = html! {
         h1 { "Change a check-in" }
-        p { "Pain " (checkin.words(zone)) ", logged as " strong { (checkin.pain) "/10" } "." }
+        p { "Pain " (checkin.words(zone)) ", logged as " strong { (checkin.pain) } "." }
         (problem_list(problems))
         form.stack method="post" action=(format!("/history/checkins/{}", checkin.id)) {
             (csrf_field(token))
@@ -175,7 +175,7 @@ fn checkin_form(
                 label { input type="radio" name="side" value="" checked[typed.side.is_empty()]; " Not said" }
                 @for side in Side::ALL {
                     label { input type="radio" name="side" value=(side.id()) checked[typed.side == side.id()];
-                        " " (side.id()) }
+                        " " (crate::pages::checkin::side_words(side)) }
                 }
             }
             @if matches!(checkin.of_session, Some((Point::During, _))) {
@@ -373,17 +373,21 @@ async fn entry_to_delete(store: &dyn Store, user: UserId, kind: &str, id: &str) 
         "sessions" => {
             let entry = own_session(store, user, id).await?;
             let sets: usize = entry.session.exercises.iter().map(|e| e.sets.len()).sum();
+            let checkins = match entry.session.checkins.len() {
+                0 => String::new(),
+                1 => ", with its check-in".to_owned(),
+                n => format!(", with its {n} check-ins"),
+            };
             let words = format!(
-                "the session of {} ({} sets, with its {} check-ins)",
+                "the session of {} ({}{checkins})",
                 entry.at.instant.to_zoned(zone.clone()).strftime("%a %-d %b %Y %H:%M"),
-                sets,
-                entry.session.checkins.len()
+                if sets == 1 { "1 set".to_owned() } else { format!("{sets} sets") },
             );
             (Entry::Session(entry.id), words)
         }
         "checkins" => {
             let c = own_checkin(store, user, id).await?;
-            (Entry::Checkin(c.id), format!("the check-in of {} ({}/10)", c.words(&zone), c.pain))
+            (Entry::Checkin(c.id), format!("the check-in of {} ({})", c.words(&zone), c.pain))
         }
         "screenings" => {
             let (id, at, _) = own_screening(store, user, id).await?;

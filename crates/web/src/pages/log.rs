@@ -576,6 +576,10 @@ fn log_page_with(
         (false, None) => "Log a session",
     };
     let action = entered.editing.map_or_else(|| "/log".to_owned(), |id| format!("/history/sessions/{id}"));
+    // A new form's time is "now": app.js moves it on when the page is a copy the
+    // service worker kept (opened without signal, hours later). Not when changing a
+    // stored session, whose time is its own.
+    let fresh = entered.editing.is_none();
     let body = html! {
         h1 { (title) }
         @if entered.editing.is_some() {
@@ -593,12 +597,12 @@ fn log_page_with(
             input type="hidden" name="client_id" value=(entered.client_id) data-client-id;
             @if entered.live {
                 input type="hidden" name="live" value="1";
-                input type="hidden" name="at" value=(entered.at) data-live-start;
+                input type="hidden" name="at" value=(entered.at) data-live-start data-now[fresh];
                 div.rest-timer role="timer" aria-live="polite" data-rest-timer hidden {}
             } @else {
                 label { "When"
                     input type="datetime-local" name="at" required value=(entered.at)
-                        max=(end_of_today(now, &profile.profile.time_zone));
+                        max=(end_of_today(now, &profile.profile.time_zone)) data-now[fresh];
                 }
             }
             div #exercises data-max-exercises=(MAX_EXERCISES) {
@@ -653,7 +657,7 @@ fn exercise_block(e: usize, block: &Block, units: Units, live: bool) -> Markup {
                 }
             }
             (tempo_and_block(e, block, units))
-            p.hint { "Load in " (units.load_symbol()) " (0 for bodyweight)."
+            p.hint { "Tempo: seconds down, pause, up. Load in " (units.load_symbol()) " (0 for bodyweight)."
                 @if !live { " Rows left empty are skipped." } }
             div.sets id=(format!("sets_{e}")) data-max-rows=(MAX_ROWS) {
                 @for index in 0..shown {
@@ -696,11 +700,11 @@ fn set_row(e: usize, index: usize, row: &Row, units: Units, live: bool) -> Marku
 fn tempo_and_block(e: usize, block: &Block, units: Units) -> Markup {
     html! {
         div.tempo-block {
-            label { span { "Tempo (down-pause-up, like 3-1-3)" }
+            label { span { "Tempo (like 3-1-3)" }
                 input type="text" name=(format!("tempo_{e}")) value=(block.tempo) placeholder="none"
                     pattern="[0-9]-[0-9]-[0-9]" autocomplete="off" inputmode="numeric";
             }
-            label { span { "Block height (" (units.height_symbol()) "), empty for the floor" }
+            label { span { "Block height (" (units.height_symbol()) ")" }
                 input type="number" name=(format!("block_height_{e}")) value=(block.block_height) min="0" max="200"
                     step="any" inputmode="decimal" placeholder="floor";
             }
@@ -796,7 +800,7 @@ fn session_extras(entry: &SessionEntry) -> Markup {
                 ul.plain {
                     @for (checkin, id) in entry.session.checkins.iter().zip(&entry.checkin_ids) {
                         li { a href=(format!("/history/checkins/{id}")) {
-                            (crate::pages::today::point_words(checkin.point)) ": " (checkin.pain) "/10 — change"
+                            (crate::pages::today::point_words(checkin.point)) ": " (checkin.pain) " — change"
                         } }
                     }
                 }

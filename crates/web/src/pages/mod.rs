@@ -48,7 +48,7 @@ pub fn app_page(title: &str, user: &User, token: &CsrfToken, active: Nav, body: 
         html! {
             header.top {
                 a.brand href="/" { (PreEscaped(crate::assets::ICON_SVG)) span { "Pullback" } }
-                span.who { (user.name) " " (logout_form(token)) }
+                span.who data-user=(user.name) { (user.name) " " (logout_form(token)) }
             }
             nav.tabs aria-label="Main" {
                 @for (nav, href, label) in NAV {

@@ -156,9 +156,12 @@ async fn changing_a_mis_tapped_pain_rating_ends_the_episode_and_is_audited() {
     assert!(history_page.body.contains(&format!("href=\"/history/sessions/{session}\"")), "{}", history_page.body);
     let edit = ana.get(&format!("/history/sessions/{session}")).await;
     assert!(edit.body.contains(&format!("href=\"/history/checkins/{during}\"")), "{}", edit.body);
+    assert!(edit.body.contains("during: 8/10 — change"), "{}", edit.body);
 
     let page = ana.get(&format!("/history/checkins/{during}")).await;
     assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("logged as <strong>8/10</strong>."), "{}", page.body);
+    assert!(page.body.contains("name=\"pain\" value=\"8\" checked"), "the rating as logged is chosen: {}", page.body);
     let changed = ana.post_form(&format!("/history/checkins/{during}"), &page.csrf(), &[("pain", "3")]).await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
     assert_eq!(changed.location(), Some("/?saved=changed"));
@@ -193,7 +196,11 @@ async fn a_session_is_changed_then_deleted_after_asking_once() {
 
     let ask = ana.get(&format!("/history/sessions/{session}/delete")).await;
     assert_eq!(ask.status, StatusCode::OK);
-    assert!(ask.body.contains("Delete the session of Mon 2 Mar 2026 05:00"), "{}", ask.body);
+    assert!(
+        ask.body.contains("Delete the session of Mon 2 Mar 2026 05:00 (1 set, with its check-in)?"),
+        "{}",
+        ask.body
+    );
     assert_eq!(history(&server, "ana").await.history.sessions.len(), 1, "asking deletes nothing");
     let gone = ana.post_form(&format!("/history/sessions/{session}/delete"), &ask.csrf(), &[]).await;
     assert_eq!(gone.status, StatusCode::SEE_OTHER);
