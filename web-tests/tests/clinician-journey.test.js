@@ -395,7 +395,7 @@ step('7. dr-kim raises ola\'s tolerable_max to 6: the plan becomes train, with a
   assert.equal(await page.getByRole('heading', { level: 1 }).first().innerText(), 'ola');
   const before = await planOn(clinician);
   assert.equal(before.action, 'rest_active', 'the clinician sees the plan ola sees');
-  assert.equal(before.headline, 'Rest from deadlifts today; stay active.');
+  assert.equal(before.headline, 'No deadlifts today: bird dogs and unloaded good mornings, and a walk.');
 
   const form = page.locator(`form[action="/clinic/lifters/${olaId}/protocol"]`);
   const field = form.locator('input[name="tolerable_max"]');
@@ -410,7 +410,7 @@ step('7. dr-kim raises ola\'s tolerable_max to 6: the plan becomes train, with a
   assert.match(await page.locator('p.notice').innerText(), /protocol for this lifter is saved/);
   const after = await planOn(clinician);
   assert.equal(after.action, 'train', 'with tolerable 6, the 24 h 6/10 is no flare');
-  assert.equal(after.headline, 'Train: your own program.');
+  assert.equal(after.headline, 'Train your own program, top sets at or under 130 kg.');
   assert.match(await after.plan.innerText(), /Keep top sets at or under 130 kg\./);
   assert.equal(await form.locator('input[name="tolerable_max"]').inputValue(), NEW_TOLERABLE_MAX);
   assert.match(await form.locator('#tolerable_max-hint').innerText(), /now: 6 \(set for this lifter\)/);
@@ -421,7 +421,7 @@ step('8. ola\'s own Today changed the same way', async () => {
   await ola.open('/');
   const { plan, action, headline } = await planOn(ola);
   assert.equal(action, 'train');
-  assert.equal(headline, 'Train: your own program.');
+  assert.equal(headline, 'Train your own program, top sets at or under 130 kg.');
   assert.match(await plan.innerText(), /Keep top sets at or under 130 kg\./);
   assert.match(await plan.innerText(), /within your tolerable range \(24 h after: 6\/10\)/);
 });

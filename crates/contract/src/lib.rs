@@ -27,7 +27,9 @@ pub use fhir::{FhirSubject, LOINC_PAIN_SEVERITY, fhir_bundle};
 pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
 pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, format_time, render};
-pub use summary::{headline, line as prescribed_line, plates_note, summary, summary_with};
+pub use summary::{
+    headline, ladder_words, line as prescribed_line, plain_headline, plates_note, summary, summary_with,
+};
 pub use write::{WriteOptions, decimal_number, history_document};
 
 use serde_json::Value;

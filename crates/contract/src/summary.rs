@@ -54,6 +54,51 @@ pub fn headline(out: &PlanOutput) -> String {
     }
 }
 
+/// What to do today, in plain words and first: "Deadlift 3 × 5 at 72.5 kg from a
+/// 15 cm block: your back is settling." The ladder's terms (rung, episode day) are
+/// for [`ladder_words`], under it.
+pub fn plain_headline(out: &PlanOutput) -> String {
+    let first = out.prescription.first();
+    match (out.action, first) {
+        ("urgent_care" | "see_doctor", _) => headline(out),
+        ("rest_active", _) => "No deadlifts today: bird dogs and unloaded good mornings, and a walk.".to_string(),
+        (_, Some(p)) if out.status == "episode" => {
+            let mut text = line(p).replace(", from a", " from a");
+            if let Some(c) = text.get(..1) {
+                text = c.to_uppercase() + &text[1..];
+            }
+            format!("{text}: {}.", settling_words(out.transition))
+        }
+        _ => match out.load_cap {
+            Some(cap) => format!("Train your own program, top sets at or under {cap} {}.", unit_of(out)),
+            None => "Train: your own program.".to_string(),
+        },
+    }
+}
+
+fn unit_of(out: &PlanOutput) -> &'static str {
+    out.prescription.first().map_or("kg", |p| p.unit)
+}
+
+/// How the last session moved the ladder, in a lifter's words.
+fn settling_words(transition: &str) -> &'static str {
+    match transition {
+        "progress" | "block_lower" => "your back is settling, one step up",
+        "hold" => "same as last time until you rate it 24 h after",
+        "enter" => "your back needs lighter work for a while",
+        "regress" | "block_add" => "your back needs an easier day",
+        _ => "your back is settling",
+    }
+}
+
+/// "Episode day 6 · rung 3 of 11": where on the ladder, for the details.
+pub fn ladder_words(out: &PlanOutput) -> Option<String> {
+    match (&out.episode, out.rung) {
+        (Some(e), Some(rung)) => Some(format!("Episode day {} · rung {rung} of 11", e.day)),
+        _ => None,
+    }
+}
+
 /// One prescribed exercise in words: "deadlift 3 × 5 at 70 kg, tempo 3-1-3".
 pub fn line(p: &PrescribedOut) -> String {
     let mut text = p.exercise.replace('_', " ");

@@ -101,7 +101,9 @@ pub fn point_words(point: Point) -> &'static str {
     }
 }
 
-/// The plan: unmistakable for urgent care and see-doctor, plain otherwise.
+/// The plan: unmistakable for urgent care and see-doctor, plain otherwise. What
+/// to do today leads in plain words; a referral comes right under it, above the
+/// prescription; the ladder's terms (rung, episode day) are details.
 pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
     let tone = match out.action {
         "urgent_care" => "plan urgent",
@@ -111,9 +113,15 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
     };
     let p = &profile.profile;
     let plates = profile.plates_or_default();
+    // On a stop day only the red flag's reason comes up front; on a rest day only
+    // the rest: one instruction at a time. The others fold away.
+    let focus = if stop_training(out) || out.action == "rest_active" { Some(out.action) } else { None };
+    let (up_front, later): (Vec<_>, Vec<_>) =
+        out.reasons.iter().partition(|r| focus.is_none_or(|action| r.rule == action));
     html! {
         section class=(tone) data-action=(out.action) aria-live="polite" {
-            h1 { (pullback_contract::headline(out)) }
+            h1 { (pullback_contract::plain_headline(out)) }
+            @if let Some(words) = pullback_contract::ladder_words(out) { p.ladder { (words) } }
             @if out.action == "urgent_care" {
                 p.callout { "Call your local emergency number or go to an emergency department now. "
                     "These symptoms need a doctor today, not training advice." }
@@ -121,8 +129,13 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
             @if out.action == "see_doctor" {
                 p.callout { "Book a doctor's appointment before your next session." }
             }
+            @if out.see_clinician.recommended && !stop_training(out) {
+                p.clinician role="note" { strong { "See a clinician: " }
+                    (out.see_clinician.reasons.join(", ").replace('_', " "))
+                    ". A physical therapist who knows lifting can look at this with you." }
+            }
             @if !out.prescription.is_empty() {
-                h2 { "Next session" }
+                h2 { @if out.action == "rest_active" { "Today instead" } @else { "Next session" } }
                 ul.prescription {
                     @for line in &out.prescription {
                         li {
@@ -137,24 +150,16 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
                     p { "Keep top sets at or under " strong { (cap) " " (p.units.load_symbol()) } "." }
                 }
             }
-            @if stop_training(out) {
-                // Only the red flag's reason up front; the episode's (with its loads) is for later.
+            @if !up_front.is_empty() {
                 h2 { "Why" }
-                ul { @for r in out.reasons.iter().filter(|r| r.rule == out.action) { li data-rule=(r.rule) { (r.text) } } }
-                @if out.reasons.iter().any(|r| r.rule != out.action) {
-                    details.education {
-                        summary { "Your training record, for when a doctor has cleared you" }
-                        ul { @for r in out.reasons.iter().filter(|r| r.rule != out.action) {
-                            li data-rule=(r.rule) { (r.text) }
-                        } }
-                    }
-                }
-            } @else if !out.reasons.is_empty() {
-                h2 { "Why" }
-                ul { @for r in &out.reasons { li data-rule=(r.rule) { (r.text) } } }
+                ul { @for r in &up_front { li data-rule=(r.rule) { (r.text) } } }
             }
-            @if out.see_clinician.recommended {
-                p.clinician { strong { "See a clinician: " } (out.see_clinician.reasons.join(", ").replace('_', " ")) "." }
+            @if !later.is_empty() {
+                details.education {
+                    summary { @if stop_training(out) { "Your training record, for when a doctor has cleared you" }
+                        @else { "Your ladder, for your next training day" } }
+                    ul { @for r in &later { li data-rule=(r.rule) { (r.text) } } }
+                }
             }
             @if !out.education.is_empty() {
                 details.education {
@@ -162,7 +167,6 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
                     @for e in &out.education { p { (e.text) } }
                 }
             }
-            p.disclaimer-inline { (out.disclaimer) }
         }
     }
 }

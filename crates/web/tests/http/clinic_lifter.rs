@@ -84,7 +84,10 @@ async fn the_detail_page_shows_the_plan_history_and_tools_and_records_the_view()
     assert_eq!(action(&page), "train");
     let own = s.ana.get("/").await;
     assert_eq!(action(&own), "train", "Ana's own Today");
-    assert!(body.contains("Train: your own program."), "the plan's headline, as Ana sees it:\n{body}");
+    assert!(
+        body.contains("Train your own program, top sets at or under 110 kg."),
+        "the headline, as Ana sees it:\n{body}"
+    );
     assert!(body.contains("within your tolerable range (24 h after: 4/10)"), "the plan's reasons: {body}");
     assert!(body.contains("Deadlift 100×5×3 kg · warm-up 60×5 kg"), "the history: {body}");
     assert!(body.contains("Pain (0–10): during <strong>2</strong> · 24 h after <strong>4</strong>"), "{body}");
