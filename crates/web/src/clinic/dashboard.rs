@@ -422,7 +422,8 @@ fn filter_form(filter: &Filter) -> Markup {
             }
             label {
                 "Name"
-                input type="search" name="q" value=(filter.name) maxlength=(MAX_QUERY_CHARS) autocomplete="off";
+                input type="search" name="q" value=(filter.name) maxlength=(MAX_QUERY_CHARS) autocomplete="off"
+                    placeholder="Find by name";
             }
             button type="submit" { "Show" }
             @if !filter.is_empty() { a.clear href="/clinic" { "Clear" } }
