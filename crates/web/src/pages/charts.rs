@@ -19,6 +19,8 @@ use std::ops::Range;
 
 /// How far back the charts reach.
 pub const CHART_DAYS: i64 = 90;
+/// The shortest span charted, so that a new lifter's first days are not stretched.
+pub const MIN_CHART_DAYS: i64 = 14;
 /// Drawn for a phone's width; the page's CSS scales it to the column.
 const WIDTH: u32 = 360;
 const HEIGHT: u32 = 210;
@@ -52,6 +54,24 @@ impl Window {
     pub fn ending(end: Timestamp, zone: TimeZone) -> Window {
         let start = end.checked_sub(SignedDuration::from_hours(24 * CHART_DAYS)).unwrap_or(Timestamp::MIN);
         Window { start, end, zone }
+    }
+
+    /// At most [`CHART_DAYS`] days up to `end`, starting a day before the first thing
+    /// logged in them (and never shorter than [`MIN_CHART_DAYS`]): the charts span the
+    /// range that holds data, instead of leaving it in a corner of 90 days.
+    pub fn fitted(end: Timestamp, zone: TimeZone, history: &History) -> Window {
+        let full = Window::ending(end, zone);
+        let first = history
+            .sessions
+            .iter()
+            .map(|s| s.at)
+            .chain(history.checkins.iter().map(|c| c.at))
+            .filter(|t| full.contains(*t))
+            .min();
+        let Some(first) = first else { return full };
+        let wanted = first.checked_sub(SignedDuration::from_hours(24)).unwrap_or(first);
+        let shortest = end.checked_sub(SignedDuration::from_hours(24 * MIN_CHART_DAYS)).unwrap_or(full.start);
+        Window { start: wanted.max(full.start).min(shortest), ..full }
     }
 
     fn contains(&self, t: Timestamp) -> bool {
@@ -185,7 +205,7 @@ fn top_sets_summary(series: &[(Exercise, Vec<(Timestamp, Load)>)], window: &Wind
             ))
         })
         .collect();
-    format!("Last {CHART_DAYS} days. {}.", parts.join("; "))
+    format!("Since {}. {}.", window.day(window.start), parts.join("; "))
 }
 
 /// Which check-ins a pain point comes from, with its legend label.
@@ -209,14 +229,24 @@ pub fn pain(history: &History, window: &Window) -> Figure {
         id: "chart-pain",
         title: "Pain over time",
         svg: None,
-        summary: pain_summary(&series, window),
+        summary: format!(
+            "{} The green band is your tolerable range, 0 to {}.",
+            pain_summary(&series, window),
+            history.params.tolerable_max()
+        ),
         legend: series.iter().map(|(index, _)| (*index, PAIN_KINDS[*index].1.to_owned())).collect(),
     };
     if series.is_empty() {
         return figure;
     }
     let axes = Axes { y: -0.5..10.5, y_desc: "Pain (0–10)".into(), y_labels: 6, y_format: &|y| format!("{y:.0}") };
+    let tolerable = f64::from(history.params.tolerable_max());
     let drawn = draw(window, &axes, |plot| {
+        // The tolerable band the advice quotes ("above your tolerable 4"), under the dots.
+        let band = Rectangle::new([(0.0, -0.5), (window.width_days(), tolerable + 0.5)], GREEN.mix(0.10).filled());
+        plot.draw_series(std::iter::once(band))?;
+        let edge = [(0.0, tolerable + 0.5), (window.width_days(), tolerable + 0.5)];
+        plot.draw_series(std::iter::once(PathElement::new(edge, GREEN.mix(0.6).stroke_width(1))))?;
         for (index, points) in &series {
             let style = PALETTE[*index % PALETTE.len()].filled();
             let circles = points.iter().map(|(at, pain)| Circle::new((window.x(*at), f64::from(*pain)), 3, style));
@@ -376,7 +406,8 @@ fn draw(
             .y_desc(axes.y_desc.as_str())
             .label_style(("sans-serif", LABEL_SIZE))
             .axis_desc_style(("sans-serif", LABEL_SIZE))
-            .set_all_tick_mark_size(0)
+            // Short ticks keep the numbers off the chart's lines.
+            .set_all_tick_mark_size(4)
             .bold_line_style(BLACK.mix(0.12))
             .light_line_style(TRANSPARENT)
             .draw()?;
