@@ -47,13 +47,16 @@ pub struct Window {
     pub start: Timestamp,
     pub end: Timestamp,
     pub zone: TimeZone,
+    /// The episodes in the window, as (start, end) days on the x axis: shaded on
+    /// every chart, so load and pain read against the ladder at a glance.
+    pub episodes: Vec<(f64, f64)>,
 }
 
 impl Window {
     /// The [`CHART_DAYS`] days up to `end`.
     pub fn ending(end: Timestamp, zone: TimeZone) -> Window {
         let start = end.checked_sub(SignedDuration::from_hours(24 * CHART_DAYS)).unwrap_or(Timestamp::MIN);
-        Window { start, end, zone }
+        Window { start, end, zone, episodes: Vec::new() }
     }
 
     /// At most [`CHART_DAYS`] days up to `end`, starting a day before the first thing
@@ -72,6 +75,30 @@ impl Window {
         let wanted = first.checked_sub(SignedDuration::from_hours(24)).unwrap_or(first);
         let shortest = end.checked_sub(SignedDuration::from_hours(24 * MIN_CHART_DAYS)).unwrap_or(full.start);
         Window { start: wanted.max(full.start).min(shortest), ..full }
+    }
+
+    /// The window with the episodes of the replay's `steps` (clipped to it).
+    pub fn with_episodes(mut self, steps: &[Step]) -> Window {
+        let mut spans = Vec::new();
+        let mut open: Option<Timestamp> = None;
+        for step in steps {
+            match (step.before.position(), step.after.position()) {
+                (None, Some(_)) => open = Some(step.at),
+                (Some(_), None) => {
+                    if let Some(start) = open.take() {
+                        spans.push((start, step.at));
+                    }
+                }
+                _ => {}
+            }
+        }
+        spans.extend(open.map(|start| (start, self.end)));
+        self.episodes = spans
+            .into_iter()
+            .filter(|(start, end)| *end >= self.start && *start <= self.end)
+            .map(|(start, end)| (self.x(start.max(self.start)), self.x(end.min(self.end))))
+            .collect();
+        self
     }
 
     fn contains(&self, t: Timestamp) -> bool {
@@ -142,7 +169,7 @@ pub fn top_sets(history: &History, window: &Window) -> Figure {
         id: "chart-top-sets",
         title: "Top set of your deadlifts",
         svg: None,
-        summary: top_sets_summary(&series, window, unit),
+        summary: format!("{}{}", top_sets_summary(&series, window, unit), episodes_note(window)),
         legend: series.iter().enumerate().map(|(i, (lift, _))| (i, capitalised(lift.name()))).collect(),
     };
     if series.is_empty() {
@@ -230,9 +257,10 @@ pub fn pain(history: &History, window: &Window) -> Figure {
         title: "Pain over time",
         svg: None,
         summary: format!(
-            "{} The green band is your tolerable range, 0 to {}.",
+            "{} The green band is your tolerable range, 0 to {}.{}",
             pain_summary(&series, window),
-            history.params.tolerable_max()
+            history.params.tolerable_max(),
+            episodes_note(window)
         ),
         legend: series.iter().map(|(index, _)| (*index, PAIN_KINDS[*index].1.to_owned())).collect(),
     };
@@ -256,6 +284,11 @@ pub fn pain(history: &History, window: &Window) -> Figure {
     });
     figure.svg = accessible(drawn, figure.title, figure.id);
     figure
+}
+
+/// " Shaded: your episodes." when the window has any.
+fn episodes_note(window: &Window) -> &'static str {
+    if window.episodes.is_empty() { "" } else { " Shaded: your episodes." }
 }
 
 /// The check-ins of one kind in the window: a session point, or standalone (`None`).
@@ -411,6 +444,11 @@ fn draw(
             .bold_line_style(BLACK.mix(0.12))
             .light_line_style(TRANSPARENT)
             .draw()?;
+        let shade = RGBColor(31, 95, 139).mix(0.10).filled();
+        let (low, high) = (axes.y.start, axes.y.end);
+        chart.draw_series(
+            window.episodes.iter().map(|&(from, to)| Rectangle::new([(from, low), (to.max(from + 0.3), high)], shade)),
+        )?;
         plot(&mut chart)?;
         root.present()?;
     }

@@ -69,7 +69,7 @@ pub fn sections(stored: &StoredHistory, now: Timestamp, listing: Listing<'_>) ->
     // check-ins) render in about 80 ms in a debug build, where planning again at
     // every session's time would be quadratic.
     let steps = pullback_core::trace(history, now);
-    let window = Window::fitted(now, zone.clone(), history);
+    let window = Window::fitted(now, zone.clone(), history).with_episodes(&steps);
     let figures = [charts::top_sets(history, &window), charts::pain(history, &window), charts::ladder(&steps, &window)];
     let sessions: Vec<(&Session, SessionId)> =
         history.sessions.iter().zip(stored.session_ids.iter().copied()).filter(|(s, _)| s.at >= since).collect();
