@@ -42,6 +42,7 @@ pub mod sqlite;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod throttle;
 
 pub use error::{Result, StoreError};
 pub use model::{
@@ -53,6 +54,7 @@ pub use model::{
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use store::Store;
+pub use throttle::{Admission, Limit, LimitRule};
 
 use std::sync::Arc;
 

@@ -9,6 +9,7 @@ use crate::model::{
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
     StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
+use crate::throttle::{Admission, Limit};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pullback_core::History;
@@ -145,13 +146,19 @@ pub trait Store: Send + Sync {
     /// the first instance to ask, so that every instance shares it.
     async fn server_secret(&self, candidate: &[u8]) -> Result<Vec<u8>>;
 
-    /// Records one failed log-in for each subject (`user:NAME`, `addr:IP`), and
-    /// forgets failures older than a day.
-    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()>;
+    /// Admits an attempt of a guarded action (a log-in, a sign-up) or says until when
+    /// to wait: checks every limit and, when none refuses, counts the attempt
+    /// against each subject, all in one transaction, so that attempts arriving
+    /// together cannot all pass the check before any of them is counted. A refused
+    /// attempt is not counted. Attempts older than a day are forgotten.
+    async fn admit_attempt(&self, limits: &[Limit], now: Timestamp) -> Result<Admission>;
 
-    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize>;
+    /// Uncounts one attempt of `subject` admitted at `at` (a log-in that succeeded
+    /// was no failure of its address).
+    async fn forget_attempt(&self, subject: &str, at: Timestamp) -> Result<()>;
 
-    async fn clear_login_failures(&self, subject: &str) -> Result<()>;
+    /// Forgets every attempt of `subject`.
+    async fn clear_attempts(&self, subject: &str) -> Result<()>;
 
     // --- Clinicians ---
 

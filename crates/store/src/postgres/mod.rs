@@ -29,6 +29,7 @@ use crate::model::{
     StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
+use crate::throttle::{Admission, Limit};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pullback_core::History;
@@ -361,16 +362,16 @@ impl Store for PostgresStore {
         accounts::server_secret(&self.pool, candidate).await
     }
 
-    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()> {
-        accounts::record_login_failure(&self.pool, subjects, at).await
+    async fn admit_attempt(&self, limits: &[Limit], now: Timestamp) -> Result<Admission> {
+        accounts::admit_attempt(&self.pool, limits, now).await
     }
 
-    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize> {
-        accounts::login_failures_since(&self.pool, subject, since).await
+    async fn forget_attempt(&self, subject: &str, at: Timestamp) -> Result<()> {
+        accounts::forget_attempt(&self.pool, subject, at).await
     }
 
-    async fn clear_login_failures(&self, subject: &str) -> Result<()> {
-        accounts::clear_login_failures(&self.pool, subject).await
+    async fn clear_attempts(&self, subject: &str) -> Result<()> {
+        accounts::clear_attempts(&self.pool, subject).await
     }
 
     async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()> {

@@ -8,6 +8,7 @@ use pullback_core::{
     RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
     Tempo, Units, Variation,
 };
+use pullback_store::{Admission, Limit, LimitRule};
 use pullback_store::{
     At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening,
     NewSession, NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
@@ -785,20 +786,50 @@ pub async fn accounts(store: &dyn Store) {
     assert_eq!(first, vec![5; 32]);
     assert_eq!(store.server_secret(&[6; 32]).await.unwrap(), first, "the first secret stays");
 
-    let subjects = ["user:ana".to_owned(), "addr:127.0.0.1".to_owned()];
-    store.record_login_failure(&subjects, now).await.unwrap();
-    let hour_later = ts("2026-03-02T08:00:00Z");
-    store.record_login_failure(&subjects[..1], hour_later).await.unwrap();
-    assert_eq!(store.login_failures_since("user:ana", now).await.unwrap(), 2);
-    assert_eq!(store.login_failures_since("user:ana", hour_later).await.unwrap(), 1);
-    store.record_login_failure(&subjects[..1], later).await.unwrap();
+    // Attempts: counted when admitted, refused (and not counted) past a limit.
+    let window = |subject: &str, max| Limit {
+        subject: subject.to_owned(),
+        rule: LimitRule::Window { max, window: jiff::SignedDuration::from_mins(15) },
+    };
+    let both = [window("user:ana", 2), window("addr:127.0.0.1", 3)];
+    assert_eq!(store.admit_attempt(&both, now).await.unwrap(), Admission::Admitted);
+    assert_eq!(store.admit_attempt(&both, now).await.unwrap(), Admission::Admitted);
+    let until = ts("2026-03-02T07:15:00Z");
+    assert_eq!(store.admit_attempt(&both, now).await.unwrap(), Admission::Wait { until });
     assert_eq!(
-        store.login_failures_since("addr:127.0.0.1", ts("2026-03-01T00:00:00Z")).await.unwrap(),
-        0,
-        "pruned after a day"
+        store.admit_attempt(&both[1..], now).await.unwrap(),
+        Admission::Admitted,
+        "the refused attempt was not counted against the address"
     );
-    store.clear_login_failures("user:ana").await.unwrap();
-    assert_eq!(store.login_failures_since("user:ana", now).await.unwrap(), 0);
+    assert_eq!(store.admit_attempt(&both[1..], now).await.unwrap(), Admission::Wait { until });
+    store.forget_attempt("addr:127.0.0.1", now).await.unwrap();
+    assert_eq!(store.admit_attempt(&both[1..], now).await.unwrap(), Admission::Admitted, "one was forgotten");
+    assert_eq!(store.admit_attempt(&both, until).await.unwrap(), Admission::Admitted, "the window moved on");
+    store.clear_attempts("user:ana").await.unwrap();
+    assert_eq!(store.admit_attempt(&both[..1], until).await.unwrap(), Admission::Admitted);
+    assert_eq!(store.admit_attempt(&both[..1], until).await.unwrap(), Admission::Admitted);
+    let backoff = [Limit {
+        subject: "pair:127.0.0.1 ana".into(),
+        rule: LimitRule::Backoff {
+            free: 1,
+            first_delay: jiff::SignedDuration::from_secs(10),
+            max_delay: jiff::SignedDuration::from_mins(15),
+            forget: jiff::SignedDuration::from_hours(24),
+        },
+    }];
+    assert_eq!(store.admit_attempt(&backoff, now).await.unwrap(), Admission::Admitted);
+    let ten_s = ts("2026-03-02T07:00:10Z");
+    assert_eq!(store.admit_attempt(&backoff, now).await.unwrap(), Admission::Wait { until: ten_s });
+    assert_eq!(store.admit_attempt(&backoff, ten_s).await.unwrap(), Admission::Admitted);
+    let twenty_s_more = ts("2026-03-02T07:00:30Z");
+    assert_eq!(store.admit_attempt(&backoff, ten_s).await.unwrap(), Admission::Wait { until: twenty_s_more });
+    let next_week = ts("2026-03-09T07:00:00Z");
+    assert_eq!(store.admit_attempt(&backoff, next_week).await.unwrap(), Admission::Admitted, "forgotten after a day");
+    assert_eq!(
+        store.admit_attempt(&backoff, next_week).await.unwrap(),
+        Admission::Wait { until: ts("2026-03-09T07:00:10Z") },
+        "a day later, the count starts again"
+    );
 
     // Deleting a user deletes their sessions and tokens.
     store.create_web_session(ben, &[7; 32], later).await.unwrap();
@@ -885,6 +916,44 @@ pub async fn clinicians(store: &dyn Store) {
 }
 
 /// Runs every shared behaviour test on a fresh store from `fresh`.
+/// Attempts that arrive together are checked and counted one after the other:
+/// exactly the limit's number is admitted.
+pub async fn simultaneous_attempts_are_admitted_up_to_the_limit(store: &dyn Store) {
+    let now = ts("2026-03-02T07:00:00Z");
+    let limits = [Limit {
+        subject: "addr:192.0.2.1".into(),
+        rule: LimitRule::Window { max: 5, window: jiff::SignedDuration::from_mins(15) },
+    }];
+    let attempts = (0..40).map(|_| store.admit_attempt(&limits, now));
+    let mut admitted = 0;
+    for answer in join_all(attempts).await {
+        if answer.unwrap() == Admission::Admitted {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 5);
+}
+
+/// Polls every future together on this task (the store's own pool runs them in parallel).
+async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, slot) in pinned.iter_mut().zip(done.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(out) => *slot = Some(out),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    done.into_iter().flatten().collect()
+}
+
 macro_rules! shared_suite {
     ($fresh:path) => {
         shared_suite!($fresh;
@@ -906,6 +975,7 @@ macro_rules! shared_suite {
             import_workouts_invalidates_checkpoints,
             a_checkpoint_of_an_older_engine_is_replayed,
             accounts,
+            simultaneous_attempts_are_admitted_up_to_the_limit,
             clinicians,
         );
     };

@@ -112,3 +112,88 @@ async fn behind_a_trusted_proxy_the_limit_counts_the_forwarded_address() {
     // …and another client behind the same proxy is not.
     assert_eq!(guess("203.0.113.10", "someone".into()).await, StatusCode::UNAUTHORIZED);
 }
+
+/// `n` browsers, each with the log-in page's CSRF token, ready to post at once.
+async fn guessers(server: &Server, n: usize) -> Vec<(crate::Browser, String)> {
+    let mut ready = Vec::new();
+    for _ in 0..n {
+        let browser = server.browser();
+        let token = browser.get("/login").await.csrf();
+        ready.push((browser, token));
+    }
+    ready
+}
+
+/// Posts every guess at once; gives the statuses.
+async fn all_at_once(server: &Server, guesses: Vec<((crate::Browser, String), (String, String))>) -> Vec<StatusCode> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for ((browser, token), (name, password)) in guesses {
+        let url = server.url("/login");
+        tasks.spawn(async move {
+            let form = [("csrf", token), ("name", name), ("password", password)];
+            browser.client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    tasks.join_all().await
+}
+
+#[tokio::test]
+async fn simultaneous_guesses_at_one_account_are_counted_before_any_is_checked() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browsers = guessers(&server, 60).await;
+    // 59 wrong guesses and the right password, all at once, from one address.
+    let passwords = (0..60).map(|i| if i == 59 { PASSWORD.to_owned() } else { format!("guess {i}") });
+    let guesses = browsers.into_iter().zip(passwords.map(|p| ("ana".to_owned(), p))).collect();
+    let statuses = all_at_once(&server, guesses).await;
+    let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(
+        checked <= pullback_web::auth::MAX_FAILURES_PER_ACCOUNT,
+        "{checked} of 60 simultaneous guesses were checked: {statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS].contains(s))
+    );
+}
+
+#[tokio::test]
+async fn simultaneous_guesses_at_many_accounts_from_one_address_are_counted_before_any_is_checked() {
+    let server = Server::start().await;
+    let browsers = guessers(&server, 60).await;
+    let guesses = browsers.into_iter().zip((0..60).map(|i| (format!("someone{i}"), "nope nope".to_owned()))).collect();
+    let statuses = all_at_once(&server, guesses).await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert!(
+        checked <= pullback_web::auth::MAX_FAILURES_PER_ADDRESS,
+        "{checked} of 60 simultaneous guesses from one address were checked: {statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address_also_when_simultaneous() {
+    let server = Server::start().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut ready = Vec::new();
+    for i in 0..30 {
+        let browser = server.browser();
+        let token = browser.get("/signup").await.csrf();
+        ready.push((browser, token, format!("new{i}")));
+    }
+    for (browser, token, name) in ready {
+        let url = server.url("/signup");
+        tasks.spawn(async move {
+            let form = [("csrf", token.as_str()), ("name", &name), ("password", PASSWORD), ("units", "kg")];
+            let answer = crate::answer(browser.client.post(url).form(&form).send().await.unwrap()).await;
+            (answer.status, answer.headers.contains_key("retry-after"))
+        });
+    }
+    let answers = tasks.join_all().await;
+    let created = answers.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count();
+    assert_eq!(created, pullback_web::auth::MAX_SIGNUPS_PER_ADDRESS, "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, retry)| *s == StatusCode::SEE_OTHER || (*s == StatusCode::TOO_MANY_REQUESTS && *retry)),
+        "{answers:?}"
+    );
+}
