@@ -20,8 +20,14 @@ use tokio::sync::Semaphore;
 pub const SESSION_COOKIE: &str = "pb_session";
 /// How long a browser stays signed in.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
-/// Failed log-ins allowed per account, and per address, in [`FAILURE_WINDOW`].
-pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+/// Guesses at one account from one address that go at once; after them each next
+/// guess from that address at that account waits [`FIRST_DELAY`], doubling with
+/// every further failure up to [`MAX_DELAY`]. The owner, from anywhere else, is
+/// never held up by someone else's guesses: nothing locks an account.
+pub const FREE_GUESSES: usize = 3;
+pub const FIRST_DELAY: SignedDuration = SignedDuration::from_secs(1);
+pub const MAX_DELAY: SignedDuration = SignedDuration::from_mins(15);
+/// Failed log-ins allowed per address (at any accounts) in [`FAILURE_WINDOW`].
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 pub const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
 /// Sign-ups allowed per address in [`SIGNUP_WINDOW`].
@@ -29,18 +35,21 @@ pub const MAX_SIGNUPS_PER_ADDRESS: usize = 10;
 pub const SIGNUP_WINDOW: SignedDuration = SignedDuration::from_hours(1);
 
 /// The limits a log-in attempt of `name` from `address` is counted against, before
-/// its password is checked: the account's failures, and the address's.
+/// its password is checked: the back-off of this address at this account
+/// (forgotten after a day, or at a successful log-in from it), and the address's
+/// failures at any account.
 pub fn login_limits(name: &str, address: std::net::IpAddr) -> [Limit; 2] {
-    let window = |max| LimitRule::Window { max, window: FAILURE_WINDOW };
+    let backoff = LimitRule::Backoff {
+        free: FREE_GUESSES,
+        first_delay: FIRST_DELAY,
+        max_delay: MAX_DELAY,
+        forget: pullback_store::throttle::KEPT,
+    };
+    let window = LimitRule::Window { max: MAX_FAILURES_PER_ADDRESS, window: FAILURE_WINDOW };
     [
-        Limit { subject: account_subject(name), rule: window(MAX_FAILURES_PER_ACCOUNT) },
-        Limit { subject: format!("addr:{address}"), rule: window(MAX_FAILURES_PER_ADDRESS) },
+        Limit { subject: format!("pair:{address} {}", name.trim().to_lowercase()), rule: backoff },
+        Limit { subject: format!("addr:{address}"), rule: window },
     ]
-}
-
-/// The subject of an account's failed log-ins (names compare without letter case).
-pub fn account_subject(name: &str) -> String {
-    format!("user:{}", name.trim().to_lowercase())
 }
 
 /// The limit a sign-up from `address` is counted against, before its password is hashed.

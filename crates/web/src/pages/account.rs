@@ -73,8 +73,8 @@ pub async fn login(
         let page = login_form(&token, Some(WRONG_CREDENTIALS), &name);
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
-    // Not a failure after all: the account starts afresh, and the address's count
-    // loses this attempt.
+    // Not a failure after all: this address starts afresh at this account, and the
+    // address's count loses this attempt.
     state.store.clear_attempts(&limits[0].subject).await?;
     state.store.forget_attempt(&limits[1].subject, admitted_at).await?;
     signed_in(&state, &headers, &user).await

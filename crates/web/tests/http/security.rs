@@ -58,19 +58,46 @@ async fn the_session_id_changes_at_log_in_and_cookies_are_http_only_and_same_sit
     }
 }
 
+/// A guess at `name` with `password` from `from` (through a trusted proxy); gives the answer.
+async fn guess_from(server: &Server, from: &str, name: &str, password: &str) -> crate::Answer {
+    let browser = server.browser();
+    let token = browser.get("/login").await.csrf();
+    let form = [("csrf", token.as_str()), ("name", name), ("password", password)];
+    let sent = browser.client.post(server.url("/login")).header("x-forwarded-for", from).form(&form);
+    crate::answer(sent.send().await.unwrap()).await
+}
+
 #[tokio::test]
-async fn failed_log_ins_are_rate_limited_per_account() {
+async fn wrong_guesses_slow_that_address_down_on_that_account() {
     let server = Server::start().await;
     server.lifter("ana").await;
     let browser = server.browser();
-    for _ in 0..pullback_web::auth::MAX_FAILURES_PER_ACCOUNT {
+    for _ in 0..pullback_web::auth::FREE_GUESSES {
         let wrong = browser.submit("/login", "/login", &[("name", "ana"), ("password", "nope nope")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     }
-    let limited = browser.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
-    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let slowed = browser.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS, "the next guess from here waits");
+    assert_eq!(slowed.headers["retry-after"], "1", "{:?}", slowed.headers);
+    assert!(slowed.body.contains("Wait 1 second, then try again."), "{}", slowed.body);
     let other = server.lifter("ben").await;
-    assert_eq!(other.get("/").await.status, StatusCode::OK, "other accounts are not locked");
+    assert_eq!(other.get("/").await.status, StatusCode::OK, "other accounts are not slowed");
+}
+
+#[tokio::test]
+async fn wrong_guesses_from_one_address_do_not_lock_the_owner_out() {
+    let server =
+        Server::start_with(pullback_web::Config { trust_proxy: true, ..pullback_web::Config::default() }).await;
+    server.lifter("ana").await;
+    let mut refused = 0;
+    for _ in 0..12 {
+        let status = guess_from(&server, "203.0.113.9", "ana", "nope nope").await.status;
+        assert!([StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&status), "{status}");
+        refused += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert!(refused > 0, "the guesser was slowed down");
+    let owner = guess_from(&server, "198.51.100.7", "ana", PASSWORD).await;
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "the owner, elsewhere, signs in at once: {}", owner.body);
 }
 
 #[tokio::test]
@@ -148,7 +175,7 @@ async fn simultaneous_guesses_at_one_account_are_counted_before_any_is_checked()
     let statuses = all_at_once(&server, guesses).await;
     let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
     assert!(
-        checked <= pullback_web::auth::MAX_FAILURES_PER_ACCOUNT,
+        checked <= pullback_web::auth::FREE_GUESSES,
         "{checked} of 60 simultaneous guesses were checked: {statuses:?}"
     );
     assert!(
