@@ -163,7 +163,7 @@ pub trait Store: Send + Sync {
     // --- Clinicians ---
 
     /// Grants (or withdraws) the clinician role. Withdrawing ends every care link
-    /// of theirs.
+    /// and every unused invitation of theirs.
     async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()>;
 
     /// Stores a one-time invitation of `clinician`'s, by the SHA-256 of its code.
@@ -176,7 +176,8 @@ pub trait Store: Send + Sync {
 
     /// Links `lifter` to the clinician of an unused, unexpired invitation, uses it
     /// up and records it in the lifter's audit log; gives the clinician. `NotFound`
-    /// for an unknown, used or expired code; `Invalid` for one's own.
+    /// for an unknown, used or expired code, or one whose maker is no longer a
+    /// clinician; `Invalid` for one's own.
     async fn accept_invitation(&self, lifter: &User, code_hash: &Digest, now: Timestamp) -> Result<User>;
 
     /// The clinicians who can see `lifter`'s data.

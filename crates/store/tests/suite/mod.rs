@@ -916,6 +916,26 @@ pub async fn clinicians(store: &dyn Store) {
 }
 
 /// Runs every shared behaviour test on a fresh store from `fresh`.
+/// An invitation is only as good as its clinician's role: once the role is
+/// withdrawn it cannot be accepted, nor after the role is granted again.
+pub async fn an_invitation_of_a_former_clinician_cannot_be_accepted(store: &dyn Store) {
+    let (now, later) = (ts("2026-03-02T07:00:00Z"), ts("2026-03-09T07:00:00Z"));
+    let pt = store.create_user("pt", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+    store.set_clinician(pt.id, true).await.unwrap();
+    store.create_invitation(pt.id, &[1; 32], later).await.unwrap();
+    store.set_clinician(pt.id, false).await.unwrap();
+    assert_eq!(store.invitation(&[1; 32], now).await.unwrap(), None);
+    let accepted = store.accept_invitation(&ana, &[1; 32], now).await;
+    assert!(matches!(accepted, Err(StoreError::NotFound { .. })), "{accepted:?}");
+    assert!(store.care_team(ana.id).await.unwrap().is_empty(), "no link");
+    store.set_clinician(pt.id, true).await.unwrap();
+    let again = store.accept_invitation(&ana, &[1; 32], now).await;
+    assert!(matches!(again, Err(StoreError::NotFound { .. })), "withdrawing the role ended it: {again:?}");
+    assert!(store.care_team(ana.id).await.unwrap().is_empty());
+    assert!(store.audit_log(ana.id, 10).await.unwrap().is_empty(), "nothing recorded");
+}
+
 /// Attempts that arrive together are checked and counted one after the other:
 /// exactly the limit's number is admitted.
 pub async fn simultaneous_attempts_are_admitted_up_to_the_limit(store: &dyn Store) {
@@ -977,6 +997,7 @@ macro_rules! shared_suite {
             accounts,
             simultaneous_attempts_are_admitted_up_to_the_limit,
             clinicians,
+            an_invitation_of_a_former_clinician_cannot_be_accepted,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {
