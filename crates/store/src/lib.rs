@@ -49,7 +49,7 @@ pub use model::{
     ApiToken, At, AuditEntry, CareLink, CaseloadEntry, CheckinId, ClinicalNote, Credentials, Digest, ImportBatch,
     ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
+    StoredProfile, SymmetryTestId, TokenId, Tokens, User, UserId, WorkoutCounts,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

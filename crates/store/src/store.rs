@@ -7,7 +7,7 @@ use crate::model::{
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    StoredProfile, SymmetryTestId, Tokens, User, UserId, WorkoutCounts,
 };
 use crate::throttle::{Admission, Limit};
 use async_trait::async_trait;
@@ -112,9 +112,10 @@ pub trait Store: Send + Sync {
     /// fails as [`Store::create_user`] does.
     async fn create_account(&self, name: &str, profile: &StoredProfile, password_hash: &str) -> Result<User>;
 
-    /// Sets a user's password hash (a PHC string; the store never sees a password)
-    /// and signs every browser session of theirs out.
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;
+    /// Sets a user's password hash (a PHC string; the store never sees a password),
+    /// signs every browser session of theirs out and, with [`Tokens::Revoke`],
+    /// revokes their personal access tokens, in one transaction.
+    async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()>;
 
     /// The user named `name` and their password hash; `None` if there is none.
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;

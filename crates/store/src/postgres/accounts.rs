@@ -5,7 +5,7 @@ use super::db;
 use super::read::{USER_COLUMNS, require_user, timestamp, to_user};
 use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, UserId};
+use crate::model::{ApiToken, Credentials, Digest, TokenId, Tokens, UserId};
 use crate::throttle::{Admission, Counted, Limit, decide};
 use jiff::Timestamp;
 use sqlx::Row;
@@ -14,7 +14,7 @@ use sqlx::postgres::PgPool;
 /// [`KEPT`](crate::throttle::KEPT) in nanoseconds: how long attempts are kept.
 const KEPT_NS: i64 = crate::throttle::KEPT.as_secs() * 1_000_000_000;
 
-pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str) -> Result<()> {
+pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str, tokens: Tokens) -> Result<()> {
     let mut tx = pool.begin().await.map_err(db)?;
     require_user(&mut tx, user).await?;
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
@@ -25,6 +25,9 @@ pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str) -> Res
         .map_err(db)?;
     // A new password signs every browser out.
     sqlx::query("DELETE FROM web_sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(db)?;
+    if tokens == Tokens::Revoke {
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(db)?;
+    }
     tx.commit().await.map_err(db)
 }
 

@@ -26,7 +26,7 @@ use crate::model::{
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    StoredProfile, SymmetryTestId, Tokens, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
 use crate::throttle::{Admission, Limit};
@@ -318,8 +318,8 @@ impl Store for PostgresStore {
         write::create_user(&self.pool, name, profile, Some(password_hash)).await
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
-        accounts::set_password(&self.pool, user, password_hash).await
+    async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()> {
+        accounts::set_password(&self.pool, user, password_hash, tokens).await
     }
 
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {

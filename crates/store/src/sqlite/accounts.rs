@@ -4,17 +4,20 @@
 use super::write::{db, require_user};
 use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, UserId};
+use crate::model::{ApiToken, Credentials, Digest, TokenId, Tokens, UserId};
 use crate::throttle::{Admission, Counted, Limit, decide};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str) -> Result<()> {
+pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str, tokens: Tokens) -> Result<()> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
     require_user(&tx, user)?;
     tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user.0, hash]).map_err(db)?;
     // A new password signs every browser out.
     tx.execute("DELETE FROM web_sessions WHERE user_id = ?1", [user.0]).map_err(db)?;
+    if tokens == Tokens::Revoke {
+        tx.execute("DELETE FROM api_tokens WHERE user_id = ?1", [user.0]).map_err(db)?;
+    }
     tx.commit().map_err(db)
 }
 

@@ -14,7 +14,7 @@ use crate::model::{
 use crate::model::{
     CheckinId, ImportBatch, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
     NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId, StoredCheckpoint, StoredHistory,
-    StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    StoredProfile, SymmetryTestId, Tokens, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
 use crate::throttle::{Admission, Limit};
@@ -276,9 +276,9 @@ impl Store for SqliteStore {
         self.run(move |c| write::import_workouts(c, user, replace, batches)).await
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+    async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()> {
         let hash = password_hash.to_owned();
-        self.run(move |c| accounts::set_password(c, user, &hash)).await
+        self.run(move |c| accounts::set_password(c, user, &hash, tokens)).await
     }
 
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {

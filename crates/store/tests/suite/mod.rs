@@ -8,7 +8,7 @@ use pullback_core::{
     RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
     Tempo, Units, Variation,
 };
-use pullback_store::{Admission, Limit, LimitRule};
+use pullback_store::{Admission, Limit, LimitRule, Tokens};
 use pullback_store::{
     At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening,
     NewSession, NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
@@ -754,7 +754,7 @@ pub async fn accounts(store: &dyn Store) {
     let ben = store.create_user("ben", &StoredProfile::new(Units::Kg)).await.unwrap().id;
     assert!(store.credentials("nobody").await.unwrap().is_none());
     assert_eq!(store.credentials("ana").await.unwrap().unwrap().password_hash, None);
-    store.set_password(ana, "$argon2id$v=19$fake").await.unwrap();
+    store.set_password(ana, "$argon2id$v=19$fake", Tokens::Revoke).await.unwrap();
     let creds = store.credentials(" ana ").await.unwrap().unwrap();
     assert_eq!((creds.user.id, creds.password_hash.as_deref()), (ana, Some("$argon2id$v=19$fake")));
 
@@ -767,8 +767,14 @@ pub async fn accounts(store: &dyn Store) {
     assert_eq!(store.web_session(&[3; 32], now).await.unwrap(), None);
     store.delete_web_session(&[2; 32]).await.unwrap();
     assert_eq!(store.web_session(&[2; 32], now).await.unwrap(), None);
-    store.set_password(ana, "$argon2id$v=19$other").await.unwrap();
+    store.create_api_token(ana, "script", &[10; 32]).await.unwrap();
+    store.set_password(ana, "$argon2id$v=19$other", Tokens::Keep).await.unwrap();
     assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), None, "a new password signs out");
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), Some(ana), "kept");
+    store.create_web_session(ana, &[11; 32], later).await.unwrap();
+    store.set_password(ana, "$argon2id$v=19$third", Tokens::Revoke).await.unwrap();
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), None, "revoked with the password");
+    assert_eq!(store.web_session(&[11; 32], now).await.unwrap(), None);
     store.create_web_session(ana, &[4; 32], now).await.unwrap();
     assert_eq!(store.delete_expired_web_sessions(now).await.unwrap(), 1);
 
