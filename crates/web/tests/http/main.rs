@@ -7,6 +7,7 @@
 mod api;
 mod authorization;
 mod clinic_lifter;
+mod connections;
 mod dashboard;
 mod harness;
 mod history;
