@@ -79,6 +79,7 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
             allow_clinician_signup: args.allow_clinician_signup,
             trust_proxy: args.trust_proxy,
             request_timeout: None,
+            password_hashes: None,
         };
         let app = pullback_web::app(store, config).await.context("starting the web app")?;
         let listener = tokio::net::TcpListener::bind(&args.bind)

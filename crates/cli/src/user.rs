@@ -4,7 +4,7 @@ use crate::Failure;
 use crate::context::{Ctx, Globals};
 use clap::{Args, Subcommand, ValueEnum};
 use pullback_core::Units;
-use pullback_store::{NewAudit, StoredProfile};
+use pullback_store::{NewAudit, StoredProfile, Tokens};
 
 /// The lifters in this database: add one, or list them.
 #[derive(Debug, Args)]
@@ -32,15 +32,21 @@ enum UserCommand {
     #[command(after_help = "Example:\n  pullback user list")]
     List,
     /// Set a user's web password (the self-hosted admin's reset path). Signs
-    /// their browsers out. Without --password-stdin a random password is made
-    /// and printed once.
+    /// their browsers out and revokes their API tokens (unless --keep-tokens).
+    /// Without --password-stdin a random password is made and printed once.
     #[command(after_help = "Examples:\n  pullback user reset-password ana\n  \
-        printf '%s\\n' \"$NEW_PASSWORD\" | pullback user reset-password ana --password-stdin")]
+        printf '%s\\n' \"$NEW_PASSWORD\" | pullback user reset-password ana --password-stdin\n  \
+        pullback user reset-password ana --keep-tokens   # their scripts' tokens go on working")]
     ResetPassword {
         name: String,
         /// Read the new password from the first line of standard input.
         #[arg(long)]
         password_stdin: bool,
+        /// Keep their personal access tokens working (by default a reset revokes
+        /// them with the browser sessions, since whoever knew the old password may
+        /// have made some).
+        #[arg(long)]
+        keep_tokens: bool,
     },
     /// Make a personal access token for the JSON API (`Authorization: Bearer …`)
     /// and print it once. Lifters can also make and revoke them on the web
@@ -97,7 +103,10 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
                 profile.time_zone_name
             );
         }
-        UserCommand::ResetPassword { name, password_stdin } => reset_password(&ctx, name, *password_stdin)?,
+        UserCommand::ResetPassword { name, password_stdin, keep_tokens } => {
+            let tokens = if *keep_tokens { Tokens::Keep } else { Tokens::Revoke };
+            reset_password(&ctx, name, *password_stdin, tokens)?;
+        }
         UserCommand::Token { name, label } => {
             let user = find(&ctx, name)?;
             let (token, digest) = pullback_web::auth::new_token()?;
@@ -118,7 +127,7 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
     Ok(())
 }
 
-fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<(), Failure> {
+fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool, tokens: Tokens) -> Result<(), Failure> {
     use anyhow::Context as _;
     let user = ctx
         .block_on(ctx.store.user_by_name(name))
@@ -135,11 +144,15 @@ fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool) -> Result<(), Failure
         return Err(Failure::BadInput(vec![format!("the password needs at least {min} characters")]));
     }
     let hash = pullback_web::auth::hash_password(&password)?;
-    ctx.block_on(ctx.store.set_password(user.id, &hash))?;
+    ctx.block_on(ctx.store.set_password(user.id, &hash, tokens))?;
     if generated {
         println!("New password for {}: {password}\nGive it to them privately; they can log in with it now.", user.name);
     } else {
-        println!("Password set for {}. Their browsers are signed out.", user.name);
+        println!("Password set for {}.", user.name);
+    }
+    match tokens {
+        Tokens::Revoke => println!("Their browsers are signed out and their API tokens revoked."),
+        Tokens::Keep => println!("Their browsers are signed out. Their API tokens still work."),
     }
     Ok(())
 }

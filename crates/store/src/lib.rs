@@ -42,17 +42,19 @@ pub mod sqlite;
 mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod throttle;
 
 pub use error::{Result, StoreError};
 pub use model::{
     ApiToken, At, AuditEntry, CareLink, CaseloadEntry, CheckinId, ClientId, ClinicalNote, Credentials, Digest, Edit,
     Entry, ImportBatch, ImportCounts, ImportMode, KeyedSession, Logged, NewAudit, NewCheckin, NewCheckpoint,
     NewScreening, NewSession, NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId,
-    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, User, UserId, WorkoutCounts,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, Tokens, User, UserId, WorkoutCounts,
 };
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 pub use store::Store;
+pub use throttle::{Admission, Limit, LimitRule};
 
 use std::sync::Arc;
 

@@ -451,6 +451,16 @@ pub struct Credentials {
     pub password_hash: Option<String>,
 }
 
+/// What a new password does to the user's personal access tokens (browser
+/// sessions always end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tokens {
+    /// Revoke them too: the usual reset, since a stolen password may have made some.
+    Revoke,
+    /// Keep them working (an integration that must not stop).
+    Keep,
+}
+
 /// A personal access token, as listed (the token itself is never stored).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiToken {

@@ -7,8 +7,9 @@ use crate::model::{
 use crate::model::{
     CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
     NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
-    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, Tokens, User, UserId, WorkoutCounts,
 };
+use crate::throttle::{Admission, Limit};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pullback_core::History;
@@ -139,9 +140,10 @@ pub trait Store: Send + Sync {
     /// fails as [`Store::create_user`] does.
     async fn create_account(&self, name: &str, profile: &StoredProfile, password_hash: &str) -> Result<User>;
 
-    /// Sets a user's password hash (a PHC string; the store never sees a password)
-    /// and signs every browser session of theirs out.
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()>;
+    /// Sets a user's password hash (a PHC string; the store never sees a password),
+    /// signs every browser session of theirs out and, with [`Tokens::Revoke`],
+    /// revokes their personal access tokens, in one transaction.
+    async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()>;
 
     /// The user named `name` and their password hash; `None` if there is none.
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>>;
@@ -173,18 +175,24 @@ pub trait Store: Send + Sync {
     /// the first instance to ask, so that every instance shares it.
     async fn server_secret(&self, candidate: &[u8]) -> Result<Vec<u8>>;
 
-    /// Records one failed log-in for each subject (`user:NAME`, `addr:IP`), and
-    /// forgets failures older than a day.
-    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()>;
+    /// Admits an attempt of a guarded action (a log-in, a sign-up) or says until when
+    /// to wait: checks every limit and, when none refuses, counts the attempt
+    /// against each subject, all in one transaction, so that attempts arriving
+    /// together cannot all pass the check before any of them is counted. A refused
+    /// attempt is not counted. Attempts older than a day are forgotten.
+    async fn admit_attempt(&self, limits: &[Limit], now: Timestamp) -> Result<Admission>;
 
-    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize>;
+    /// Uncounts one attempt of `subject` admitted at `at` (a log-in that succeeded
+    /// was no failure of its address).
+    async fn forget_attempt(&self, subject: &str, at: Timestamp) -> Result<()>;
 
-    async fn clear_login_failures(&self, subject: &str) -> Result<()>;
+    /// Forgets every attempt of `subject`.
+    async fn clear_attempts(&self, subject: &str) -> Result<()>;
 
     // --- Clinicians ---
 
     /// Grants (or withdraws) the clinician role. Withdrawing ends every care link
-    /// of theirs.
+    /// and every unused invitation of theirs.
     async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()>;
 
     /// Stores a one-time invitation of `clinician`'s, by the SHA-256 of its code.
@@ -197,7 +205,8 @@ pub trait Store: Send + Sync {
 
     /// Links `lifter` to the clinician of an unused, unexpired invitation, uses it
     /// up and records it in the lifter's audit log; gives the clinician. `NotFound`
-    /// for an unknown, used or expired code; `Invalid` for one's own.
+    /// for an unknown, used or expired code, or one whose maker is no longer a
+    /// clinician; `Invalid` for one's own.
     async fn accept_invitation(&self, lifter: &User, code_hash: &Digest, now: Timestamp) -> Result<User>;
 
     /// The clinicians who can see `lifter`'s data.

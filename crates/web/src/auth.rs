@@ -1,7 +1,7 @@
 //! Who is asking: passwords (argon2id), browser sessions (a random id in an
 //! HttpOnly cookie; only its SHA-256 is stored), and API tokens (Bearer).
 
-use crate::error::{ApiError, PageError};
+use crate::error::{ApiError, Attempted, PageError};
 use crate::state::AppState;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -11,17 +11,82 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 use jiff::{SignedDuration, Timestamp};
-use pullback_store::{Digest, User};
+use pullback_store::{Admission, Digest, Limit, LimitRule, User};
 use sha2::Digest as _;
 use sha2::Sha256;
+use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 pub const SESSION_COOKIE: &str = "pb_session";
 /// How long a browser stays signed in.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
-/// Failed log-ins allowed per account, and per address, in [`FAILURE_WINDOW`].
-pub const MAX_FAILURES_PER_ACCOUNT: usize = 5;
+/// Guesses at one account from one address that go at once; after them each next
+/// guess from that address at that account waits [`FIRST_DELAY`], doubling with
+/// every further failure up to [`MAX_DELAY`]. The owner, from anywhere else, is
+/// never held up by someone else's guesses: nothing locks an account.
+pub const FREE_GUESSES: usize = 3;
+pub const FIRST_DELAY: SignedDuration = SignedDuration::from_secs(1);
+pub const MAX_DELAY: SignedDuration = SignedDuration::from_mins(15);
+/// Failed log-ins allowed per address (at any accounts) in [`FAILURE_WINDOW`].
 pub const MAX_FAILURES_PER_ADDRESS: usize = 20;
 pub const FAILURE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+/// Sign-ups allowed per address in [`SIGNUP_WINDOW`].
+pub const MAX_SIGNUPS_PER_ADDRESS: usize = 10;
+pub const SIGNUP_WINDOW: SignedDuration = SignedDuration::from_hours(1);
+
+/// The limits a log-in attempt of `name` from `address` is counted against, before
+/// its password is checked: the back-off of this address at this account
+/// (forgotten after a day, or at a successful log-in from it), and the address's
+/// failures at any account.
+pub fn login_limits(name: &str, address: std::net::IpAddr) -> [Limit; 2] {
+    let backoff = LimitRule::Backoff {
+        free: FREE_GUESSES,
+        first_delay: FIRST_DELAY,
+        max_delay: MAX_DELAY,
+        forget: pullback_store::throttle::KEPT,
+    };
+    let window = LimitRule::Window { max: MAX_FAILURES_PER_ADDRESS, window: FAILURE_WINDOW };
+    [
+        Limit { subject: format!("pair:{address} {}", name.trim().to_lowercase()), rule: backoff },
+        Limit { subject: format!("addr:{address}"), rule: window },
+    ]
+}
+
+/// The limit a sign-up from `address` is counted against, before its password is hashed.
+pub fn signup_limits(address: std::net::IpAddr) -> [Limit; 1] {
+    let rule = LimitRule::Window { max: MAX_SIGNUPS_PER_ADDRESS, window: SIGNUP_WINDOW };
+    [Limit { subject: format!("signup:{address}"), rule }]
+}
+
+/// Counts an attempt against `limits`, or refuses it with how long to wait.
+pub async fn admit(state: &AppState, limits: &[Limit], what: Attempted) -> Result<(), PageError> {
+    let now = state.now();
+    match state.store.admit_attempt(limits, now).await? {
+        Admission::Admitted => Ok(()),
+        Admission::Wait { until } => {
+            let wait = until.duration_since(now).unsigned_abs();
+            Err(PageError::TooManyAttempts { what, retry_after: wait })
+        }
+    }
+}
+
+/// Runs password work (`work`: argon2id, about 19 MiB and tens of milliseconds
+/// each) on a blocking thread once one of the server's permits is free, so that at
+/// most [`Config::password_hashes`](crate::Config::password_hashes) run at once
+/// however many log-ins and sign-ups arrive together. The permit is held until the
+/// work ends, even if the request is dropped meanwhile.
+pub async fn password_work<T: Send + 'static>(
+    permits: &Arc<Semaphore>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> anyhow::Result<T> {
+    let permit = permits.clone().acquire_owned().await?;
+    let done = tokio::task::spawn_blocking(move || {
+        let out = work();
+        drop(permit);
+        out
+    });
+    Ok(done.await?)
+}
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -232,4 +297,34 @@ pub fn client_address(state: &AppState, headers: &HeaderMap, peer: std::net::IpA
         .filter_map(|part| part.trim().parse().ok())
         .next_back()
         .unwrap_or(peer)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn password_work_runs_at_most_as_many_at_once_as_there_are_permits() {
+        let permits = Arc::new(Semaphore::new(2));
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..12 {
+            let (permits, running, most) = (permits.clone(), running.clone(), most.clone());
+            tasks.spawn(async move {
+                password_work(&permits, move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    // Long enough for the others to pile up if nothing held them back.
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                })
+                .await
+                .unwrap();
+            });
+        }
+        tasks.join_all().await;
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=2).contains(&most), "{most} ran at once");
+    }
 }

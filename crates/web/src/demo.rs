@@ -17,7 +17,7 @@ use pullback_core::{
     Action, Block, Decimal, Exercise, ExerciseId, ExerciseLog, Flag, History, Load, Pain, Point, RedFlags, Referral,
     Reps, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest, Tempo, Units,
 };
-use pullback_store::{ImportMode, Store, StoreError, StoredProfile, User};
+use pullback_store::{ImportMode, Store, StoreError, StoredProfile, Tokens, User};
 
 /// The demo clinician's user name.
 pub const CLINICIAN: &str = "demo-pt";
@@ -68,10 +68,10 @@ pub async fn seed(store: &dyn Store, now: Timestamp) -> anyhow::Result<DemoLogin
         }
     };
     let clinician = store.user_by_name(CLINICIAN).await?;
-    store.set_password(clinician.id, &hash).await?;
+    store.set_password(clinician.id, &hash, Tokens::Revoke).await?;
     let lifter = match store.user_by_name(SHOWCASE).await {
         Ok(user) => {
-            store.set_password(user.id, &hash).await?;
+            store.set_password(user.id, &hash, Tokens::Revoke).await?;
             Some(user.name)
         }
         Err(StoreError::NotFound { .. }) => None,

@@ -19,8 +19,9 @@ pub enum PageError {
     BadForm(String),
     #[error("not found")]
     NotFound,
-    #[error("too many failed log-ins")]
-    TooManyAttempts,
+    /// A rate limit refused the attempt; it may be tried again in `retry_after`.
+    #[error("too many attempts: {what:?}")]
+    TooManyAttempts { what: Attempted, retry_after: std::time::Duration },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -38,11 +39,17 @@ impl IntoResponse for PageError {
             PageError::NotFound | PageError::Store(StoreError::NotFound { .. }) => {
                 (StatusCode::NOT_FOUND, "Not found", "There is nothing here.".to_owned())
             }
-            PageError::TooManyAttempts => (
-                StatusCode::TOO_MANY_REQUESTS,
-                "Too many failed log-ins",
-                "Wait 15 minutes, then try again.".to_owned(),
-            ),
+            PageError::TooManyAttempts { what, retry_after } => {
+                let title = match what {
+                    Attempted::LogIn => "Too many failed log-ins",
+                    Attempted::SignUp => "Too many new accounts",
+                };
+                let text = format!("Wait {}, then try again.", wait_words(retry_after));
+                let mut response =
+                    (StatusCode::TOO_MANY_REQUESTS, crate::pages::message_page(title, &text)).into_response();
+                response.headers_mut().insert(axum::http::header::RETRY_AFTER, retry_after.as_secs().max(1).into());
+                return response;
+            }
             PageError::Store(StoreError::Invalid(why) | StoreError::Conflict(why)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "Please check the form", why)
             }
@@ -51,6 +58,24 @@ impl IntoResponse for PageError {
         };
         (status, crate::pages::message_page(title, &text)).into_response()
     }
+}
+
+/// What a rate limit refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attempted {
+    LogIn,
+    SignUp,
+}
+
+/// "3 seconds", "2 minutes", "1 hour": a wait, rounded up.
+fn wait_words(wait: std::time::Duration) -> String {
+    let secs = wait.as_secs().max(1);
+    let (n, unit) = match secs {
+        0..=90 => (secs, "second"),
+        91..=5_400 => (secs.div_ceil(60), "minute"),
+        _ => (secs.div_ceil(3_600), "hour"),
+    };
+    format!("{n} {unit}{}", if n == 1 { "" } else { "s" })
 }
 
 fn internal(e: &dyn std::error::Error) -> (StatusCode, &'static str, String) {

@@ -24,6 +24,14 @@ pub struct Config {
     /// How long one request may take, the upload of its body included
     /// ([`DEFAULT_REQUEST_TIMEOUT`] when `None`); then it is answered 408.
     pub request_timeout: Option<std::time::Duration>,
+    /// How many password hashes (argon2id, about 19 MiB each) run at once
+    /// ([`default_password_hashes`] when `None`); more log-ins and sign-ups wait.
+    pub password_hashes: Option<usize>,
+}
+
+/// The default of [`Config::password_hashes`]: the number of cores, from 2 to 8.
+pub fn default_password_hashes() -> usize {
+    std::thread::available_parallelism().map_or(2, std::num::NonZero::get).clamp(2, 8)
 }
 
 /// The default of [`Config::request_timeout`].
@@ -37,6 +45,8 @@ pub struct Inner {
     pub store: Arc<dyn Store>,
     pub secret: Vec<u8>,
     pub config: Config,
+    /// Permits for password hashing ([`Config::password_hashes`]).
+    pub passwords: Arc<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Inner {
@@ -67,7 +77,10 @@ impl AppState {
             Some(_) => anyhow::bail!("the configured secret must have at least 32 characters"),
             None => store.server_secret(&crate::auth::random_bytes::<32>()?).await?,
         };
-        Ok(AppState(Arc::new(Inner { store, secret, config })))
+        let passwords = Arc::new(tokio::sync::Semaphore::new(
+            config.password_hashes.unwrap_or_else(default_password_hashes).max(1),
+        ));
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords })))
     }
 
     /// "Now": the configured instant, or the clock.

@@ -49,6 +49,35 @@ fn reset_password_sets_a_hash_that_verifies() {
     assert!(unknown.stderr.contains("no user named \"nobody\""), "{}", unknown.stderr);
 }
 
+/// Whether the store still knows `token`.
+fn token_works(db: &Path, token: &str) -> bool {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    runtime.block_on(async {
+        use pullback_store::Store as _;
+        let store = pullback_store::SqliteStore::open(db).await.expect("the database");
+        store.api_token_user(&pullback_web::auth::sha256(token.as_bytes())).await.expect("a read").is_some()
+    })
+}
+
+#[test]
+fn reset_password_ends_the_api_tokens_too_unless_told_to_keep_them() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let db = dir.path().join("pullback.db");
+    assert_eq!(run(&db, &["user", "add", "ana"], None).code, Some(0));
+    let token = |label| run(&db, &["user", "token", "ana", "--label", label], None).stdout.trim().to_owned();
+
+    let phone = token("phone");
+    let kept = run(&db, &["user", "reset-password", "ana", "--keep-tokens"], None);
+    assert_eq!(kept.code, Some(0), "{}", kept.stderr);
+    assert!(kept.stdout.contains("Their API tokens still work."), "{}", kept.stdout);
+    assert!(token_works(&db, &phone), "--keep-tokens keeps them");
+
+    let reset = run(&db, &["user", "reset-password", "ana"], None);
+    assert_eq!(reset.code, Some(0), "{}", reset.stderr);
+    assert!(reset.stdout.contains("Their browsers are signed out and their API tokens revoked."), "{}", reset.stdout);
+    assert!(!token_works(&db, &phone), "a reset ends the tokens by default");
+}
+
 #[test]
 fn user_token_prints_a_token_the_store_knows() {
     let dir = tempfile::tempdir().expect("a folder");

@@ -1,19 +1,20 @@
 //! Accounts: passwords, web sessions, API tokens, the shared server secret and
-//! failed log-ins.
+//! attempts of guarded actions (log-ins, sign-ups) for their rate limits.
 
 use super::db;
 use super::read::{USER_COLUMNS, require_user, timestamp, to_user};
-use crate::codec::to_ns;
+use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, UserId};
+use crate::model::{ApiToken, Credentials, Digest, TokenId, Tokens, UserId};
+use crate::throttle::{Admission, Counted, Limit, decide};
 use jiff::Timestamp;
 use sqlx::Row;
 use sqlx::postgres::PgPool;
 
-/// A day in nanoseconds: how long failed log-ins are kept.
-const DAY_NS: i64 = 86_400_000_000_000;
+/// [`KEPT`](crate::throttle::KEPT) in nanoseconds: how long attempts are kept.
+const KEPT_NS: i64 = crate::throttle::KEPT.as_secs() * 1_000_000_000;
 
-pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str) -> Result<()> {
+pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str, tokens: Tokens) -> Result<()> {
     let mut tx = pool.begin().await.map_err(db)?;
     require_user(&mut tx, user).await?;
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
@@ -24,6 +25,9 @@ pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str) -> Res
         .map_err(db)?;
     // A new password signs every browser out.
     sqlx::query("DELETE FROM web_sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(db)?;
+    if tokens == Tokens::Revoke {
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user.0).execute(&mut *tx).await.map_err(db)?;
+    }
     tx.commit().await.map_err(db)
 }
 
@@ -145,37 +149,68 @@ pub(super) async fn server_secret(pool: &PgPool, candidate: &[u8]) -> Result<Vec
     Ok(secret)
 }
 
-pub(super) async fn record_login_failure(pool: &PgPool, subjects: &[String], at: Timestamp) -> Result<()> {
-    let ns = to_ns(at)?;
+/// The advisory lock every admission holds while it checks and counts ("attempts"
+/// in ASCII), so that no other instance counts an attempt in between. Admissions
+/// are short and rare (log-ins, sign-ups), so one lock for all of them is enough.
+const ATTEMPTS_LOCK: i64 = 0x6174_7465_6d70_7473;
+
+pub(super) async fn admit_attempt(pool: &PgPool, limits: &[Limit], now: Timestamp) -> Result<Admission> {
     let mut tx = pool.begin().await.map_err(db)?;
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(ATTEMPTS_LOCK).execute(&mut *tx).await.map_err(db)?;
+    let mut waits = Vec::with_capacity(limits.len());
+    for limit in limits {
+        let (count, oldest, latest): (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+            "SELECT count(*), min(at_ns), max(at_ns) FROM login_failures WHERE subject = $1 AND at_ns >= $2",
+        )
+        .bind(&limit.subject)
+        .bind(to_ns(limit.rule.since(now))?)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        let counted = Counted {
+            count: usize::try_from(count).unwrap_or(0),
+            oldest: oldest.map(from_ns).transpose()?,
+            latest: latest.map(from_ns).transpose()?,
+        };
+        waits.push(limit.rule.wait_until(counted, now));
+    }
+    let admission = decide(waits);
+    if admission != Admission::Admitted {
+        return Ok(admission);
+    }
+    let ns = to_ns(now)?;
+    let subjects: Vec<&str> = limits.iter().map(|l| l.subject.as_str()).collect();
     sqlx::query(
         "INSERT INTO login_failures (subject, at_ns) SELECT subject, $2 FROM UNNEST($1::text[]) AS t (subject)",
     )
-    .bind(subjects)
+    .bind(&subjects)
     .bind(ns)
     .execute(&mut *tx)
     .await
     .map_err(db)?;
-    // Keep the table small: a day of failures is more than any window needs.
+    // Keep the table small: no rule looks back further than a day.
     sqlx::query("DELETE FROM login_failures WHERE at_ns < $1")
-        .bind(ns.saturating_sub(DAY_NS))
+        .bind(ns.saturating_sub(KEPT_NS))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(Admission::Admitted)
 }
 
-pub(super) async fn login_failures_since(pool: &PgPool, subject: &str, since: Timestamp) -> Result<usize> {
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM login_failures WHERE subject = $1 AND at_ns >= $2")
-        .bind(subject)
-        .bind(to_ns(since)?)
-        .fetch_one(pool)
-        .await
-        .map_err(db)?;
-    Ok(usize::try_from(n).unwrap_or(0))
+pub(super) async fn forget_attempt(pool: &PgPool, subject: &str, at: Timestamp) -> Result<()> {
+    sqlx::query(
+        "DELETE FROM login_failures WHERE id = (SELECT id FROM login_failures WHERE subject = $1 AND at_ns = $2 LIMIT 1)",
+    )
+    .bind(subject)
+    .bind(to_ns(at)?)
+    .execute(pool)
+    .await
+    .map_err(db)?;
+    Ok(())
 }
 
-pub(super) async fn clear_login_failures(pool: &PgPool, subject: &str) -> Result<()> {
+pub(super) async fn clear_attempts(pool: &PgPool, subject: &str) -> Result<()> {
     sqlx::query("DELETE FROM login_failures WHERE subject = $1").bind(subject).execute(pool).await.map_err(db)?;
     Ok(())
 }

@@ -25,8 +25,13 @@ pub(super) async fn set_clinician(pool: &PgPool, user: UserId, clinician: bool) 
         .await
         .map_err(db)?;
     if !clinician {
-        // A former clinician follows no one.
+        // A former clinician follows no one, and their unused invitations end.
         sqlx::query("DELETE FROM care_links WHERE clinician_id = $1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query("DELETE FROM invitations WHERE clinician_id = $1 AND accepted_by IS NULL")
             .bind(user.0)
             .execute(&mut *tx)
             .await
@@ -110,13 +115,30 @@ pub(super) async fn invitation(pool: &PgPool, code: &Digest, now: Timestamp) -> 
     row.as_ref().map(to_user).transpose()
 }
 
-/// Links `lifter` to the invitation's clinician and uses the invitation up. The
-/// invitation's row is locked: of two lifters accepting one code at once, the
-/// second finds it used.
+/// Links `lifter` to the invitation's clinician and uses the invitation up, only
+/// while its maker is a clinician. Rows are locked in the order a withdrawal of
+/// the role takes them (the user, then the invitations), so the two never wait on
+/// each other in a circle: the clinician's row `FOR SHARE` holds the role until
+/// commit (a withdrawal waits, then deletes the new link; or it commits first and
+/// the role is seen gone), then the invitation's row `FOR UPDATE` (of two lifters
+/// accepting one code at once, the second finds it used).
 pub(super) async fn accept_invitation(pool: &PgPool, lifter: &User, code: &Digest, now: Timestamp) -> Result<User> {
     let now_ns = to_ns(now)?;
+    let not_found = || StoreError::not_found("invitation", "with this code");
     let mut tx = pool.begin().await.map_err(db)?;
-    let clinician: i64 = sqlx::query_scalar(
+    let maker: i64 = sqlx::query_scalar("SELECT clinician_id FROM invitations WHERE code_hash = $1")
+        .bind(code)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or_else(not_found)?;
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1 FOR SHARE"))
+        .bind(maker)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+    let clinician = to_user(&row)?;
+    let usable: Option<i64> = sqlx::query_scalar(
         "SELECT clinician_id FROM invitations
          WHERE code_hash = $1 AND accepted_by IS NULL AND expires_ns > $2 FOR UPDATE",
     )
@@ -124,17 +146,13 @@ pub(super) async fn accept_invitation(pool: &PgPool, lifter: &User, code: &Diges
     .bind(now_ns)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?
-    .ok_or_else(|| StoreError::not_found("invitation", "with this code"))?;
-    if clinician == lifter.id.0 {
+    .map_err(db)?;
+    if usable.is_none() || !clinician.clinician {
+        return Err(not_found());
+    }
+    if clinician.id == lifter.id {
         return Err(StoreError::Invalid("this is your own invitation: give it to a lifter".into()));
     }
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
-        .bind(clinician)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
-    let clinician = to_user(&row)?;
     sqlx::query("UPDATE invitations SET accepted_by = $2, accepted_ns = $3 WHERE code_hash = $1")
         .bind(code)
         .bind(lifter.id.0)

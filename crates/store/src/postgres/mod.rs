@@ -27,9 +27,10 @@ use crate::model::{
 use crate::model::{
     CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
     NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
-    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, Tokens, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
+use crate::throttle::{Admission, Limit};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pullback_core::History;
@@ -348,8 +349,8 @@ impl Store for PostgresStore {
         write::create_user(&self.pool, name, profile, Some(password_hash)).await
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
-        accounts::set_password(&self.pool, user, password_hash).await
+    async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()> {
+        accounts::set_password(&self.pool, user, password_hash, tokens).await
     }
 
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
@@ -392,16 +393,16 @@ impl Store for PostgresStore {
         accounts::server_secret(&self.pool, candidate).await
     }
 
-    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()> {
-        accounts::record_login_failure(&self.pool, subjects, at).await
+    async fn admit_attempt(&self, limits: &[Limit], now: Timestamp) -> Result<Admission> {
+        accounts::admit_attempt(&self.pool, limits, now).await
     }
 
-    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize> {
-        accounts::login_failures_since(&self.pool, subject, since).await
+    async fn forget_attempt(&self, subject: &str, at: Timestamp) -> Result<()> {
+        accounts::forget_attempt(&self.pool, subject, at).await
     }
 
-    async fn clear_login_failures(&self, subject: &str) -> Result<()> {
-        accounts::clear_login_failures(&self.pool, subject).await
+    async fn clear_attempts(&self, subject: &str) -> Result<()> {
+        accounts::clear_attempts(&self.pool, subject).await
     }
 
     async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()> {

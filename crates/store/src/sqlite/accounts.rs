@@ -1,19 +1,23 @@
 //! Accounts: passwords, web sessions, API tokens, the shared server secret and
-//! failed log-ins.
+//! attempts of guarded actions (log-ins, sign-ups) for their rate limits.
 
 use super::write::{db, require_user};
-use crate::codec::to_ns;
+use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, UserId};
+use crate::model::{ApiToken, Credentials, Digest, TokenId, Tokens, UserId};
+use crate::throttle::{Admission, Counted, Limit, decide};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str) -> Result<()> {
+pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str, tokens: Tokens) -> Result<()> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
     require_user(&tx, user)?;
     tx.execute("UPDATE users SET password_hash = ?2 WHERE id = ?1", params![user.0, hash]).map_err(db)?;
     // A new password signs every browser out.
     tx.execute("DELETE FROM web_sessions WHERE user_id = ?1", [user.0]).map_err(db)?;
+    if tokens == Tokens::Revoke {
+        tx.execute("DELETE FROM api_tokens WHERE user_id = ?1", [user.0]).map_err(db)?;
+    }
     tx.commit().map_err(db)
 }
 
@@ -106,31 +110,58 @@ pub(super) fn server_secret(c: &mut Connection, candidate: &[u8]) -> Result<Vec<
     Ok(secret)
 }
 
-pub(super) fn record_login_failure(c: &mut Connection, subjects: &[String], at: Timestamp) -> Result<()> {
+/// Checks and counts in one `BEGIN IMMEDIATE` transaction: writers take turns, so
+/// no other attempt is counted between this one's check and its count.
+pub(super) fn admit_attempt(c: &mut Connection, limits: &[Limit], now: Timestamp) -> Result<Admission> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let ns = to_ns(at)?;
-    for subject in subjects {
+    let mut waits = Vec::with_capacity(limits.len());
+    for limit in limits {
+        let since = to_ns(limit.rule.since(now))?;
+        let (count, oldest, latest): (i64, Option<i64>, Option<i64>) = tx
+            .prepare_cached(
+                "SELECT count(*), min(at_ns), max(at_ns) FROM login_failures WHERE subject = ?1 AND at_ns >= ?2",
+            )
+            .and_then(|mut s| s.query_row(params![limit.subject, since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
+            .map_err(db)?;
+        let counted = Counted {
+            count: usize::try_from(count).unwrap_or(0),
+            oldest: oldest.map(from_ns).transpose()?,
+            latest: latest.map(from_ns).transpose()?,
+        };
+        waits.push(limit.rule.wait_until(counted, now));
+    }
+    let admission = decide(waits);
+    if admission != Admission::Admitted {
+        return Ok(admission);
+    }
+    let ns = to_ns(now)?;
+    for limit in limits {
         tx.prepare_cached("INSERT INTO login_failures (subject, at_ns) VALUES (?1, ?2)")
-            .and_then(|mut s| s.execute(params![subject, ns]))
+            .and_then(|mut s| s.execute(params![limit.subject, ns]))
             .map_err(db)?;
     }
-    // Keep the table small: a day of failures is more than any window needs.
+    // Keep the table small: no rule looks back further than a day.
     tx.prepare_cached("DELETE FROM login_failures WHERE at_ns < ?1")
-        .and_then(|mut s| s.execute([ns.saturating_sub(86_400_000_000_000)]))
+        .and_then(|mut s| s.execute([ns.saturating_sub(KEPT_NS)]))
         .map_err(db)?;
-    tx.commit().map_err(db)
+    tx.commit().map_err(db)?;
+    Ok(Admission::Admitted)
 }
 
-pub(super) fn login_failures_since(c: &mut Connection, subject: &str, since: Timestamp) -> Result<usize> {
-    let since = to_ns(since)?;
-    let n: i64 = c
-        .prepare_cached("SELECT count(*) FROM login_failures WHERE subject = ?1 AND at_ns >= ?2")
-        .and_then(|mut s| s.query_row(params![subject, since], |r| r.get(0)))
-        .map_err(db)?;
-    Ok(usize::try_from(n).unwrap_or(0))
+/// [`KEPT`](crate::throttle::KEPT) in nanoseconds.
+const KEPT_NS: i64 = crate::throttle::KEPT.as_secs() * 1_000_000_000;
+
+pub(super) fn forget_attempt(c: &mut Connection, subject: &str, at: Timestamp) -> Result<()> {
+    let at = to_ns(at)?;
+    c.prepare_cached(
+        "DELETE FROM login_failures WHERE id = (SELECT id FROM login_failures WHERE subject = ?1 AND at_ns = ?2 LIMIT 1)",
+    )
+    .and_then(|mut s| s.execute(params![subject, at]))
+    .map_err(db)?;
+    Ok(())
 }
 
-pub(super) fn clear_login_failures(c: &mut Connection, subject: &str) -> Result<()> {
+pub(super) fn clear_attempts(c: &mut Connection, subject: &str) -> Result<()> {
     c.prepare_cached("DELETE FROM login_failures WHERE subject = ?1")
         .and_then(|mut s| s.execute([subject]))
         .map_err(db)?;

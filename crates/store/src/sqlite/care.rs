@@ -24,8 +24,9 @@ pub(super) fn set_clinician(c: &mut Connection, user: UserId, clinician: bool) -
     require_user(&tx, user)?;
     tx.execute("UPDATE users SET clinician = ?2 WHERE id = ?1", params![user.0, clinician]).map_err(db)?;
     if !clinician {
-        // A former clinician follows no one.
+        // A former clinician follows no one, and their unused invitations end.
         tx.execute("DELETE FROM care_links WHERE clinician_id = ?1", [user.0]).map_err(db)?;
+        tx.execute("DELETE FROM invitations WHERE clinician_id = ?1 AND accepted_by IS NULL", [user.0]).map_err(db)?;
     }
     tx.commit().map_err(db)
 }
@@ -113,9 +114,11 @@ pub(super) fn invitation(c: &mut Connection, code: &Digest, now: Timestamp) -> R
 pub(super) fn accept_invitation(c: &mut Connection, lifter: &User, code: &Digest, now: Timestamp) -> Result<User> {
     let tx = immediate(c)?;
     let now_ns = to_ns(now)?;
+    // Only while its maker is a clinician: a withdrawn role ends their invitations.
     let clinician: Option<i64> = tx
         .query_row(
-            "SELECT clinician_id FROM invitations WHERE code_hash = ?1 AND accepted_by IS NULL AND expires_ns > ?2",
+            "SELECT i.clinician_id FROM invitations i JOIN users u ON u.id = i.clinician_id
+             WHERE i.code_hash = ?1 AND i.accepted_by IS NULL AND i.expires_ns > ?2 AND u.clinician = 1",
             params![code, now_ns],
             |r| r.get(0),
         )

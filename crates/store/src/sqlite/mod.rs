@@ -15,9 +15,10 @@ use crate::model::{
 use crate::model::{
     CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
     NewScreening, NewSession, NewSymmetryTest, Resume, Revision, ScreeningId, SessionEntry, SessionId,
-    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, User, UserId, WorkoutCounts,
+    StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, Tokens, User, UserId, WorkoutCounts,
 };
 use crate::store::Store;
+use crate::throttle::{Admission, Limit};
 use async_trait::async_trait;
 use jiff::Timestamp;
 use pullback_core::History;
@@ -319,9 +320,9 @@ impl Store for SqliteStore {
         self.run(move |c| write::import_workouts(c, user, replace, batches)).await
     }
 
-    async fn set_password(&self, user: UserId, password_hash: &str) -> Result<()> {
+    async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()> {
         let hash = password_hash.to_owned();
-        self.run(move |c| accounts::set_password(c, user, &hash)).await
+        self.run(move |c| accounts::set_password(c, user, &hash, tokens)).await
     }
 
     async fn credentials(&self, name: &str) -> Result<Option<Credentials>> {
@@ -371,19 +372,19 @@ impl Store for SqliteStore {
         self.run(move |c| accounts::server_secret(c, &candidate)).await
     }
 
-    async fn record_login_failure(&self, subjects: &[String], at: Timestamp) -> Result<()> {
-        let subjects = subjects.to_vec();
-        self.run(move |c| accounts::record_login_failure(c, &subjects, at)).await
+    async fn admit_attempt(&self, limits: &[Limit], now: Timestamp) -> Result<Admission> {
+        let limits = limits.to_vec();
+        self.run(move |c| accounts::admit_attempt(c, &limits, now)).await
     }
 
-    async fn login_failures_since(&self, subject: &str, since: Timestamp) -> Result<usize> {
+    async fn forget_attempt(&self, subject: &str, at: Timestamp) -> Result<()> {
         let subject = subject.to_owned();
-        self.run(move |c| accounts::login_failures_since(c, &subject, since)).await
+        self.run(move |c| accounts::forget_attempt(c, &subject, at)).await
     }
 
-    async fn clear_login_failures(&self, subject: &str) -> Result<()> {
+    async fn clear_attempts(&self, subject: &str) -> Result<()> {
         let subject = subject.to_owned();
-        self.run(move |c| accounts::clear_login_failures(c, &subject)).await
+        self.run(move |c| accounts::clear_attempts(c, &subject)).await
     }
 
     async fn set_clinician(&self, user: UserId, clinician: bool) -> Result<()> {

@@ -8,6 +8,7 @@ use pullback_core::{
     RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
     Tempo, Units, Variation,
 };
+use pullback_store::{Admission, Limit, LimitRule, Tokens};
 use pullback_store::{
     At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening,
     NewSession, NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
@@ -895,7 +896,7 @@ pub async fn accounts(store: &dyn Store) {
     let ben = store.create_user("ben", &StoredProfile::new(Units::Kg)).await.unwrap().id;
     assert!(store.credentials("nobody").await.unwrap().is_none());
     assert_eq!(store.credentials("ana").await.unwrap().unwrap().password_hash, None);
-    store.set_password(ana, "$argon2id$v=19$fake").await.unwrap();
+    store.set_password(ana, "$argon2id$v=19$fake", Tokens::Revoke).await.unwrap();
     let creds = store.credentials(" ana ").await.unwrap().unwrap();
     assert_eq!((creds.user.id, creds.password_hash.as_deref()), (ana, Some("$argon2id$v=19$fake")));
 
@@ -908,8 +909,14 @@ pub async fn accounts(store: &dyn Store) {
     assert_eq!(store.web_session(&[3; 32], now).await.unwrap(), None);
     store.delete_web_session(&[2; 32]).await.unwrap();
     assert_eq!(store.web_session(&[2; 32], now).await.unwrap(), None);
-    store.set_password(ana, "$argon2id$v=19$other").await.unwrap();
+    store.create_api_token(ana, "script", &[10; 32]).await.unwrap();
+    store.set_password(ana, "$argon2id$v=19$other", Tokens::Keep).await.unwrap();
     assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), None, "a new password signs out");
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), Some(ana), "kept");
+    store.create_web_session(ana, &[11; 32], later).await.unwrap();
+    store.set_password(ana, "$argon2id$v=19$third", Tokens::Revoke).await.unwrap();
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), None, "revoked with the password");
+    assert_eq!(store.web_session(&[11; 32], now).await.unwrap(), None);
     store.create_web_session(ana, &[4; 32], now).await.unwrap();
     assert_eq!(store.delete_expired_web_sessions(now).await.unwrap(), 1);
 
@@ -927,20 +934,50 @@ pub async fn accounts(store: &dyn Store) {
     assert_eq!(first, vec![5; 32]);
     assert_eq!(store.server_secret(&[6; 32]).await.unwrap(), first, "the first secret stays");
 
-    let subjects = ["user:ana".to_owned(), "addr:127.0.0.1".to_owned()];
-    store.record_login_failure(&subjects, now).await.unwrap();
-    let hour_later = ts("2026-03-02T08:00:00Z");
-    store.record_login_failure(&subjects[..1], hour_later).await.unwrap();
-    assert_eq!(store.login_failures_since("user:ana", now).await.unwrap(), 2);
-    assert_eq!(store.login_failures_since("user:ana", hour_later).await.unwrap(), 1);
-    store.record_login_failure(&subjects[..1], later).await.unwrap();
+    // Attempts: counted when admitted, refused (and not counted) past a limit.
+    let window = |subject: &str, max| Limit {
+        subject: subject.to_owned(),
+        rule: LimitRule::Window { max, window: jiff::SignedDuration::from_mins(15) },
+    };
+    let both = [window("user:ana", 2), window("addr:127.0.0.1", 3)];
+    assert_eq!(store.admit_attempt(&both, now).await.unwrap(), Admission::Admitted);
+    assert_eq!(store.admit_attempt(&both, now).await.unwrap(), Admission::Admitted);
+    let until = ts("2026-03-02T07:15:00Z");
+    assert_eq!(store.admit_attempt(&both, now).await.unwrap(), Admission::Wait { until });
     assert_eq!(
-        store.login_failures_since("addr:127.0.0.1", ts("2026-03-01T00:00:00Z")).await.unwrap(),
-        0,
-        "pruned after a day"
+        store.admit_attempt(&both[1..], now).await.unwrap(),
+        Admission::Admitted,
+        "the refused attempt was not counted against the address"
     );
-    store.clear_login_failures("user:ana").await.unwrap();
-    assert_eq!(store.login_failures_since("user:ana", now).await.unwrap(), 0);
+    assert_eq!(store.admit_attempt(&both[1..], now).await.unwrap(), Admission::Wait { until });
+    store.forget_attempt("addr:127.0.0.1", now).await.unwrap();
+    assert_eq!(store.admit_attempt(&both[1..], now).await.unwrap(), Admission::Admitted, "one was forgotten");
+    assert_eq!(store.admit_attempt(&both, until).await.unwrap(), Admission::Admitted, "the window moved on");
+    store.clear_attempts("user:ana").await.unwrap();
+    assert_eq!(store.admit_attempt(&both[..1], until).await.unwrap(), Admission::Admitted);
+    assert_eq!(store.admit_attempt(&both[..1], until).await.unwrap(), Admission::Admitted);
+    let backoff = [Limit {
+        subject: "pair:127.0.0.1 ana".into(),
+        rule: LimitRule::Backoff {
+            free: 1,
+            first_delay: jiff::SignedDuration::from_secs(10),
+            max_delay: jiff::SignedDuration::from_mins(15),
+            forget: jiff::SignedDuration::from_hours(24),
+        },
+    }];
+    assert_eq!(store.admit_attempt(&backoff, now).await.unwrap(), Admission::Admitted);
+    let ten_s = ts("2026-03-02T07:00:10Z");
+    assert_eq!(store.admit_attempt(&backoff, now).await.unwrap(), Admission::Wait { until: ten_s });
+    assert_eq!(store.admit_attempt(&backoff, ten_s).await.unwrap(), Admission::Admitted);
+    let twenty_s_more = ts("2026-03-02T07:00:30Z");
+    assert_eq!(store.admit_attempt(&backoff, ten_s).await.unwrap(), Admission::Wait { until: twenty_s_more });
+    let next_week = ts("2026-03-09T07:00:00Z");
+    assert_eq!(store.admit_attempt(&backoff, next_week).await.unwrap(), Admission::Admitted, "forgotten after a day");
+    assert_eq!(
+        store.admit_attempt(&backoff, next_week).await.unwrap(),
+        Admission::Wait { until: ts("2026-03-09T07:00:10Z") },
+        "a day later, the count starts again"
+    );
 
     // Deleting a user deletes their sessions and tokens.
     store.create_web_session(ben, &[7; 32], later).await.unwrap();
@@ -1027,6 +1064,64 @@ pub async fn clinicians(store: &dyn Store) {
 }
 
 /// Runs every shared behaviour test on a fresh store from `fresh`.
+/// An invitation is only as good as its clinician's role: once the role is
+/// withdrawn it cannot be accepted, nor after the role is granted again.
+pub async fn an_invitation_of_a_former_clinician_cannot_be_accepted(store: &dyn Store) {
+    let (now, later) = (ts("2026-03-02T07:00:00Z"), ts("2026-03-09T07:00:00Z"));
+    let pt = store.create_user("pt", &StoredProfile::new(Units::Kg)).await.unwrap();
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+    store.set_clinician(pt.id, true).await.unwrap();
+    store.create_invitation(pt.id, &[1; 32], later).await.unwrap();
+    store.set_clinician(pt.id, false).await.unwrap();
+    assert_eq!(store.invitation(&[1; 32], now).await.unwrap(), None);
+    let accepted = store.accept_invitation(&ana, &[1; 32], now).await;
+    assert!(matches!(accepted, Err(StoreError::NotFound { .. })), "{accepted:?}");
+    assert!(store.care_team(ana.id).await.unwrap().is_empty(), "no link");
+    store.set_clinician(pt.id, true).await.unwrap();
+    let again = store.accept_invitation(&ana, &[1; 32], now).await;
+    assert!(matches!(again, Err(StoreError::NotFound { .. })), "withdrawing the role ended it: {again:?}");
+    assert!(store.care_team(ana.id).await.unwrap().is_empty());
+    assert!(store.audit_log(ana.id, 10).await.unwrap().is_empty(), "nothing recorded");
+}
+
+/// Attempts that arrive together are checked and counted one after the other:
+/// exactly the limit's number is admitted.
+pub async fn simultaneous_attempts_are_admitted_up_to_the_limit(store: &dyn Store) {
+    let now = ts("2026-03-02T07:00:00Z");
+    let limits = [Limit {
+        subject: "addr:192.0.2.1".into(),
+        rule: LimitRule::Window { max: 5, window: jiff::SignedDuration::from_mins(15) },
+    }];
+    let attempts = (0..40).map(|_| store.admit_attempt(&limits, now));
+    let mut admitted = 0;
+    for answer in join_all(attempts).await {
+        if answer.unwrap() == Admission::Admitted {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 5);
+}
+
+/// Polls every future together on this task (the store's own pool runs them in parallel).
+async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (future, slot) in pinned.iter_mut().zip(done.iter_mut()) {
+            if slot.is_none() {
+                match future.as_mut().poll(cx) {
+                    std::task::Poll::Ready(out) => *slot = Some(out),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    done.into_iter().flatten().collect()
+}
+
 macro_rules! shared_suite {
     ($fresh:path) => {
         shared_suite!($fresh;
@@ -1050,7 +1145,9 @@ macro_rules! shared_suite {
             a_client_id_is_stored_once,
             entries_are_edited_and_deleted_by_their_owner_only,
             accounts,
+            simultaneous_attempts_are_admitted_up_to_the_limit,
             clinicians,
+            an_invitation_of_a_former_clinician_cannot_be_accepted,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {

@@ -55,16 +55,13 @@ pub struct DetailQuery {
 }
 
 /// `GET /clinic/lifters/{lifter}`: the page, recorded in the lifter's audit log
-/// before anything is read, so that no read goes unrecorded.
+/// before anything is read ([`Data::load`]), so that no read goes unrecorded.
 pub async fn page(
     State(state): State<AppState>,
     patient: Patient,
     token: CsrfToken,
     Query(query): Query<DetailQuery>,
 ) -> Result<Markup, PageError> {
-    let now = state.now();
-    let entry = audit(&patient, "viewed", VIEWED_DETAIL.to_owned(), now);
-    state.store.record_audit(&entry).await?;
     let mut view = View::new(&patient, &token);
     view.all = query.all.as_deref().is_some_and(|v| !v.is_empty() && v != "0");
     view.notice = query.saved.as_deref().and_then(notice);
@@ -94,8 +91,12 @@ struct Data {
 }
 
 impl Data {
+    /// Records the view in the lifter's audit log, then reads what the page shows.
+    /// The only way to the lifter's data for a page, so every render of it (a
+    /// refused form's page too) is recorded before anything is read.
     async fn load(state: &AppState, patient: &Patient) -> Result<Data, PageError> {
         let (store, lifter, now) = (state.store.as_ref(), patient.lifter.id, state.now());
+        store.record_audit(&audit(patient, "viewed", VIEWED_DETAIL.to_owned(), now)).await?;
         let decision = stored_decision(store, lifter, now).await?;
         let linked_since = store
             .care_team(lifter)
@@ -150,8 +151,8 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The page as a 422, after a form on it was refused. Nothing was stored, and
-    /// nothing is recorded: the clinician only sees again what they just saw.
+    /// The page as a 422, after a form on it was refused. Nothing was stored; the
+    /// page shows the lifter's data again, so it is recorded as a view.
     async fn refused(self, state: &AppState) -> Result<Response, PageError> {
         let data = Data::load(state, self.patient).await?;
         Ok((StatusCode::UNPROCESSABLE_ENTITY, self.render(&data)).into_response())

@@ -1,11 +1,11 @@
 //! Sign up, log in, log out.
 
 use crate::auth::{
-    FAILURE_WINDOW, Lifter, MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, MIN_PASSWORD_CHARS, SESSION_COOKIE,
-    hash_password, secure, set_cookie, start_session, verify_password,
+    Lifter, MIN_PASSWORD_CHARS, SESSION_COOKIE, admit, hash_password, login_limits, password_work, secure, set_cookie,
+    signup_limits, start_session, verify_password,
 };
 use crate::csrf::{CsrfToken, Form, NoFields, renewed_nonce_cookie};
-use crate::error::PageError;
+use crate::error::{Attempted, PageError};
 use crate::pages::{csrf_field, public_page};
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, State};
@@ -59,28 +59,24 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response, PageError> {
     let name = form.name.trim().to_owned();
-    let subjects = [
-        format!("user:{}", name.to_lowercase()),
-        format!("addr:{}", crate::auth::client_address(&state, &headers, address.ip())),
-    ];
-    let since = state.now().checked_sub(FAILURE_WINDOW).unwrap_or(jiff::Timestamp::MIN);
-    let by_account = state.store.login_failures_since(&subjects[0], since).await?;
-    let by_address = state.store.login_failures_since(&subjects[1], since).await?;
-    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
-        return Err(PageError::TooManyAttempts);
-    }
+    let address = crate::auth::client_address(&state, &headers, address.ip());
+    // Counted before the password is checked, in one step with the check of the
+    // limits, so that guesses sent together cannot all get past it.
+    let limits = login_limits(&name, address);
+    admit(&state, &limits, Attempted::LogIn).await?;
+    let admitted_at = state.now();
     let credentials = state.store.credentials(&name).await?;
     let hash = credentials.as_ref().and_then(|c| c.password_hash.clone());
     let password = form.password;
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, hash.as_deref()))
-        .await
-        .map_err(anyhow::Error::from)?;
+    let ok = password_work(&state.passwords, move || verify_password(&password, hash.as_deref())).await?;
     let Some(user) = credentials.filter(|_| ok).map(|c| c.user) else {
-        state.store.record_login_failure(&subjects, state.now()).await?;
         let page = login_form(&token, Some(WRONG_CREDENTIALS), &name);
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
-    state.store.clear_login_failures(&subjects[0]).await?;
+    // Not a failure after all: this address starts afresh at this account, and the
+    // address's count loses this attempt.
+    state.store.clear_attempts(&limits[0].subject).await?;
+    state.store.forget_attempt(&limits[1].subject, admitted_at).await?;
     signed_in(&state, &headers, &user).await
 }
 
@@ -143,6 +139,7 @@ pub struct SignupForm {
 
 pub async fn signup(
     State(state): State<AppState>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     token: CsrfToken,
     Form(form): Form<SignupForm>,
@@ -163,8 +160,11 @@ pub async fn signup(
     let zone = if form.time_zone.trim().is_empty() { "UTC" } else { form.time_zone.trim() };
     let profile =
         StoredProfile::new(units).with_time_zone(zone).or_else(|_| Ok::<_, StoreError>(StoredProfile::new(units)))?;
+    // Counted before the password is hashed: a sign-up costs the server a hash.
+    let address = crate::auth::client_address(&state, &headers, address.ip());
+    admit(&state, &signup_limits(address), Attempted::SignUp).await?;
     let password = form.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password)).await.map_err(anyhow::Error::from)??;
+    let hash = password_work(&state.passwords, move || hash_password(&password)).await??;
     let user = match state.store.create_account(&name, &profile, &hash).await {
         Ok(user) => user,
         Err(StoreError::Conflict(_)) => return refuse("That user name is taken; choose another."),

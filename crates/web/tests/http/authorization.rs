@@ -274,7 +274,11 @@ async fn clinicians_reach_their_own_lifters_only_and_lose_access_at_once() {
     let victim_browser = server.browser();
     server
         .store
-        .set_password(victim_user.id, &pullback_web::auth::hash_password(crate::PASSWORD).unwrap())
+        .set_password(
+            victim_user.id,
+            &pullback_web::auth::hash_password(crate::PASSWORD).unwrap(),
+            pullback_store::Tokens::Keep,
+        )
         .await
         .unwrap();
     let fields = [("name", VICTIM), ("password", crate::PASSWORD)];

@@ -203,7 +203,37 @@ async fn out_of_range_or_unreasoned_protocol_changes_are_refused_naming_each_fie
 
     let profile = s.server.store.profile(s.ana_id).await.unwrap();
     assert_eq!(profile.overrides, pullback_core::Overrides::default(), "nothing stored");
-    assert_eq!(s.audit().await, before, "nothing recorded");
+    assert_eq!(only_views_since(&s.audit().await, &before), 3, "each refusal showed the page again: a view");
+}
+
+/// How many entries `log` has beyond `before`, checking that each is a view.
+fn only_views_since(log: &[AuditEntry], before: &[AuditEntry]) -> usize {
+    assert!(log.ends_with(before), "the older entries stay");
+    let new = &log[..log.len() - before.len()];
+    assert!(new.iter().all(|e| e.action == "viewed" && e.actor == "dr-kim"), "only views: {new:?}");
+    new.len()
+}
+
+#[tokio::test]
+async fn a_refused_form_shows_the_lifters_data_again_and_records_the_view() {
+    let s = Setup::new().await;
+    let page = s.page();
+    for (path, fields) in [
+        (format!("{page}/protocol"), vec![("tolerable_max", "11"), ("reason", "x")]),
+        (
+            format!("{page}/profile"),
+            vec![("working_weight", "heavy"), ("usual_variation", "deadlift"), ("reason", "x")],
+        ),
+        (format!("{page}/notes"), vec![("text", " ")]),
+    ] {
+        let before = s.audit().await;
+        let refused = s.kim.post_form(&path, &s.kim_token().await, &fields).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        assert!(refused.body.contains("Their history") && refused.body.contains("data-action="), "{path}: the data");
+        let log = s.audit().await;
+        assert_eq!(only_views_since(&log, &before), 1, "{path}: the render of Ana's data is recorded");
+        assert_eq!(log[0].detail, "your plan, history and charts");
+    }
 }
 
 #[tokio::test]
@@ -243,7 +273,7 @@ async fn working_weight_and_variation_changes_are_audited() {
         (p.working_weight, p.usual_variation),
         (Some(Load::parse(140.into()).unwrap()), Variation::SumoDeadlift)
     );
-    assert_eq!(s.audit().await, before, "nothing recorded for refused forms");
+    assert_eq!(only_views_since(&s.audit().await, &before), 4, "each refused form is a view, and only that");
 
     let cleared = [("working_weight", ""), ("usual_variation", "sumo_deadlift"), ("reason", "let the log decide")];
     assert_eq!(s.kim.post_form(&path, &s.kim_token().await, &cleared).await.status, StatusCode::SEE_OTHER);

@@ -38,7 +38,12 @@ impl Server {
     }
 
     /// A server with `config` ("now" is [`NOW`] unless the config sets one).
-    pub async fn start_with(mut config: Config) -> Server {
+    pub async fn start_with(config: Config) -> Server {
+        Server::start_serving(config, pullback_web::Timeouts::default()).await
+    }
+
+    /// A server with `config` whose connections have `timeouts`.
+    pub async fn start_serving(mut config: Config, timeouts: pullback_web::Timeouts) -> Server {
         config.now = config.now.or_else(|| Some(NOW.parse().unwrap()));
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(SqliteStore::open(dir.path().join("pullback.db")).await.unwrap());
@@ -46,7 +51,7 @@ impl Server {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let address = listener.local_addr().unwrap();
         let task = tokio::spawn(async move {
-            pullback_web::serve(listener, app).await.unwrap();
+            pullback_web::serve_with(listener, app, timeouts).await.unwrap();
         });
         Server { address, store, _dir: dir, task }
     }

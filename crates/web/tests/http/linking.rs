@@ -105,6 +105,23 @@ async fn a_lifter_accepts_an_invitation_by_link_and_the_code_cannot_be_used_agai
 }
 
 #[tokio::test]
+async fn an_invitation_cannot_be_accepted_once_its_clinician_lost_the_role() {
+    let server = Server::start().await;
+    let maria = clinician(&server, "maria").await;
+    let ana = server.lifter("ana").await;
+    let maria_id = id_of(&server, "maria").await;
+    let invitation = invite(&server, &maria).await;
+    let offer = ana.get(invitation.path()).await;
+    let token = offer.csrf();
+    server.store.set_clinician(maria_id, false).await.unwrap();
+    // The page was open before the role went; accepting from it is refused.
+    let accepted = ana.post_form(&invitation.accept_path(), &token, &[]).await;
+    assert_eq!(accepted.status, StatusCode::NOT_FOUND, "{}", accepted.body);
+    assert!(accepted.body.contains("This invitation is not valid"), "{}", accepted.body);
+    assert!(server.store.care_team(id_of(&server, "ana").await).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn a_typed_code_is_accepted_in_any_case_and_with_or_without_its_dash() {
     let server = Server::start().await;
     let maria = clinician(&server, "maria").await;

@@ -8,6 +8,7 @@ mod api;
 mod api_edits;
 mod authorization;
 mod clinic_lifter;
+mod connections;
 mod dashboard;
 mod harness;
 mod history;

@@ -58,19 +58,46 @@ async fn the_session_id_changes_at_log_in_and_cookies_are_http_only_and_same_sit
     }
 }
 
+/// A guess at `name` with `password` from `from` (through a trusted proxy); gives the answer.
+async fn guess_from(server: &Server, from: &str, name: &str, password: &str) -> crate::Answer {
+    let browser = server.browser();
+    let token = browser.get("/login").await.csrf();
+    let form = [("csrf", token.as_str()), ("name", name), ("password", password)];
+    let sent = browser.client.post(server.url("/login")).header("x-forwarded-for", from).form(&form);
+    crate::answer(sent.send().await.unwrap()).await
+}
+
 #[tokio::test]
-async fn failed_log_ins_are_rate_limited_per_account() {
+async fn wrong_guesses_slow_that_address_down_on_that_account() {
     let server = Server::start().await;
     server.lifter("ana").await;
     let browser = server.browser();
-    for _ in 0..pullback_web::auth::MAX_FAILURES_PER_ACCOUNT {
+    for _ in 0..pullback_web::auth::FREE_GUESSES {
         let wrong = browser.submit("/login", "/login", &[("name", "ana"), ("password", "nope nope")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     }
-    let limited = browser.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
-    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS, "even the right password waits");
+    let slowed = browser.submit("/login", "/login", &[("name", "ana"), ("password", PASSWORD)]).await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS, "the next guess from here waits");
+    assert_eq!(slowed.headers["retry-after"], "1", "{:?}", slowed.headers);
+    assert!(slowed.body.contains("Wait 1 second, then try again."), "{}", slowed.body);
     let other = server.lifter("ben").await;
-    assert_eq!(other.get("/").await.status, StatusCode::OK, "other accounts are not locked");
+    assert_eq!(other.get("/").await.status, StatusCode::OK, "other accounts are not slowed");
+}
+
+#[tokio::test]
+async fn wrong_guesses_from_one_address_do_not_lock_the_owner_out() {
+    let server =
+        Server::start_with(pullback_web::Config { trust_proxy: true, ..pullback_web::Config::default() }).await;
+    server.lifter("ana").await;
+    let mut refused = 0;
+    for _ in 0..12 {
+        let status = guess_from(&server, "203.0.113.9", "ana", "nope nope").await.status;
+        assert!([StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&status), "{status}");
+        refused += usize::from(status == StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert!(refused > 0, "the guesser was slowed down");
+    let owner = guess_from(&server, "198.51.100.7", "ana", PASSWORD).await;
+    assert_eq!(owner.status, StatusCode::SEE_OTHER, "the owner, elsewhere, signs in at once: {}", owner.body);
 }
 
 #[tokio::test]
@@ -111,4 +138,89 @@ async fn behind_a_trusted_proxy_the_limit_counts_the_forwarded_address() {
     assert_eq!(guess("203.0.113.9", "one more".into()).await, StatusCode::TOO_MANY_REQUESTS);
     // …and another client behind the same proxy is not.
     assert_eq!(guess("203.0.113.10", "someone".into()).await, StatusCode::UNAUTHORIZED);
+}
+
+/// `n` browsers, each with the log-in page's CSRF token, ready to post at once.
+async fn guessers(server: &Server, n: usize) -> Vec<(crate::Browser, String)> {
+    let mut ready = Vec::new();
+    for _ in 0..n {
+        let browser = server.browser();
+        let token = browser.get("/login").await.csrf();
+        ready.push((browser, token));
+    }
+    ready
+}
+
+/// Posts every guess at once; gives the statuses.
+async fn all_at_once(server: &Server, guesses: Vec<((crate::Browser, String), (String, String))>) -> Vec<StatusCode> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for ((browser, token), (name, password)) in guesses {
+        let url = server.url("/login");
+        tasks.spawn(async move {
+            let form = [("csrf", token), ("name", name), ("password", password)];
+            browser.client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    tasks.join_all().await
+}
+
+#[tokio::test]
+async fn simultaneous_guesses_at_one_account_are_counted_before_any_is_checked() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browsers = guessers(&server, 60).await;
+    // 59 wrong guesses and the right password, all at once, from one address.
+    let passwords = (0..60).map(|i| if i == 59 { PASSWORD.to_owned() } else { format!("guess {i}") });
+    let guesses = browsers.into_iter().zip(passwords.map(|p| ("ana".to_owned(), p))).collect();
+    let statuses = all_at_once(&server, guesses).await;
+    let checked = statuses.iter().filter(|s| **s != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(
+        checked <= pullback_web::auth::FREE_GUESSES,
+        "{checked} of 60 simultaneous guesses were checked: {statuses:?}"
+    );
+    assert!(
+        statuses
+            .iter()
+            .all(|s| [StatusCode::UNAUTHORIZED, StatusCode::SEE_OTHER, StatusCode::TOO_MANY_REQUESTS].contains(s))
+    );
+}
+
+#[tokio::test]
+async fn simultaneous_guesses_at_many_accounts_from_one_address_are_counted_before_any_is_checked() {
+    let server = Server::start().await;
+    let browsers = guessers(&server, 60).await;
+    let guesses = browsers.into_iter().zip((0..60).map(|i| (format!("someone{i}"), "nope nope".to_owned()))).collect();
+    let statuses = all_at_once(&server, guesses).await;
+    let checked = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    assert!(
+        checked <= pullback_web::auth::MAX_FAILURES_PER_ADDRESS,
+        "{checked} of 60 simultaneous guesses from one address were checked: {statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address_also_when_simultaneous() {
+    let server = Server::start().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut ready = Vec::new();
+    for i in 0..30 {
+        let browser = server.browser();
+        let token = browser.get("/signup").await.csrf();
+        ready.push((browser, token, format!("new{i}")));
+    }
+    for (browser, token, name) in ready {
+        let url = server.url("/signup");
+        tasks.spawn(async move {
+            let form = [("csrf", token.as_str()), ("name", &name), ("password", PASSWORD), ("units", "kg")];
+            let answer = crate::answer(browser.client.post(url).form(&form).send().await.unwrap()).await;
+            (answer.status, answer.headers.contains_key("retry-after"))
+        });
+    }
+    let answers = tasks.join_all().await;
+    let created = answers.iter().filter(|(s, _)| *s == StatusCode::SEE_OTHER).count();
+    assert_eq!(created, pullback_web::auth::MAX_SIGNUPS_PER_ADDRESS, "{answers:?}");
+    assert!(
+        answers.iter().all(|(s, retry)| *s == StatusCode::SEE_OTHER || (*s == StatusCode::TOO_MANY_REQUESTS && *retry)),
+        "{answers:?}"
+    );
 }

@@ -289,7 +289,7 @@ async fn failed_log_ins_count_across_both_servers() {
     let pair = Pair::start().await;
     Visitor::signed_up(&pair.a, "ana").await;
     let guesser = Visitor::new();
-    for attempt in 0..pullback_web::auth::MAX_FAILURES_PER_ACCOUNT {
+    for attempt in 0..pullback_web::auth::FREE_GUESSES {
         let server = if attempt % 2 == 0 { &pair.a } else { &pair.b };
         let wrong = guesser.submit(server, "/login", "/login", &[("name", "ana"), ("password", "nope nope")]).await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "attempt {attempt}: {}", wrong.body);
