@@ -208,7 +208,8 @@ async function signUp(person, { asClinician }) {
   assert.equal(await box.getAttribute('name'), 'clinician');
   await box.setChecked(asClinician);
   await person.submit('Create account');
-  assert.equal(person.path(), '/', `${person.account.name} lands on Today after signing up`);
+  const landing = asClinician ? '/clinic' : '/';
+  assert.equal(person.path(), landing, `${person.account.name} lands on ${asClinician ? 'the caseload' : 'Today'}`);
 }
 
 /** The plan card on the current page: its action and its headline. */

@@ -502,7 +502,7 @@ pub fn status_details(row: &Row) -> Vec<String> {
     details
 }
 
-fn referral_words(id: &str) -> &str {
+pub fn referral_words(id: &str) -> &str {
     match id {
         "duration" => "episode past the referral day (6 weeks by default)",
         "repeated_flares" => "repeated flares",

@@ -171,11 +171,15 @@ impl<'a> View<'a> {
                 "They can end your access at any time, and they see in their log what you look at and change."
             }
             @if let Some(notice) = self.notice { p.notice role="status" { (notice) } }
-            section.clinic-plan aria-labelledby="plan-title" {
+            // A long page: its sections, one tap away (and back, from each heading's link).
+            nav.jump aria-label="On this page" {
+                @for (anchor, words) in JUMPS { a href=(format!("#{anchor}")) { (words) } }
+            }
+            section.clinic-plan #plan aria-labelledby="plan-title" {
                 h2 #plan-title { "Their plan, as they see it" }
                 (plan_card(&data.plan, &data.profile))
             }
-            section.clinic-history aria-labelledby="history-title" {
+            section.clinic-history #history aria-labelledby="history-title" {
                 h2 #history-title { "Their history" }
                 (history::sections(&data.history, data.now, Listing { all: self.all, here: &here, own: false }))
             }
@@ -303,9 +307,19 @@ impl<'a> View<'a> {
     }
 }
 
+/// The sections of the lifter page, in order, for its jump links.
+const JUMPS: [(&str, &str); 6] = [
+    ("plan", "Plan"),
+    ("history", "Trend and history"),
+    ("notes", "Notes"),
+    ("protocol", "Protocol"),
+    ("profile", "Working weight"),
+    ("audit", "Audit"),
+];
+
 fn audit_section(data: &Data) -> Markup {
     html! {
-        section.clinic-audit aria-labelledby="audit-title" {
+        section.clinic-audit #audit aria-labelledby="audit-title" {
             h2 #audit-title { "Who did what with their data" }
             p.hint { "The lifter's log of who saw and changed their data, newest first (times in their time zone, "
                 (data.profile.time_zone_name) "). They see it too." }

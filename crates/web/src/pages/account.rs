@@ -80,11 +80,12 @@ pub async fn login(
     signed_in(&state, &headers, &user).await
 }
 
-/// Redirects to Today with a new session cookie and a new CSRF nonce.
+/// Redirects with a new session cookie and a new CSRF nonce: a clinician to their
+/// caseload (the page they come for), a lifter to Today.
 async fn signed_in(state: &AppState, headers: &HeaderMap, user: &pullback_store::User) -> Result<Response, PageError> {
     let session = start_session(state, user, headers).await?;
     let nonce = renewed_nonce_cookie(state, headers)?;
-    let mut response = Redirect::to("/").into_response();
+    let mut response = Redirect::to(if user.clinician { "/clinic" } else { "/" }).into_response();
     response.headers_mut().append(SET_COOKIE, session);
     response.headers_mut().append(SET_COOKIE, nonce);
     Ok(response)

@@ -131,7 +131,8 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
             }
             @if out.see_clinician.recommended && !stop_training(out) {
                 p.clinician role="note" { strong { "See a clinician: " }
-                    (out.see_clinician.reasons.join(", ").replace('_', " "))
+                    (out.see_clinician.reasons.iter().map(|r| crate::clinic::dashboard::referral_words(r))
+                        .collect::<Vec<_>>().join(", "))
                     ". A physical therapist who knows lifting can look at this with you." }
             }
             @if !out.prescription.is_empty() {

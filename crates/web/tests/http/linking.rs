@@ -255,6 +255,7 @@ async fn signing_up_as_a_clinician_works_only_where_the_server_allows_it() {
     assert!(!page.body.contains("name=\"clinician\""), "no clinician box: {}", page.body);
     let signed_up = browser.post_form("/signup", &page.csrf(), &fields("maria")).await;
     assert_eq!(signed_up.status, StatusCode::SEE_OTHER, "{}", signed_up.body);
+    assert_eq!(signed_up.location(), Some("/"), "a lifter lands on Today");
     assert!(!strict.store.user(id_of(&strict, "maria").await).await.unwrap().clinician, "the box was ignored");
 
     let open = Server::start_with(Config { allow_clinician_signup: true, ..Config::default() }).await;
@@ -264,7 +265,14 @@ async fn signing_up_as_a_clinician_works_only_where_the_server_allows_it() {
     let signed_up = browser.post_form("/signup", &page.csrf(), &fields("maria")).await;
     assert_eq!(signed_up.status, StatusCode::SEE_OTHER, "{}", signed_up.body);
     assert!(open.store.user(id_of(&open, "maria").await).await.unwrap().clinician);
+    assert_eq!(signed_up.location(), Some("/clinic"), "a clinician lands on the caseload");
     assert_eq!(browser.get("/clinic/invite").await.status, StatusCode::OK);
+    // Logging in again lands there too.
+    let out = browser.submit("/clinic", "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.body);
+    let login = [("name", "maria"), ("password", crate::PASSWORD)];
+    let back = browser.submit("/login", "/login", &login).await;
+    assert_eq!(back.location(), Some("/clinic"), "{}", back.body);
     let lifter = open.lifter("ana").await;
     assert!(!open.store.user(id_of(&open, "ana").await).await.unwrap().clinician, "unticked: a lifter");
     assert_eq!(lifter.get("/clinic/invite").await.status, StatusCode::NOT_FOUND);
