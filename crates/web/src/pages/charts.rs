@@ -275,9 +275,14 @@ pub fn pain(history: &History, window: &Window) -> Figure {
         plot.draw_series(std::iter::once(band))?;
         let edge = [(0.0, tolerable + 0.5), (window.width_days(), tolerable + 0.5)];
         plot.draw_series(std::iter::once(PathElement::new(edge, GREEN.mix(0.6).stroke_width(1))))?;
+        // Each kind of check-in sits a little to its own side of its day, so that the
+        // before, during, 1 h and 24 h dots of one session do not hide each other.
+        let spread = window.width_days() / 150.0;
         for (index, points) in &series {
             let style = PALETTE[*index % PALETTE.len()].filled();
-            let circles = points.iter().map(|(at, pain)| Circle::new((window.x(*at), f64::from(*pain)), 3, style));
+            let shift = (*index as f64 - 1.5) * spread;
+            let circles =
+                points.iter().map(|(at, pain)| Circle::new((window.x(*at) + shift, f64::from(*pain)), 3, style));
             plot.draw_series(circles)?;
         }
         Ok(())
