@@ -30,7 +30,9 @@ const RETAIN_LAST: usize = 4;
 /// 1: checkpoints before the field existed (deserialised as 0).
 /// 2: an entering session with bottom-only pain during starts on the first block
 ///    also when it enters by the pattern rule (issue 11).
-pub const ENGINE_REVISION: u32 = 2;
+/// 3: a set of 0 reps (a failed attempt) is never a top set, so it never makes
+///    W or a cap (issue 14).
+pub const ENGINE_REVISION: u32 = 3;
 
 /// The replay's state after every event at or before `covers_until`.
 #[derive(Debug, Clone, PartialEq)]

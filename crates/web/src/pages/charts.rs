@@ -145,22 +145,7 @@ pub fn top_sets(history: &History, window: &Window) -> Figure {
 }
 
 fn lift_tops(history: &History, window: &Window, lift: Exercise) -> Vec<(Timestamp, Load)> {
-    history
-        .sessions
-        .iter()
-        .filter(|s| window.contains(s.at))
-        .filter_map(|s| {
-            let top = s
-                .exercises
-                .iter()
-                .filter(|e| e.exercise.known() == Some(lift))
-                .flat_map(|e| e.sets.iter())
-                .filter(|set| !set.warmup)
-                .map(|set| set.load)
-                .max()?;
-            Some((s.at, top))
-        })
-        .collect()
+    history.sessions.iter().filter(|s| window.contains(s.at)).filter_map(|s| Some((s.at, s.top_set(lift)?))).collect()
 }
 
 fn top_sets_summary(series: &[(Exercise, Vec<(Timestamp, Load)>)], window: &Window, unit: &str) -> String {
