@@ -104,6 +104,7 @@ fn keyed(session: ParsedSession) -> KeyedSession {
         external_id: session.id,
         exercises: session.exercises,
         set_keys: session.keys.iter().map(|k| k.value()).collect(),
+        note: session.note,
     }
 }
 

@@ -121,7 +121,7 @@ pub fn run(args: &LogArgs, globals: &Globals) -> Result<(), Failure> {
     let lifter = ctx.lifter()?;
     let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
     let at = when(&ctx, args.at.as_deref(), &profile.profile.time_zone)?;
-    let session = NewSession { at, external_id: None, exercises, checkins };
+    let session = NewSession { at, external_id: None, exercises, checkins, note: None };
     let id = ctx.block_on(ctx.store.add_session(lifter.id, &session))?;
 
     let unit = profile.profile.units.load_symbol();

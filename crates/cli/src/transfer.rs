@@ -41,8 +41,8 @@ pub enum ExportFormat {
 /// row per set for spreadsheets.
 #[derive(Debug, Args)]
 #[command(after_help = "CSV columns (one row per set): session_id,session_at,exercise,exercise_index,set_index,\
-    load,unit,reps,rpe,warmup,tempo,block_height. Indexes count from 1; load is in unit (kg or lb); rpe, tempo and \
-    block_height (cm for kg, inches for lb) are empty when not logged.\n\n\
+    load,unit,reps,rpe,warmup,tempo,block_height,session_note,exercise_note,set_note. Indexes count from 1; load is in \
+    unit (kg or lb); rpe, tempo, block_height (cm for kg, inches for lb) and the notes are empty when not logged.\n\n\
     Examples:\n  \
     pullback export --format json --output backup.json\n  \
     pullback export --format plan | pullback plan --input -\n  \

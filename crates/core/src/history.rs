@@ -2,7 +2,7 @@
 //! store) from outside data; every field here is already valid.
 
 use crate::params::Params;
-use crate::values::{BlockHeight, Load, Pain, Reps, Rpe, Strength, Tempo};
+use crate::values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Strength, Tempo};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
@@ -216,6 +216,8 @@ pub struct Set {
     pub reps: Reps,
     pub rpe: Option<Rpe>,
     pub warmup: bool,
+    /// The lifter's note on this set (FitNotes' comment, Strong's set note).
+    pub note: Option<Note>,
 }
 
 impl Set {
@@ -236,6 +238,8 @@ pub struct ExerciseLog {
     pub tempo: Option<Tempo>,
     pub block_height: Option<BlockHeight>,
     pub sets: Vec<Set>,
+    /// The lifter's note on the exercise in this session (Hevy's exercise notes).
+    pub note: Option<Note>,
 }
 
 /// When, relative to a session, a check-in was taken.
@@ -325,6 +329,8 @@ pub struct Session {
     pub at: Timestamp,
     pub exercises: Vec<ExerciseLog>,
     pub checkins: Vec<SessionCheckin>,
+    /// The lifter's note on the whole session (a workout's notes or description).
+    pub note: Option<Note>,
 }
 
 impl Session {
@@ -454,12 +460,13 @@ mod tests {
             reps: Reps::parse(reps).expect("reps"),
             rpe: None,
             warmup,
+            note: None,
         }
     }
 
     #[test]
     fn a_top_set_leaves_out_warm_ups_and_sets_of_0_reps() {
-        let log = |exercise, sets| ExerciseLog { exercise, tempo: None, block_height: None, sets };
+        let log = |exercise, sets| ExerciseLog { exercise, tempo: None, block_height: None, sets, note: None };
         let session = Session {
             id: None,
             at: Timestamp::UNIX_EPOCH,
@@ -471,6 +478,7 @@ mod tests {
                 log(ExerciseId::Known(Exercise::SumoDeadlift), vec![set(405, 0, false)]),
             ],
             checkins: vec![],
+            note: None,
         };
         assert_eq!(session.top_set(Exercise::Deadlift).map(Load::value), Some(Decimal::from(315)));
         assert_eq!(session.top_set(Exercise::SumoDeadlift), None, "a failed attempt alone is no top set");

@@ -37,7 +37,7 @@ pub use history::{
 pub use ladder::{Block, Prescribed, Rung};
 pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, Params};
 pub use replay::{Step, Transition};
-pub use values::{BlockHeight, Load, Pain, Reps, Rpe, Strength, Tempo, ValueError};
+pub use values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Strength, Tempo, ValueError};
 
 /// The protocol this engine implements.
 pub const PROTOCOL: &str = "seed-deadlift-v1";

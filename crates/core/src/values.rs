@@ -215,6 +215,57 @@ impl BlockHeight {
     }
 }
 
+/// A lifter's note on a session, an exercise or a set (imported from another app's
+/// comments, or written by the lifter): trimmed, 1 to [`Note::MAX_CHARS`] characters.
+/// The engine never reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Note(String);
+
+impl Note {
+    /// The longest note kept, in characters.
+    pub const MAX_CHARS: usize = 2000;
+
+    /// A note as given: trimmed; empty or longer than [`Note::MAX_CHARS`] is refused.
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(refuse("a note must not be empty; leave it out when there is none"));
+        }
+        let chars = text.chars().count();
+        if chars > Self::MAX_CHARS {
+            return Err(refuse(format!("a note has at most {} characters, not {chars}", Self::MAX_CHARS)));
+        }
+        Ok(Note(text.to_owned()))
+    }
+
+    /// A note from another app's file: trimmed, `None` when empty, and a longer
+    /// one cut to [`Note::MAX_CHARS`] characters ending in `…`, so that a long
+    /// comment never refuses a whole export.
+    pub fn clipped(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match text.char_indices().nth(Self::MAX_CHARS) {
+            None => Some(Note(text.to_owned())),
+            Some(_) => {
+                let kept: String = text.chars().take(Self::MAX_CHARS - 1).collect();
+                Some(Note(format!("{}…", kept.trim_end())))
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A symmetry test value (strength of one side): strictly positive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Strength(Decimal);
@@ -276,5 +327,18 @@ mod tests {
         assert!(Reps::parse(-1).is_err());
         assert_eq!(Reps::parse(5).map(Reps::value), Ok(5));
         assert!(Reps::parse(i64::from(Reps::MAX) + 1).is_err());
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(Note::parse("  felt heavy \n").map(|n| n.as_str().to_owned()), Ok("felt heavy".to_owned()));
+        assert!(Note::parse("   ").is_err());
+        let long = "a".repeat(Note::MAX_CHARS + 1);
+        assert!(Note::parse(&long).is_err());
+        assert!(Note::parse(&long[1..]).is_ok());
+        let clipped = Note::clipped(&long).expect("a note");
+        assert_eq!(clipped.as_str().chars().count(), Note::MAX_CHARS);
+        assert!(clipped.as_str().ends_with('…'));
+        assert_eq!(Note::clipped(" \t "), None);
     }
 }

@@ -73,7 +73,7 @@ pub use fields::{KG_PER_LB, LB_DECIMALS};
 pub use format::{Format, detect};
 pub use key::SetKey;
 pub use map::{DEFAULT_TABLE, ExerciseMap, MapFileError, MapProblem};
-pub use pullback_core::{Exercise, ExerciseId, ExerciseLog, Set, Units};
+pub use pullback_core::{Exercise, ExerciseId, ExerciseLog, Note, Set, Units};
 
 /// The local time FitNotes workouts (dates without a time) are placed at.
 pub const DATE_ONLY_TIME: Time = Time::constant(12, 0, 0, 0);
@@ -141,6 +141,8 @@ pub struct ParsedSession {
     pub exercises: Vec<ExerciseLog>,
     /// One key per set: the sets of `exercises[0]` in order, then of `exercises[1]`…
     pub keys: Vec<SetKey>,
+    /// The workout's note (Strong's workout notes, Hevy's description).
+    pub note: Option<Note>,
 }
 
 /// What a read found, for a preview.

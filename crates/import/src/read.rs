@@ -247,7 +247,7 @@ impl<'o> Builder<'o> {
             order,
             weight,
             unit,
-            set: Set { load, reps, rpe, warmup },
+            set: Set { load, reps, rpe, warmup, note: None },
         }))
     }
 
@@ -262,7 +262,7 @@ impl<'o> Builder<'o> {
                 let exercise = mapped.map_or_else(|| ExerciseId::Other(row.exercise.to_owned()), ExerciseId::Known);
                 session.exercises.push(ExerciseBuild {
                     app_name: row.exercise.to_owned(),
-                    log: ExerciseLog { exercise, tempo: None, block_height: None, sets: Vec::new() },
+                    log: ExerciseLog { exercise, tempo: None, block_height: None, sets: Vec::new(), note: None },
                     keys: Vec::new(),
                 });
                 session.exercises.len() - 1
@@ -327,6 +327,7 @@ impl<'o> Builder<'o> {
             duration: s.duration,
             exercises: s.exercises.into_iter().map(|e| e.log).collect(),
             keys,
+            note: None,
         });
     }
 

@@ -6,8 +6,8 @@ use crate::error::{Result, StoreError};
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 use pullback_core::{
-    ExerciseLog, History, Load, Overrides, Pain, Point, Profile, RedFlags, Session, SessionCheckin, Side, Strength,
-    Units,
+    ExerciseLog, History, Load, Note, Overrides, Pain, Point, Profile, RedFlags, Session, SessionCheckin, Side,
+    Strength, Units,
 };
 use std::fmt;
 use std::str::FromStr;
@@ -184,6 +184,8 @@ pub struct NewSession {
     /// Check-ins taken with the session; a later one for the same point wins.
     /// Their own times, when given, are stored with the session's offset.
     pub checkins: Vec<SessionCheckin>,
+    /// The lifter's note on the whole session.
+    pub note: Option<Note>,
 }
 
 /// A check-in to log: of a session (`session` and `point` given) or standalone
@@ -318,6 +320,8 @@ pub struct KeyedSession {
     /// One stable key per set: the sets of `exercises[0]` in order, then of
     /// `exercises[1]`… A set whose key the lifter has already is not stored again.
     pub set_keys: Vec<u128>,
+    /// The workout's note (its notes or description in the app).
+    pub note: Option<Note>,
 }
 
 /// What the producer of an import sends to [`Store::import_workouts`](crate::Store::import_workouts).

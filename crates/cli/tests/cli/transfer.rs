@@ -355,15 +355,18 @@ fn csv_has_the_documented_header_and_one_row_per_set() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
-        Some("session_id,session_at,exercise,exercise_index,set_index,load,unit,reps,rpe,warmup,tempo,block_height")
+        Some(
+            "session_id,session_at,exercise,exercise_index,set_index,load,unit,reps,rpe,warmup,tempo,block_height,\
+             session_note,exercise_note,set_note"
+        )
     );
     // 2 warm-ups + 3 work sets + 2 RDL + 1 squat; 3; 3; 1 warm-up + 3 + 1 bird dog.
     assert_eq!(lines.clone().count(), 8 + 3 + 3 + 5);
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows[2], "1,2026-02-16T18:00:00+01:00,deadlift,1,3,142.5,kg,5,8.5,false,,");
-    assert_eq!(rows[7], "1,2026-02-16T18:00:00+01:00,squat,3,1,100,kg,5,,false,,");
-    assert_eq!(rows[8], "2,2026-02-20T18:00:00+01:00,deadlift,1,1,70,kg,5,,false,3-1-3,");
-    assert_eq!(rows[11], "3,2026-02-24T18:00:00+01:00,deadlift,1,1,85,kg,5,,false,,10");
+    assert_eq!(rows[2], "1,2026-02-16T18:00:00+01:00,deadlift,1,3,142.5,kg,5,8.5,false,,,,,");
+    assert_eq!(rows[7], "1,2026-02-16T18:00:00+01:00,squat,3,1,100,kg,5,,false,,,,,");
+    assert_eq!(rows[8], "2,2026-02-20T18:00:00+01:00,deadlift,1,1,70,kg,5,,false,3-1-3,,,,");
+    assert_eq!(rows[11], "3,2026-02-24T18:00:00+01:00,deadlift,1,1,85,kg,5,,false,,10,,,");
     assert!(rows[14].starts_with("4,2026-02-28T18:00:00+01:00,deadlift,1,1,60,kg,5,,true"), "{}", rows[14]);
 }
 

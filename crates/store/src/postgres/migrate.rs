@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 2, name: "import_keys", sql: include_str!("../../migrations/postgres/0002_import_keys.sql") },
     Migration { version: 3, name: "accounts", sql: include_str!("../../migrations/postgres/0003_accounts.sql") },
     Migration { version: 4, name: "clinicians", sql: include_str!("../../migrations/postgres/0004_clinicians.sql") },
+    Migration { version: 6, name: "notes", sql: include_str!("../../migrations/postgres/0006_notes.sql") },
 ];
 
 /// The advisory lock migrations hold: "pullback" in ASCII. Advisory locks are

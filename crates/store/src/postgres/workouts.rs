@@ -211,7 +211,7 @@ async fn write_plan(c: &mut PgConnection, user: UserId, plan: Plan<'_>) -> Resul
     let ids = take_ids(c, want).await?;
     let mut sessions = SessionRows::default();
     for (session, &id) in plan.sessions.iter().zip(&ids.sessions) {
-        sessions.push(id, session.at, Some(&session.external_id))?;
+        sessions.push(id, session.at, Some(&session.external_id), session.note.as_ref())?;
     }
     let mut exercises = ExerciseRows::default();
     let mut new_exercises = ids.exercises.iter();

@@ -11,7 +11,7 @@ use crate::model::{
 };
 use jiff::Timestamp;
 use jiff::tz::Offset;
-use pullback_core::{ExerciseLog, History, Point, SessionCheckin, Side};
+use pullback_core::{ExerciseLog, History, Note, Point, SessionCheckin, Set, Side};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::HashSet;
 
@@ -128,53 +128,68 @@ fn text(at: At) -> String {
     at.to_string()
 }
 
+const INSERT_EXERCISE: &str = "INSERT INTO exercises (session_id, position, exercise, tempo, block_height, note)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// The parameters of [`INSERT_EXERCISE`].
+fn exercise_row(session: i64, position: i64, e: &ExerciseLog) -> impl rusqlite::Params + '_ {
+    (
+        session,
+        position,
+        e.exercise.as_str(),
+        e.tempo.map(|t| t.to_string()),
+        e.block_height.map(|h| h.value().to_string()),
+        e.note.as_ref().map(Note::as_str),
+    )
+}
+
+const INSERT_SET: &str = "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key, note)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// The parameters of [`INSERT_SET`].
+fn set_row(exercise: i64, position: i64, set: &Set, key: Option<u128>) -> impl rusqlite::Params + '_ {
+    (
+        exercise,
+        position,
+        set.load.to_string(),
+        set.reps.value(),
+        set.rpe.map(|r| r.value().to_string()),
+        set.warmup,
+        key.map(u128::to_be_bytes),
+        set.note.as_ref().map(Note::as_str),
+    )
+}
+
+/// A session to write whole, with its exercises, sets and check-ins.
+#[derive(Debug, Clone, Copy)]
+struct Whole<'a> {
+    at: At,
+    external_id: Option<&'a str>,
+    exercises: &'a [ExerciseLog],
+    checkins: &'a [SessionCheckin],
+    note: Option<&'a Note>,
+}
+
 /// Inserts a session with its exercises, sets and check-ins; adds to `counts`.
 fn insert_session(
     tx: &Transaction<'_>,
     user: UserId,
-    at: At,
-    external_id: Option<&str>,
-    exercises: &[ExerciseLog],
-    checkins: &[SessionCheckin],
+    whole: &Whole<'_>,
     counts: &mut ImportCounts,
 ) -> Result<SessionId> {
+    let Whole { at, external_id, exercises, checkins, note } = *whole;
     let at_ns = to_ns(at.instant)?;
-    tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut s| s.execute(params![user.0, text(at), at_ns, external_id]))
+    tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id, note) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .and_then(|mut s| s.execute(params![user.0, text(at), at_ns, external_id, note.map(Note::as_str)]))
         .map_err(db)?;
     let session = SessionId(tx.last_insert_rowid());
-    let mut insert_exercise = tx
-        .prepare_cached(
-            "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .map_err(db)?;
-    let mut insert_set = tx
-        .prepare_cached(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .map_err(db)?;
+    let mut insert_exercise = tx.prepare_cached(INSERT_EXERCISE).map_err(db)?;
+    let mut insert_set = tx.prepare_cached(INSERT_SET).map_err(db)?;
     for (position, e) in exercises.iter().enumerate() {
-        insert_exercise
-            .execute(params![
-                session.0,
-                ordinal(position),
-                e.exercise.as_str(),
-                e.tempo.map(|t| t.to_string()),
-                e.block_height.map(|h| h.value().to_string()),
-            ])
-            .map_err(db)?;
+        insert_exercise.execute(exercise_row(session.0, ordinal(position), e)).map_err(db)?;
         let exercise_id = tx.last_insert_rowid();
         for (position, set) in e.sets.iter().enumerate() {
-            insert_set
-                .execute(params![
-                    exercise_id,
-                    ordinal(position),
-                    set.load.to_string(),
-                    set.reps.value(),
-                    set.rpe.map(|r| r.value().to_string()),
-                    set.warmup,
-                ])
-                .map_err(db)?;
+            insert_set.execute(set_row(exercise_id, ordinal(position), set, None)).map_err(db)?;
         }
         counts.exercises += 1;
         counts.sets += e.sets.len();
@@ -244,15 +259,14 @@ pub(super) fn add_session(c: &mut Connection, user: UserId, session: &NewSession
     let tx = immediate(c)?;
     require_user(&tx, user)?;
     let mut counts = ImportCounts::default();
-    let id = insert_session(
-        &tx,
-        user,
-        session.at,
-        session.external_id.as_deref(),
-        &session.exercises,
-        &session.checkins,
-        &mut counts,
-    )?;
+    let whole = Whole {
+        at: session.at,
+        external_id: session.external_id.as_deref(),
+        exercises: &session.exercises,
+        checkins: &session.checkins,
+        note: session.note.as_ref(),
+    };
+    let id = insert_session(&tx, user, &whole, &mut counts)?;
     changed(&tx, user, Some(to_ns(session.at.instant)?))?;
     tx.commit().map_err(db)?;
     Ok(id)
@@ -440,7 +454,14 @@ pub(super) fn import_history(c: &mut Connection, user: UserId, h: &History, mode
     };
     for s in &h.sessions {
         let at = At::new(s.at, offset(s.at));
-        insert_session(&tx, user, at, s.id.as_deref(), &s.exercises, &s.checkins, &mut counts)?;
+        let whole = Whole {
+            at,
+            external_id: s.id.as_deref(),
+            exercises: &s.exercises,
+            checkins: &s.checkins,
+            note: s.note.as_ref(),
+        };
+        insert_session(&tx, user, &whole, &mut counts)?;
         touch(s.at)?;
     }
     for c in &h.checkins {
@@ -543,24 +564,25 @@ fn import_workout(
             found
         }
         None => {
-            tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
-                .and_then(|mut s| s.execute(params![user.0, text(session.at), at_ns, session.external_id]))
-                .map_err(db)?;
+            tx.prepare_cached(
+                "INSERT INTO sessions (user_id, at, at_ns, external_id, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    user.0,
+                    text(session.at),
+                    at_ns,
+                    session.external_id,
+                    session.note.as_ref().map(Note::as_str)
+                ])
+            })
+            .map_err(db)?;
             counts.sessions += 1;
             (tx.last_insert_rowid(), 0)
         }
     };
-    let mut insert_exercise = tx
-        .prepare_cached(
-            "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .map_err(db)?;
-    let mut insert_set = tx
-        .prepare_cached(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .map_err(db)?;
+    let mut insert_exercise = tx.prepare_cached(INSERT_EXERCISE).map_err(db)?;
+    let mut insert_set = tx.prepare_cached(INSERT_SET).map_err(db)?;
     let mut keys = session.set_keys.iter();
     for e in &session.exercises {
         let mut exercise_id: Option<i64> = None;
@@ -573,30 +595,12 @@ fn import_workout(
             let id = match exercise_id {
                 Some(id) => id,
                 None => {
-                    insert_exercise
-                        .execute(params![
-                            session_id,
-                            next_exercise,
-                            e.exercise.as_str(),
-                            e.tempo.map(|t| t.to_string()),
-                            e.block_height.map(|h| h.value().to_string()),
-                        ])
-                        .map_err(db)?;
+                    insert_exercise.execute(exercise_row(session_id, next_exercise, e)).map_err(db)?;
                     next_exercise += 1;
                     *exercise_id.insert(tx.last_insert_rowid())
                 }
             };
-            insert_set
-                .execute(params![
-                    id,
-                    position,
-                    set.load.to_string(),
-                    set.reps.value(),
-                    set.rpe.map(|r| r.value().to_string()),
-                    set.warmup,
-                    key.to_be_bytes(),
-                ])
-                .map_err(db)?;
+            insert_set.execute(set_row(id, position, set, Some(*key))).map_err(db)?;
             position += 1;
             counts.sets += 1;
         }

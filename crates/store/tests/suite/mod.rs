@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 use pullback_core::{
-    BlockHeight, Decimal, Exercise, ExerciseId, ExerciseLog, History, Load, Overrides, Pain, Params, Point, Profile,
-    RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
-    Tempo, Units, Variation,
+    BlockHeight, Decimal, Exercise, ExerciseId, ExerciseLog, History, Load, Note, Overrides, Pain, Params, Point,
+    Profile, RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength,
+    SymmetryTest, Tempo, Units, Variation,
 };
 use pullback_store::{
     At, ImportBatch, ImportCounts, ImportMode, KeyedSession, NewAudit, NewCheckin, NewCheckpoint, NewScreening,
@@ -37,11 +37,11 @@ pub fn pain(v: i64) -> Pain {
 }
 
 pub fn set(l: &str, reps: i64) -> Set {
-    Set { load: load(l), reps: Reps::parse(reps).unwrap(), rpe: None, warmup: false }
+    Set { load: load(l), reps: Reps::parse(reps).unwrap(), rpe: None, warmup: false, note: None }
 }
 
 pub fn deadlift(sets: Vec<Set>) -> ExerciseLog {
-    ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets }
+    ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets, note: None }
 }
 
 /// A one-exercise session of `n` sets of 5 at 100.
@@ -51,17 +51,19 @@ pub fn simple_session(when: &str, n: usize) -> NewSession {
         external_id: None,
         exercises: vec![deadlift((0..n).map(|_| set("100", 5)).collect())],
         checkins: vec![],
+        note: None,
     }
 }
 
 /// A session that uses every field.
 pub fn rich_session(when: &str) -> NewSession {
-    let warm = Set { load: load("60"), reps: Reps::parse(5).unwrap(), rpe: None, warmup: true };
+    let warm = Set { load: load("60"), reps: Reps::parse(5).unwrap(), rpe: None, warmup: true, note: None };
     let top = Set {
         load: load("142.5"),
         reps: Reps::parse(3).unwrap(),
         rpe: Some(Rpe::parse(dec("8.5")).unwrap()),
         warmup: false,
+        note: Some(Note::parse("grindy, \"slow\" off the floor").unwrap()),
     };
     NewSession {
         at: at(when),
@@ -72,18 +74,21 @@ pub fn rich_session(when: &str) -> NewSession {
                 tempo: Some(Tempo::parse("3-1-3").unwrap()),
                 block_height: Some(BlockHeight::parse(dec("10.5")).unwrap()),
                 sets: vec![warm, top.clone(), top],
+                note: Some(Note::parse("belt on from the second set\nhook grip").unwrap()),
             },
             ExerciseLog {
                 exercise: ExerciseId::Other("squat".into()),
                 tempo: None,
                 block_height: None,
                 sets: vec![set("0", 10), set("100.25", 5)],
+                note: None,
             },
             ExerciseLog {
                 exercise: ExerciseId::Known(Exercise::BirdDog),
                 tempo: None,
                 block_height: None,
                 sets: vec![],
+                note: None,
             },
         ],
         checkins: vec![
@@ -105,6 +110,7 @@ pub fn rich_session(when: &str) -> NewSession {
                 bottom_only: false,
             },
         ],
+        note: Some(Note::parse("Träning i källaren — 深蹲 after").unwrap()),
     }
 }
 
@@ -150,6 +156,7 @@ fn as_session(s: &NewSession) -> Session {
         at: s.at.instant,
         exercises: s.exercises.clone(),
         checkins: s.checkins.clone(),
+        note: s.note.clone(),
     }
 }
 
@@ -633,7 +640,13 @@ async fn import_batches(
 fn workout(when: &str, external_id: &str, loads: &[&str], first_key: u128) -> KeyedSession {
     let sets: Vec<Set> = loads.iter().map(|l| set(l, 5)).collect();
     let set_keys = (0..sets.len() as u128).map(|i| first_key + i).collect();
-    KeyedSession { at: at(when), external_id: external_id.into(), exercises: vec![deadlift(sets)], set_keys }
+    KeyedSession {
+        at: at(when),
+        external_id: external_id.into(),
+        exercises: vec![deadlift(sets)],
+        set_keys,
+        note: None,
+    }
 }
 
 fn all_loads(history: &History) -> Vec<String> {
@@ -673,6 +686,23 @@ pub async fn import_workouts_is_idempotent_by_set_key(store: &dyn Store) {
     let second: Vec<Vec<String>> =
         history.sessions[1].exercises.iter().map(|e| e.sets.iter().map(|s| s.load.to_string()).collect()).collect();
     assert_eq!(second, [vec!["120"], vec!["125"]], "the new set goes in a new entry at the end");
+}
+
+/// An imported workout keeps its notes: the workout's, an exercise's and a set's.
+pub async fn import_workouts_keep_notes(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let mut noted = workout("2026-03-02T07:00:00+01:00", "hevy 1", &["100", "110"], 1);
+    noted.note = Some(Note::parse("Leg day moved to Monday").unwrap());
+    noted.exercises[0].note = Some(Note::parse("Hook grip from 100").unwrap());
+    noted.exercises[0].sets[1].note = Some(Note::parse("felt heavy, but no pain").unwrap());
+    let batches = vec![ImportBatch::Sessions(vec![noted.clone()]), ImportBatch::Commit];
+    import_batches(store, user, false, batches).await.unwrap();
+    let session = &store.history(user).await.unwrap().history.sessions[0];
+    assert_eq!(session.note, noted.note);
+    assert_eq!(session.exercises[0].note, noted.exercises[0].note);
+    let notes: Vec<Option<&str>> =
+        session.exercises[0].sets.iter().map(|s| s.note.as_ref().map(Note::as_str)).collect();
+    assert_eq!(notes, [None, Some("felt heavy, but no pain")]);
 }
 
 /// Closing the channel without `Commit` stores nothing, keys included; a bad
@@ -901,6 +931,7 @@ macro_rules! shared_suite {
             import_round_trips,
             import_invalidates_checkpoints,
             import_workouts_is_idempotent_by_set_key,
+            import_workouts_keep_notes,
             import_workouts_without_commit_stores_nothing,
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,

@@ -90,6 +90,7 @@ pub async fn create(
         external_id: None,
         exercises: session.exercises,
         checkins: session.checkins,
+        note: session.note,
     };
     let id = state.store.add_session(user, &new).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))

@@ -111,8 +111,9 @@ fn session_list(sessions: &[(&Session, SessionId)], units: Units, zone: &TimeZon
                     @for (session, id) in sessions.iter().rev() {
                         li.entry id=(format!("session-{id}")) {
                             time datetime=(session.at.to_string()) { (when(session.at, zone)) }
+                            @if let Some(note) = &session.note { p.note { "Note: " (note) } }
                             ul.exercises {
-                                @for e in &session.exercises { li { (exercise_line(e, units)) } }
+                                @for e in &session.exercises { li { (exercise_line(e, units)) (exercise_notes(e)) } }
                             }
                             (session_pain(session))
                         }
@@ -144,6 +145,16 @@ pub fn exercise_line(e: &ExerciseLog, units: Units) -> String {
         parts.push(format!("from a {} {} block", block.value().normalize(), units.height_symbol()));
     }
     parts.join(" · ")
+}
+
+/// An exercise's note and its sets' notes ("Set 2: felt heavy"), as the lifter wrote them.
+fn exercise_notes(e: &ExerciseLog) -> Markup {
+    html! {
+        @if let Some(note) = &e.note { p.note { (note) } }
+        @for (i, set) in e.sets.iter().enumerate() {
+            @if let Some(note) = &set.note { p.note { "Set " (i + 1) ": " (note) } }
+        }
+    }
 }
 
 /// Sets as `LOAD×REPS×SETS` (equal consecutive sets grouped), `bw` for bodyweight,

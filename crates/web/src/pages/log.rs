@@ -131,7 +131,13 @@ impl Entered {
             (Some(at), Some(exercise)) if problems.is_empty() => Ok(NewSession {
                 at,
                 external_id: None,
-                exercises: vec![ExerciseLog { exercise: ExerciseId::Known(exercise), tempo, block_height, sets }],
+                exercises: vec![ExerciseLog {
+                    exercise: ExerciseId::Known(exercise),
+                    tempo,
+                    block_height,
+                    sets,
+                    note: None,
+                }],
                 checkins: pain
                     .map(|pain| SessionCheckin {
                         point: Point::During,
@@ -142,6 +148,7 @@ impl Entered {
                     })
                     .into_iter()
                     .collect(),
+                note: None,
             }),
             _ => Err(problems),
         }
@@ -225,7 +232,7 @@ fn read_row(number: usize, row: &Row, units: Units) -> Result<Set, Vec<String>> 
     });
     let rpe = keep(rpe, &mut problems);
     match (load, reps) {
-        (Some(load), Some(reps)) if problems.is_empty() => Ok(Set { load, reps, rpe, warmup: row.warmup }),
+        (Some(load), Some(reps)) if problems.is_empty() => Ok(Set { load, reps, rpe, warmup: row.warmup, note: None }),
         _ => Err(problems),
     }
 }
