@@ -86,7 +86,9 @@ pub fn run_history(args: &HistoryArgs, globals: &Globals) -> Result<(), Failure>
                 .find(|c| c.point == point)
                 .map_or("-".to_string(), |c| format!("{}{}", c.pain.value(), if c.bottom_only { "b" } else { "" }))
         };
-        let exercises: Vec<String> = entry.session.exercises.iter().map(|e| describe_exercise(e, unit)).collect();
+        let increment = profile.profile.load_increment;
+        let exercises: Vec<String> =
+            entry.session.exercises.iter().map(|e| describe_exercise(e, unit, increment)).collect();
         println!(
             "{:>5}  {:<16}  {:<5} {:<5} {:<5} {:<5}  {}",
             entry.id.0,

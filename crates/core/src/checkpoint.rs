@@ -57,6 +57,10 @@ pub struct Checkpoint {
     normal_w: Option<(Timestamp, Option<Load>)>,
     last_transition: Option<Step>,
     episode_start: Option<Step>,
+    /// Sessions that do not count, after the last counted session up to `T` (for
+    /// the layoff reason's words), and that session's time.
+    #[cfg_attr(feature = "serde", serde(default))]
+    uncounted_after_last: Option<(Timestamp, usize)>,
     /// Packed check-ins still needed after `T`: the last one at or before `T`
     /// (a baseline), and those timed after `T` of sessions at or before `T`.
     checkins: Vec<u128>,
@@ -104,6 +108,7 @@ impl Checkpoint {
         replay.episode_drops = self.episode_drops.clone();
         replay.first_at = self.first_at;
         replay.saved_normal_w = self.normal_w;
+        replay.uncounted_before = self.uncounted_after_last;
         Run { replay, last_transition: self.last_transition, episode_start: self.episode_start }
     }
 
@@ -136,6 +141,13 @@ impl Checkpoint {
         }
         checkins.sort_unstable();
 
+        let last_counted = replay.last_outcome().map(|o| o.at);
+        let uncounted_after_last = last_counted.map(|last| {
+            let here = timeline.sessions.iter().take_while(|v| v.at() <= t).filter(|v| !v.counted && v.at() > last);
+            let carried = base.and_then(|b| b.uncounted_after_last).filter(|(at, _)| *at == last).map_or(0, |(_, n)| n);
+            (last, carried + here.count())
+        });
+
         let folded_sessions = timeline.sessions.iter().take_while(|v| v.at() <= t).count();
         let folded_standalone = timeline.standalone.iter().take_while(|c| c.at <= t).count();
         Checkpoint {
@@ -152,6 +164,7 @@ impl Checkpoint {
             normal_w: replay.normal_w(timeline),
             last_transition: run.last_transition,
             episode_start: run.episode_start,
+            uncounted_after_last,
             checkins,
         }
     }

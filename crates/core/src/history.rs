@@ -278,6 +278,11 @@ impl Point {
     }
 }
 
+/// How long after a session its 1 h and 24 h check-ins are still asked for. An
+/// older session without them (one imported from another app, say) is too long
+/// ago to rate: the reasons say so instead of asking, and no check-in is due.
+pub const CHECKIN_LOOK_BACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(72);
+
 /// Where the pain was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {

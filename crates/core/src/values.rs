@@ -86,6 +86,23 @@ impl Load {
         self.0
     }
 
+    /// The load as a lifter reads it, with `increment` the profile's load step: a
+    /// load of at most two decimal places (as people type them: 142.5, 61.25) is
+    /// shown as it is; any other (converted from the other unit, like 45 lb =
+    /// 20.41165665 kg, or a float an app wrote, like 185.00000000000003) is shown
+    /// rounded to the nearest multiple of the increment, half up. The stored load
+    /// stays exact; only what is shown is rounded.
+    pub fn shown(self, increment: Load) -> Shown {
+        let exact = self.0.normalize();
+        if exact.scale() <= 2 || increment.0.is_zero() {
+            return Shown { value: exact, approximate: false };
+        }
+        let steps =
+            (exact / increment.0).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let value = (steps * increment.0).normalize();
+        Shown { value, approximate: (value - exact).abs() >= Decimal::new(1, 2) }
+    }
+
     /// Builds a load from arithmetic on valid loads. Callers guarantee the value is ≥ 0.
     pub(crate) fn from_computed(value: Decimal) -> Load {
         Load(value.max(Decimal::ZERO).normalize())
@@ -102,6 +119,24 @@ impl TryFrom<Decimal> for Load {
 impl fmt::Display for Load {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.normalize())
+    }
+}
+
+/// A load as shown to a lifter ([`Load::shown`]): `≈ 102.5` when rounding moved
+/// it by 0.01 or more, else the number alone (`185`, `142.5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub value: Decimal,
+    /// Rounded by 0.01 or more: written with `≈ ` in front.
+    pub approximate: bool,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.approximate {
+            f.write_str("≈ ")?;
+        }
+        write!(f, "{}", self.value)
     }
 }
 
@@ -340,5 +375,19 @@ mod tests {
         assert_eq!(clipped.as_str().chars().count(), Note::MAX_CHARS);
         assert!(clipped.as_str().ends_with('…'));
         assert_eq!(Note::clipped(" \t "), None);
+    }
+
+    #[test]
+    fn loads_are_shown_rounded_to_the_increment_when_they_are_not_typed_numbers() {
+        let load = |text: &str| Load::parse(text.parse().unwrap()).unwrap();
+        let kg = load("2.5");
+        assert_eq!(load("185.00000000000003").shown(kg).to_string(), "185");
+        assert_eq!(load("20.41165665").shown(kg).to_string(), "≈ 20");
+        assert_eq!(load("102.05828325").shown(kg).to_string(), "≈ 102.5");
+        assert_eq!(load("142.5").shown(kg).to_string(), "142.5");
+        assert_eq!(load("61.25").shown(kg).to_string(), "61.25", "as typed: two decimals");
+        assert_eq!(load("314.158724").shown(load("5")).to_string(), "≈ 315");
+        assert_eq!(load("0").shown(kg).to_string(), "0");
+        assert_eq!(load("101.25000001").shown(kg).to_string(), "≈ 102.5", "half up");
     }
 }

@@ -300,7 +300,11 @@ pub async fn page(State(state): State<AppState>, lifter: Lifter, token: CsrfToke
     let now = state.now();
     let profile = state.store.profile(lifter.user.id).await?;
     let exercise = profile.profile.usual_variation.exercise();
-    let last = last_set(state.store.as_ref(), lifter.user.id, exercise, now).await?;
+    let increment = profile.profile.load_increment;
+    // An imported load of many decimals is offered as the lifter would type it.
+    let last = last_set(state.store.as_ref(), lifter.user.id, exercise, now)
+        .await?
+        .map(|set| Set { load: Load::parse(set.load.shown(increment).value).unwrap_or(set.load), ..set });
     let entered = Entered::fresh(now, &profile.profile.time_zone, exercise, last.as_ref());
     Ok(log_page(&lifter, &token, &profile, now, &entered, &[]))
 }
