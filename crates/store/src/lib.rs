@@ -37,6 +37,7 @@ mod error;
 pub mod model;
 pub mod planning;
 pub mod postgres;
+mod reimport;
 mod schema;
 pub mod sqlite;
 mod store;

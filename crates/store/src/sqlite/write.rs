@@ -9,6 +9,7 @@ use crate::model::{
     NewSession, NewSymmetryTest, Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
     WorkoutCounts,
 };
+use crate::reimport::{self, Changes, StoredEntry, StoredSet, StoredWorkout};
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_core::{ExerciseLog, History, Note, Point, SessionCheckin, Set, Side};
@@ -549,14 +550,21 @@ fn import_workout(
     }
     let at_ns = to_ns(session.at.instant)?;
     let existing = stored_workout(tx, user, &session.external_id)?;
-    let mut known = match existing {
-        Some((id, _)) => keys_of(tx, id)?,
-        None => HashSet::new(),
+    let stored = match existing {
+        Some((id, _)) => stored_sets(tx, id)?,
+        None => StoredWorkout::default(),
     };
+    let mut changed_sets = false;
+    if let Some((id, _)) = existing {
+        let changes = reimport::changes(&stored, session, counts);
+        changed_sets = !changes.is_empty();
+        apply(tx, id, &changes)?;
+    }
+    let mut known: HashSet<u128> = stored.sets.keys().copied().collect();
     let fresh = session.set_keys.iter().filter(|k| !known.contains(*k)).count();
     counts.known_sets += total - fresh;
     if fresh == 0 {
-        return Ok(None);
+        return Ok(changed_sets.then_some(at_ns));
     }
     let (session_id, mut next_exercise) = match existing {
         Some(found) => {
@@ -619,14 +627,75 @@ fn stored_workout(tx: &Transaction<'_>, user: UserId, external_id: &str) -> Resu
     .map_err(db)
 }
 
-/// The import keys of a stored workout's sets.
-fn keys_of(tx: &Transaction<'_>, session: i64) -> Result<HashSet<u128>> {
+/// The imported sets of a stored workout by key, its entries, and whether it has a note.
+fn stored_sets(tx: &Transaction<'_>, session: i64) -> Result<StoredWorkout> {
+    let mut workout = StoredWorkout::default();
     let mut statement = tx
         .prepare_cached(
-            "SELECT st.import_key FROM exercises e JOIN sets st ON st.exercise_id = e.id
+            "SELECT e.id, e.exercise, e.block_height, e.note IS NOT NULL FROM exercises e WHERE e.session_id = ?1",
+        )
+        .map_err(db)?;
+    let mut rows = statement.query([session]).map_err(db)?;
+    while let Some(r) = rows.next().map_err(db)? {
+        let entry = StoredEntry {
+            exercise: r.get(1).map_err(db)?,
+            block_height: r.get(2).map_err(db)?,
+            has_note: r.get(3).map_err(db)?,
+        };
+        workout.entries.insert(r.get(0).map_err(db)?, entry);
+    }
+    let mut statement = tx
+        .prepare_cached(
+            "SELECT st.import_key, st.exercise_id, st.position, st.load, st.note IS NOT NULL
+             FROM exercises e JOIN sets st ON st.exercise_id = e.id
              WHERE e.session_id = ?1 AND st.import_key IS NOT NULL",
         )
         .map_err(db)?;
-    let rows = statement.query_map([session], |r| r.get::<_, [u8; 16]>(0)).map_err(db)?;
-    rows.map(|key| key.map(u128::from_be_bytes).map_err(db)).collect()
+    let mut rows = statement.query([session]).map_err(db)?;
+    while let Some(r) = rows.next().map_err(db)? {
+        let key = u128::from_be_bytes(r.get::<_, [u8; 16]>(0).map_err(db)?);
+        let set = StoredSet {
+            exercise_id: r.get(1).map_err(db)?,
+            position: r.get(2).map_err(db)?,
+            load: r.get(3).map_err(db)?,
+            has_note: r.get(4).map_err(db)?,
+        };
+        workout.sets.insert(key, set);
+    }
+    workout.has_note = tx
+        .prepare_cached("SELECT note IS NOT NULL FROM sessions WHERE id = ?1")
+        .and_then(|mut s| s.query_row([session], |r| r.get(0)))
+        .map_err(db)?;
+    Ok(workout)
+}
+
+/// Writes a re-import's changes to the sets imported before (see [`reimport`]).
+fn apply(tx: &Transaction<'_>, session: i64, changes: &Changes) -> Result<()> {
+    let mut rename =
+        tx.prepare_cached("UPDATE exercises SET exercise = ?2, block_height = ?3 WHERE id = ?1").map_err(db)?;
+    for (id, exercise, block) in &changes.entries {
+        rename.execute(params![id, exercise, block]).map_err(db)?;
+    }
+    let mut reload =
+        tx.prepare_cached("UPDATE sets SET load = ?3 WHERE exercise_id = ?1 AND position = ?2").map_err(db)?;
+    for (exercise, position, load) in &changes.loads {
+        reload.execute(params![exercise, position, load]).map_err(db)?;
+    }
+    let mut set_note = tx
+        .prepare_cached("UPDATE sets SET note = ?3 WHERE exercise_id = ?1 AND position = ?2 AND note IS NULL")
+        .map_err(db)?;
+    for (exercise, position, note) in &changes.set_notes {
+        set_note.execute(params![exercise, position, note]).map_err(db)?;
+    }
+    let mut entry_note =
+        tx.prepare_cached("UPDATE exercises SET note = ?2 WHERE id = ?1 AND note IS NULL").map_err(db)?;
+    for (id, note) in &changes.entry_notes {
+        entry_note.execute(params![id, note]).map_err(db)?;
+    }
+    if let Some(note) = &changes.session_note {
+        tx.prepare_cached("UPDATE sessions SET note = ?2 WHERE id = ?1 AND note IS NULL")
+            .and_then(|mut s| s.execute(params![session, note]))
+            .map_err(db)?;
+    }
+    Ok(())
 }

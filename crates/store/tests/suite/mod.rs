@@ -644,6 +644,7 @@ fn workout(when: &str, external_id: &str, loads: &[&str], first_key: u128) -> Ke
         at: at(when),
         external_id: external_id.into(),
         exercises: vec![deadlift(sets)],
+        decided: vec![true],
         set_keys,
         note: None,
     }
@@ -664,13 +665,13 @@ pub async fn import_workouts_is_idempotent_by_set_key(store: &dyn Store) {
         ImportBatch::Commit,
     ];
     let counts = import_batches(store, user, false, first.clone()).await.unwrap();
-    assert_eq!(counts, WorkoutCounts { sessions: 2, extended: 0, sets: 3, known_sets: 0 });
+    assert_eq!(counts, WorkoutCounts { sessions: 2, extended: 0, sets: 3, known_sets: 0, ..WorkoutCounts::default() });
     let stored = store.history(user).await.unwrap();
     assert_eq!(all_loads(&stored.history), ["100", "110", "120"]);
     assert_eq!(stored.history.sessions[0].id.as_deref(), Some("strong 1"));
 
     let again = import_batches(store, user, false, first).await.unwrap();
-    assert_eq!(again, WorkoutCounts { sessions: 0, extended: 0, sets: 0, known_sets: 3 });
+    assert_eq!(again, WorkoutCounts { sessions: 0, extended: 0, sets: 0, known_sets: 3, ..WorkoutCounts::default() });
     assert_eq!(all_loads(&store.history(user).await.unwrap().history), all_loads(&stored.history));
     assert_eq!(store.history(user).await.unwrap().session_ids, stored.session_ids);
 
@@ -680,7 +681,7 @@ pub async fn import_workouts_is_idempotent_by_set_key(store: &dyn Store) {
         ImportBatch::Commit,
     ];
     let counts = import_batches(store, user, false, newer).await.unwrap();
-    assert_eq!(counts, WorkoutCounts { sessions: 0, extended: 1, sets: 1, known_sets: 1 });
+    assert_eq!(counts, WorkoutCounts { sessions: 0, extended: 1, sets: 1, known_sets: 1, ..WorkoutCounts::default() });
     let history = store.history(user).await.unwrap().history;
     assert_eq!(history.sessions.len(), 2);
     let second: Vec<Vec<String>> =
@@ -703,6 +704,58 @@ pub async fn import_workouts_keep_notes(store: &dyn Store) {
     let notes: Vec<Option<&str>> =
         session.exercises[0].sets.iter().map(|s| s.note.as_ref().map(Note::as_str)).collect();
     assert_eq!(notes, [None, Some("felt heavy, but no pain")]);
+}
+
+/// A re-import re-maps the sets imported before whose name its mapping decides,
+/// corrects their loads (the file read in another unit), and fills in missing
+/// notes; a name it does not decide, and notes already there, stay.
+pub async fn import_workouts_reimport_remaps_reloads_and_fills_notes(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let mut old = workout("2026-03-02T07:00:00+01:00", "strong 1", &["225", "225"], 1);
+    old.exercises[0].exercise = ExerciseId::Other("Deadlift Old Data".into());
+    old.decided = vec![false];
+    old.exercises[0].sets[0].note = Some(Note::parse("kept as it was").unwrap());
+    import_batches(store, user, false, vec![ImportBatch::Sessions(vec![old.clone()]), ImportBatch::Commit])
+        .await
+        .unwrap();
+    let cp =
+        NewCheckpoint { covers_until: ts("2026-03-05T00:00:00Z"), made_at: ts("2026-03-06T00:00:00Z"), state: vec![] };
+    let revision = store.history(user).await.unwrap().revision;
+    assert!(store.put_checkpoint(user, &cp, revision).await.unwrap());
+
+    // The same file with a mapping and the unit given: 225 lb, deadlift, with notes.
+    let mut again = workout("2026-03-02T07:00:00+01:00", "strong 1", &["102.05828325", "102.05828325"], 1);
+    again.note = Some(Note::parse("Back felt fine").unwrap());
+    again.exercises[0].note = Some(Note::parse("straps").unwrap());
+    again.exercises[0].sets[0].note = Some(Note::parse("a newer note").unwrap());
+    again.exercises[0].sets[1].note = Some(Note::parse("grip went").unwrap());
+    let counts = import_batches(store, user, false, vec![ImportBatch::Sessions(vec![again]), ImportBatch::Commit])
+        .await
+        .unwrap();
+    assert_eq!((counts.sessions, counts.sets, counts.known_sets), (0, 0, 2));
+    let remapped: Vec<(&str, &str, usize)> =
+        counts.remapped.iter().map(|((from, to), n)| (from.as_str(), to.as_str(), *n)).collect();
+    assert_eq!(remapped, [("Deadlift Old Data", "deadlift", 2)]);
+    assert_eq!((counts.reloaded, counts.notes_added), (2, 3));
+    assert!(counts.changed_anything());
+    assert!(store.checkpoint(user).await.unwrap().is_none(), "the re-mapped workout is before the checkpoint");
+
+    let session = &store.history(user).await.unwrap().history.sessions[0];
+    let deadlift = &session.exercises[0];
+    assert_eq!(deadlift.exercise, ExerciseId::Known(Exercise::Deadlift));
+    assert_eq!(all_loads(&store.history(user).await.unwrap().history), ["102.05828325", "102.05828325"]);
+    assert_eq!(session.note.as_ref().map(Note::as_str), Some("Back felt fine"));
+    assert_eq!(deadlift.note.as_ref().map(Note::as_str), Some("straps"));
+    let notes: Vec<Option<&str>> = deadlift.sets.iter().map(|s| s.note.as_ref().map(Note::as_str)).collect();
+    assert_eq!(notes, [Some("kept as it was"), Some("grip went")]);
+
+    // A re-import whose mapping does not know the name leaves the entry as it is.
+    let counts =
+        import_batches(store, user, false, vec![ImportBatch::Sessions(vec![old]), ImportBatch::Commit]).await.unwrap();
+    assert!(counts.remapped.is_empty(), "{counts:?}");
+    assert_eq!(counts.reloaded, 2, "the old file's loads again");
+    let again = store.history(user).await.unwrap().history;
+    assert_eq!(again.sessions[0].exercises[0].exercise, ExerciseId::Known(Exercise::Deadlift));
 }
 
 /// Closing the channel without `Commit` stores nothing, keys included; a bad
@@ -932,6 +985,7 @@ macro_rules! shared_suite {
             import_invalidates_checkpoints,
             import_workouts_is_idempotent_by_set_key,
             import_workouts_keep_notes,
+            import_workouts_reimport_remaps_reloads_and_fills_notes,
             import_workouts_without_commit_stores_nothing,
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,
