@@ -240,7 +240,10 @@ impl<'o> Builder<'o> {
         // Timed and cardio rows: no reps, and a time or a distance, or no weight either.
         let cardio = [layout.distance, layout.seconds].into_iter().flatten().any(|c| fields::is_nonzero(field(c)));
         let weight_text = field(layout.weight);
-        let no_weight = weight_text.is_empty() || fields::decimal(weight_text).is_ok_and(|w| w.is_zero());
+        // Parsed once; a weight that is not a number is a bad row below, once the
+        // row is known to be a set.
+        let parsed_weight = if weight_text.is_empty() { Ok(Decimal::ZERO) } else { fields::decimal(weight_text) };
+        let no_weight = parsed_weight.as_ref().is_ok_and(Decimal::is_zero);
         let reps_text = field(layout.reps);
         if reps_text.is_empty() {
             if cardio || no_weight {
@@ -257,11 +260,7 @@ impl<'o> Builder<'o> {
         let start =
             start_of(&mut self.last_date, layout.date_style, field(layout.date)).map_err(|r| bad(layout.date, r))?;
 
-        let weight = if weight_text.is_empty() {
-            Decimal::ZERO
-        } else {
-            fields::decimal(weight_text).map_err(|r| bad(layout.weight, r))?
-        };
+        let weight = parsed_weight.map_err(|r| bad(layout.weight, r))?;
         if weight.is_sign_negative() && !weight.is_zero() {
             return Err(bad(layout.weight, format!("{weight} is negative; weights are 0 or more")));
         }

@@ -48,6 +48,13 @@ fn the_unit_of_a_file_without_one_must_be_given_and_is_named() {
     assert!(reason(&plan, "train").contains("at or under 110 kg"), "{plan}");
     assert!(reason(&plan, "train").contains("(≈ 102.5 kg on 4 Mar 2024)"), "{plan}");
 
+    // --units is for CSV exports: a JSON document names its own unit.
+    let json = log.path("backup.json");
+    std::fs::write(&json, log.ok(&["export", "--format", "json"])).expect("writable");
+    let refused = log.run(&["import", crate::transfer::path_str(&json), "--units", "lb"]);
+    assert_eq!(refused.code, Some(2), "{}", refused.stderr);
+    assert!(refused.stderr.contains("--units and --mapping are for CSV exports"), "{}", refused.stderr);
+
     // A file that names its unit says so, and a --units it did not need is reported.
     let hevy = log.ok(&["import", &path("hevy_imperial.csv"), "--units", "kg", "--dry-run"]);
     assert!(hevy.contains("units: lb, as the column \"weight_lbs\" says"), "{hevy}");
