@@ -4,6 +4,7 @@
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_contract::{WriteOptions, history_document};
+use pullback_core::Note;
 use pullback_store::{StoredHistory, StoredProfile};
 use serde_json::{Value, json};
 use std::io::Write;
@@ -17,11 +18,14 @@ use std::io::Write;
 /// - `load`: in `unit` (`kg` or `lb`), 0 for bodyweight; `reps`;
 /// - `rpe`: 6–10 in halves, empty when not logged; `warmup`: `true` or `false`;
 /// - `tempo`: `E-P-C` like `3-1-3`, empty when none;
-/// - `block_height`: in cm (kg profiles) or inches (lb profiles), empty when none.
+/// - `block_height`: in cm (kg profiles) or inches (lb profiles), empty when none;
+/// - `session_note`, `exercise_note`, `set_note`: the lifter's notes (imported
+///   from another app, or sent with the session), empty when none; a session's and
+///   an exercise's note repeat on each of their rows.
 ///
 /// Sessions without sets (and check-ins, screenings, symmetry tests) have no rows:
 /// use `--format json` for everything.
-pub const CSV_HEADER: [&str; 12] = [
+pub const CSV_HEADER: [&str; 15] = [
     "session_id",
     "session_at",
     "exercise",
@@ -34,6 +38,9 @@ pub const CSV_HEADER: [&str; 12] = [
     "warmup",
     "tempo",
     "block_height",
+    "session_note",
+    "exercise_note",
+    "set_note",
 ];
 
 /// The stored history as a plan document at `now`: sessions keep the offset they
@@ -96,12 +103,19 @@ pub fn write_csv(out: impl Write, stored: &StoredHistory, profile: &StoredProfil
                     if set.warmup { "true" } else { "false" },
                     &tempo,
                     &block,
+                    note(session.note.as_ref()),
+                    note(exercise.note.as_ref()),
+                    note(set.note.as_ref()),
                 ])?;
             }
         }
     }
     w.flush()?;
     Ok(())
+}
+
+fn note(note: Option<&Note>) -> &str {
+    note.map_or("", Note::as_str)
 }
 
 /// The FHIR R4 bundle of the lifter's pain check-ins (see [`pullback_contract::fhir_bundle`]).

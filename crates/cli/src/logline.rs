@@ -93,6 +93,7 @@ pub fn parse(tokens: &[String], others: &[String]) -> Result<Vec<ExerciseLog>, L
                 tempo: None,
                 block_height: None,
                 sets: Vec::new(),
+                note: None,
             });
         }
     }
@@ -149,7 +150,7 @@ fn sets(token: &str) -> Result<Vec<Set>, LogLineError> {
         }
         None => None,
     };
-    Ok(vec![Set { load, reps, rpe, warmup }; count])
+    Ok(vec![Set { load, reps, rpe, warmup, note: None }; count])
 }
 
 #[cfg(test)]

@@ -121,11 +121,13 @@ pub fn run(args: &LogArgs, globals: &Globals) -> Result<(), Failure> {
     let lifter = ctx.lifter()?;
     let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
     let at = when(&ctx, args.at.as_deref(), &profile.profile.time_zone)?;
-    let session = NewSession { at, external_id: None, exercises, checkins };
+    let session = NewSession { at, external_id: None, exercises, checkins, note: None };
     let id = ctx.block_on(ctx.store.add_session(lifter.id, &session))?;
 
     let unit = profile.profile.units.load_symbol();
-    let summary: Vec<String> = session.exercises.iter().map(|e| crate::logs::describe_exercise(e, unit)).collect();
+    let increment = profile.profile.load_increment;
+    let summary: Vec<String> =
+        session.exercises.iter().map(|e| crate::logs::describe_exercise(e, unit, increment)).collect();
     let local = at.zoned();
     println!("Logged session {id} ({}): {}.", local.strftime("%a %-d %b %H:%M"), summary.join("; "));
     let after_1h = local.checked_add(jiff::SignedDuration::from_hours(1)).unwrap_or(local.clone());
@@ -138,8 +140,9 @@ pub fn run(args: &LogArgs, globals: &Globals) -> Result<(), Failure> {
     Ok(())
 }
 
-/// "deadlift 3 × 5 at 140 kg (2 warm-up sets)".
-pub fn describe_exercise(e: &pullback_core::ExerciseLog, unit: &str) -> String {
+/// "deadlift 3 × 5 at 140 kg (2 warm-up sets)"; a load that is not a typed number
+/// (converted from the other unit) is shown rounded to `increment`, "≈ 102.5 kg".
+pub fn describe_exercise(e: &pullback_core::ExerciseLog, unit: &str, increment: pullback_core::Load) -> String {
     let work: Vec<&pullback_core::Set> = e.sets.iter().filter(|s| !s.warmup).collect();
     let warmups = e.sets.len() - work.len();
     let mut text = e.exercise.as_str().replace('_', " ");
@@ -147,7 +150,11 @@ pub fn describe_exercise(e: &pullback_core::ExerciseLog, unit: &str) -> String {
     let parts: Vec<String> = groups
         .iter()
         .map(|(count, load, reps)| {
-            let load = if load.value().is_zero() { "bodyweight".to_string() } else { format!("{load} {unit}") };
+            let load = if load.value().is_zero() {
+                "bodyweight".to_string()
+            } else {
+                format!("{} {unit}", load.shown(increment))
+            };
             format!("{count} × {reps} at {load}")
         })
         .collect();

@@ -46,6 +46,25 @@ pub struct HistoryArgs {
     last: usize,
 }
 
+/// The session's notes, one line each: the session's, then each exercise's and set's
+/// ("deadlift, set 2: felt heavy"), line breaks shown as " / ".
+fn notes(session: &pullback_core::Session) -> Vec<String> {
+    let one_line = |note: &pullback_core::Note| note.as_str().lines().collect::<Vec<_>>().join(" / ");
+    let mut lines: Vec<String> = session.note.iter().map(|n| format!("note: {}", one_line(n))).collect();
+    for e in &session.exercises {
+        let name = e.exercise.as_str().replace('_', " ");
+        if let Some(note) = &e.note {
+            lines.push(format!("{name}: {}", one_line(note)));
+        }
+        for (i, set) in e.sets.iter().enumerate() {
+            if let Some(note) = &set.note {
+                lines.push(format!("{name}, set {}: {}", i + 1, one_line(note)));
+            }
+        }
+    }
+    lines
+}
+
 pub fn run_history(args: &HistoryArgs, globals: &Globals) -> Result<(), Failure> {
     let ctx = Ctx::open(globals)?;
     let lifter = ctx.lifter()?;
@@ -67,7 +86,9 @@ pub fn run_history(args: &HistoryArgs, globals: &Globals) -> Result<(), Failure>
                 .find(|c| c.point == point)
                 .map_or("-".to_string(), |c| format!("{}{}", c.pain.value(), if c.bottom_only { "b" } else { "" }))
         };
-        let exercises: Vec<String> = entry.session.exercises.iter().map(|e| describe_exercise(e, unit)).collect();
+        let increment = profile.profile.load_increment;
+        let exercises: Vec<String> =
+            entry.session.exercises.iter().map(|e| describe_exercise(e, unit, increment)).collect();
         println!(
             "{:>5}  {:<16}  {:<5} {:<5} {:<5} {:<5}  {}",
             entry.id.0,
@@ -78,6 +99,9 @@ pub fn run_history(args: &HistoryArgs, globals: &Globals) -> Result<(), Failure>
             pain(Point::After24h),
             exercises.join("; ")
         );
+        for note in notes(&entry.session) {
+            println!("{:>5}  {note}", "");
+        }
     }
     println!("(pain 0–10; b = only at the bottom of the pull)");
     Ok(())

@@ -41,8 +41,8 @@ pub enum ExportFormat {
 /// row per set for spreadsheets.
 #[derive(Debug, Args)]
 #[command(after_help = "CSV columns (one row per set): session_id,session_at,exercise,exercise_index,set_index,\
-    load,unit,reps,rpe,warmup,tempo,block_height. Indexes count from 1; load is in unit (kg or lb); rpe, tempo and \
-    block_height (cm for kg, inches for lb) are empty when not logged.\n\n\
+    load,unit,reps,rpe,warmup,tempo,block_height,session_note,exercise_note,set_note. Indexes count from 1; load is in \
+    unit (kg or lb); rpe, tempo, block_height (cm for kg, inches for lb) and the notes are empty when not logged.\n\n\
     Examples:\n  \
     pullback export --format json --output backup.json\n  \
     pullback export --format plan | pullback plan --input -\n  \
@@ -83,16 +83,18 @@ pub enum ImportFormat {
 /// your profile stays as it is. With --replace your log and profile are replaced by
 /// the file's (your plates are kept).
 ///
-/// A CSV export of Strong, Hevy or FitNotes is read in your units and time zone
-/// and streamed into your log in one transaction: a bad row stores nothing (unless
-/// --skip-bad-rows). Each set is keyed, so importing the same export again, or a
-/// newer one, adds only the sets your log lacks.
+/// A CSV export of Strong, Hevy or FitNotes is read in your time zone, its weights
+/// in the unit the file names (or --units, for a file that names none), converted to
+/// your units, and streamed into your log in one transaction: a bad row stores
+/// nothing (unless --skip-bad-rows). Each set is keyed, so importing the same export
+/// again, or a newer one, adds only the sets your log lacks, and brings the sets it
+/// imported before in line with this reading (a new mapping, the unit, notes).
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     pullback import backup.json\n  \
     pullback import examples/01-flare-enters-episode.input.json --replace --dry-run\n  \
     pullback export --format json | pullback --database other.db import -\n  \
-    pullback import strong.csv --dry-run        # a Strong, Hevy or FitNotes CSV export\n  \
+    pullback import strong.csv --dry-run --units lb   # a Strong, Hevy or FitNotes CSV export\n  \
     pullback import hevy.csv --skip-bad-rows --mapping my-names.txt\n\n\
     Exit codes: 0 ok, 2 bad input (one line per problem on stderr, naming the JSON pointer; nothing written), \
     1 anything else.")]
@@ -113,9 +115,17 @@ pub struct ImportArgs {
     /// CSV: import the good rows and list the bad ones, instead of refusing the file.
     #[arg(long)]
     pub skip_bad_rows: bool,
-    /// CSV: extra exercise names, one `App name = pullback_id` per line (`#` comments).
+    /// CSV: extra exercise names, one `App name = pullback_id` per line (`#` comments;
+    /// `= deadlift block 10 cm` for a pull from a block, `= other` to keep a name as
+    /// another exercise). Re-importing a file with a mapping re-maps the sets it
+    /// imported before.
     #[arg(long, value_name = "FILE")]
     pub mapping: Option<PathBuf>,
+    /// CSV: the unit of the file's weights, for an export without a unit column
+    /// (Strong's comma export), which is refused without it. A file that names its
+    /// unit is read in its own; the preview says which unit was read and why.
+    #[arg(long, value_enum, value_name = "UNIT")]
+    pub units: Option<crate::user::UnitsArg>,
 }
 
 pub fn run_export(args: &ExportArgs, globals: &Globals) -> Result<(), Failure> {
@@ -156,8 +166,15 @@ pub fn run_import(args: &ImportArgs, globals: &Globals) -> Result<(), Failure> {
         ImportFormat::Auto => !looks_like_json(&mut input.reader).context("reading the file")?,
     };
     if csv {
-        let reader = Box::new(input.reader);
-        return crate::csv_import::run(args, globals, crate::csv_import::CsvInput { reader, bytes: input.bytes });
+        let file = csv_file(&args.file, input.reader)?;
+        return crate::csv_import::run(args, globals, crate::csv_import::CsvInput { file, bytes: input.bytes });
+    }
+    if args.units.is_some() || args.mapping.is_some() {
+        return Err(Failure::BadInput(vec![format!(
+            "{}: --units and --mapping are for CSV exports; a JSON document names its unit (profile.units) and \
+             Pullback's own exercise ids",
+            args.file.display()
+        )]));
     }
     let mut text = String::new();
     input.reader.read_to_string(&mut text).with_context(|| format!("reading {}", args.file.display()))?;
@@ -224,6 +241,18 @@ fn open_import(path: &Path) -> Result<ImportInput, Failure> {
     let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
     let bytes = file.metadata().ok().map(|m| m.len());
     Ok(ImportInput { reader: BufReader::with_capacity(64 * 1024, Box::new(file)), bytes })
+}
+
+/// The CSV to import as a file that can be read twice: the file itself, or
+/// standard input spooled to an anonymous temporary file.
+fn csv_file(path: &Path, mut input: BufReader<Box<dyn Read + Send>>) -> Result<std::fs::File, Failure> {
+    if path.as_os_str() != "-" {
+        return Ok(std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?);
+    }
+    let mut spooled = tempfile::tempfile().context("making a temporary file for standard input")?;
+    std::io::copy(&mut input, &mut spooled).context("reading standard input")?;
+    std::io::Seek::rewind(&mut spooled).context("reading standard input back")?;
+    Ok(spooled)
 }
 
 /// Whether the input starts (after a byte-order mark and white space) with `{`:

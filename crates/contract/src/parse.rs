@@ -8,9 +8,9 @@ use crate::read::{Ptr, Reader};
 use crate::{CONTRACT, PlanRequest, Problem};
 use jiff::tz::TimeZone;
 use pullback_core::{
-    BlockHeight, ExerciseId, ExerciseLog, History, Load, Overrides, Pain, ParamKey, Params, Point, Profile, RedFlags,
-    Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest, Tempo, Units,
-    ValueError, Variation,
+    BlockHeight, ExerciseId, ExerciseLog, History, Load, Note, Overrides, Pain, ParamKey, Params, Point, Profile,
+    RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
+    Tempo, Units, ValueError, Variation,
 };
 use rust_decimal::Decimal;
 use serde::Deserialize;
@@ -304,7 +304,8 @@ fn session(r: &mut Reader, raw: &RawSession<'_>, at: &Ptr<'_>) -> Option<Session
     let when = r.required_timestamp(&raw.at, at, "at");
     let exercises = r.each(&raw.exercises, &at.key("exercises"), exercise);
     let checkins = r.each(&raw.checkins, &at.key("checkins"), session_checkin);
-    Some(Session { id, at: when?, exercises, checkins })
+    let note = note(r, &raw.note, at);
+    Some(Session { id, at: when?, exercises, checkins, note: note? })
 }
 
 fn exercise(r: &mut Reader, raw: &RawExercise<'_>, at: &Ptr<'_>) -> Option<ExerciseLog> {
@@ -319,7 +320,8 @@ fn exercise(r: &mut Reader, raw: &RawExercise<'_>, at: &Ptr<'_>) -> Option<Exerc
         r.decimal(v, here).and_then(|d| r.check(here, BlockHeight::parse(d)))
     });
     let sets = r.each(&raw.sets, &at.key("sets"), set);
-    Some(ExerciseLog { exercise: exercise?, tempo: tempo?, block_height: block_height?, sets })
+    let note = note(r, &raw.note, at);
+    Some(ExerciseLog { exercise: exercise?, tempo: tempo?, block_height: block_height?, sets, note: note? })
 }
 
 fn set(r: &mut Reader, raw: &RawSet<'_>, at: &Ptr<'_>) -> Option<Set> {
@@ -339,7 +341,14 @@ fn set(r: &mut Reader, raw: &RawSet<'_>, at: &Ptr<'_>) -> Option<Set> {
     let rpe =
         r.optional(&raw.rpe, at, "rpe", |r, v, here| r.decimal(v, here).and_then(|d| r.check(here, Rpe::parse(d))));
     let warmup = r.flag(&raw.warmup, at, "warmup");
-    Some(Set { load: load?, reps: reps?, rpe: rpe?, warmup })
+    let note = note(r, &raw.note, at);
+    Some(Set { load: load?, reps: reps?, rpe: rpe?, warmup, note: note? })
+}
+
+/// An optional `note` (a session's, an exercise's or a set's): `Some(None)` when
+/// absent, `None` when invalid.
+fn note(r: &mut Reader, field: &Option<Leaf<'_>>, at: &Ptr<'_>) -> Option<Option<Note>> {
+    r.optional(field, at, "note", |r, v, here| r.string(v, here).and_then(|text| r.check(here, Note::parse(text))))
 }
 
 fn session_checkin(r: &mut Reader, raw: &RawCheckin<'_>, at: &Ptr<'_>) -> Option<SessionCheckin> {

@@ -257,6 +257,8 @@ pub(crate) struct RawSession<'a> {
     pub exercises: List<'a, RawExercise<'a>>,
     #[serde(borrow, default)]
     pub checkins: List<'a, RawCheckin<'a>>,
+    #[serde(borrow)]
+    pub note: Option<Leaf<'a>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -269,6 +271,8 @@ pub(crate) struct RawExercise<'a> {
     pub block_height: Option<Leaf<'a>>,
     #[serde(borrow, default)]
     pub sets: List<'a, RawSet<'a>>,
+    #[serde(borrow)]
+    pub note: Option<Leaf<'a>>,
 }
 
 #[derive(Debug, serde::Deserialize)]
@@ -281,6 +285,8 @@ pub(crate) struct RawSet<'a> {
     pub rpe: Option<Leaf<'a>>,
     #[serde(borrow)]
     pub warmup: Option<Leaf<'a>>,
+    #[serde(borrow)]
+    pub note: Option<Leaf<'a>>,
 }
 
 #[derive(Debug, serde::Deserialize)]

@@ -27,7 +27,7 @@ use crate::CONTRACT;
 use jiff::Timestamp;
 use jiff::tz::Offset;
 use pullback_core::{
-    Decimal, ExerciseLog, History, Overrides, ParamKey, Profile, Screening, Session, SessionCheckin, Set,
+    Decimal, ExerciseLog, History, Note, Overrides, ParamKey, Profile, Screening, Session, SessionCheckin, Set,
     StandaloneCheckin, SymmetryTest,
 };
 use rust_decimal::prelude::ToPrimitive;
@@ -157,7 +157,14 @@ fn session(s: &Session, offset: Offset) -> Value {
     out.insert("at".into(), time(s.at, offset));
     out.insert("exercises".into(), s.exercises.iter().map(exercise).collect());
     out.insert("checkins".into(), s.checkins.iter().map(|c| session_checkin(c, offset)).collect());
+    insert_note(&mut out, s.note.as_ref());
     Value::Object(out)
+}
+
+fn insert_note(out: &mut Map<String, Value>, note: Option<&Note>) {
+    if let Some(note) = note {
+        out.insert("note".into(), json!(note.as_str()));
+    }
 }
 
 fn exercise(e: &ExerciseLog) -> Value {
@@ -170,6 +177,7 @@ fn exercise(e: &ExerciseLog) -> Value {
         out.insert("block_height".into(), decimal_number(height.value()));
     }
     out.insert("sets".into(), e.sets.iter().map(set).collect());
+    insert_note(&mut out, e.note.as_ref());
     Value::Object(out)
 }
 
@@ -183,6 +191,7 @@ fn set(s: &Set) -> Value {
     if s.warmup {
         out.insert("warmup".into(), Value::Bool(true));
     }
+    insert_note(&mut out, s.note.as_ref());
     Value::Object(out)
 }
 
@@ -294,6 +303,23 @@ mod tests {
     }
 
     #[test]
+    fn notes_are_written_where_they_were_read() {
+        let doc = json!({ "contract": CONTRACT, "as_of": "2026-03-02T07:00:00Z", "profile": { "units": "kg" },
+            "sessions": [ { "at": "2026-02-20T18:00:00Z", "note": " Garage \n session ",
+                "exercises": [ { "exercise": "Pendlay Row", "note": "strict",
+                    "sets": [ { "load": 60, "reps": 5 }, { "load": 80, "reps": 0, "note": "failed at the knee" } ] } ] } ] });
+        let history = parse_request(&doc).unwrap().history;
+        assert_eq!(history.sessions[0].note.as_ref().map(Note::as_str), Some("Garage \n session"), "trimmed");
+        let written = history_document(&history, "2026-03-02T07:00:00Z".parse().unwrap(), &WriteOptions::default());
+        let session = &written["sessions"][0];
+        assert_eq!(session["note"], "Garage \n session");
+        assert_eq!(session["exercises"][0]["note"], "strict");
+        assert!(session["exercises"][0]["sets"][0].get("note").is_none(), "no note, no field");
+        assert_eq!(session["exercises"][0]["sets"][1]["note"], "failed at the knee");
+        round_trip(&doc);
+    }
+
+    #[test]
     fn decimals_are_written_from_their_text() {
         for text in ["140", "142.5", "0.1", "1.25", "2.675", "99999.9999", "0.0000001", "12345.6789", "0.3333333333"] {
             let d = Decimal::from_str(text).unwrap();
@@ -324,6 +350,7 @@ mod tests {
                 side: None,
                 bottom_only: false,
             }],
+            note: None,
         });
         history.screenings.push(Screening { at, answers: RedFlags { fever: true, ..RedFlags::default() } });
         history.profile.working_weight = Some(Load::parse(Decimal::new(1425, 1)).unwrap());
@@ -396,15 +423,24 @@ mod tests {
         })
     }
 
+    /// A note as a lifter writes one: words, punctuation, a line break, other scripts.
+    fn note() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9 ,.!?éü汉\n-]{0,20}[a-zA-Z0-9.!汉]"
+    }
+
     fn set() -> impl Strategy<Value = Value> {
         (
             proptest::option::of(number(400, 3)),
             0..=20i64,
             proptest::option::of(12..=20i64),
             proptest::option::of(any::<bool>()),
+            proptest::option::of(note()),
         )
-            .prop_map(|(load, reps, rpe, warmup)| {
+            .prop_map(|(load, reps, rpe, warmup, note)| {
                 let mut s = json!({ "reps": reps });
+                if let Some(note) = note {
+                    s["note"] = json!(note);
+                }
                 if let Some(load) = load {
                     s["load"] = load;
                 }
@@ -424,9 +460,13 @@ mod tests {
             proptest::option::of((0..10u8, 0..10u8, 0..10u8)),
             proptest::option::of(number(60, 1)),
             prop::collection::vec(set(), 0..4),
+            proptest::option::of(note()),
         )
-            .prop_map(|(e, tempo, block, sets)| {
+            .prop_map(|(e, tempo, block, sets, note)| {
                 let mut x = json!({ "exercise": e, "sets": sets });
+                if let Some(note) = note {
+                    x["note"] = json!(note);
+                }
                 if let Some((a, b, c)) = tempo {
                     x["tempo"] = json!(format!("{a}-{b}-{c}"));
                 }
@@ -467,9 +507,13 @@ mod tests {
             any_time(span),
             prop::collection::vec(exercise(), 0..3),
             prop::collection::vec(checkin(span), 0..5),
+            proptest::option::of(note()),
         )
-            .prop_map(|(id, at, exercises, checkins)| {
+            .prop_map(|(id, at, exercises, checkins, note)| {
                 let mut s = json!({ "at": at, "exercises": exercises, "checkins": checkins });
+                if let Some(note) = note {
+                    s["note"] = json!(note);
+                }
                 if let Some(id) = id {
                     s["id"] = id;
                 }

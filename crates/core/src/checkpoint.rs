@@ -30,7 +30,9 @@ const RETAIN_LAST: usize = 4;
 /// 1: checkpoints before the field existed (deserialised as 0).
 /// 2: an entering session with bottom-only pain during starts on the first block
 ///    also when it enters by the pattern rule (issue 11).
-pub const ENGINE_REVISION: u32 = 2;
+/// 3: a set of 0 reps (a failed attempt) is never a top set, so it never makes
+///    W or a cap (issue 14).
+pub const ENGINE_REVISION: u32 = 3;
 
 /// The replay's state after every event at or before `covers_until`.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +57,10 @@ pub struct Checkpoint {
     normal_w: Option<(Timestamp, Option<Load>)>,
     last_transition: Option<Step>,
     episode_start: Option<Step>,
+    /// Sessions that do not count, after the last counted session up to `T` (for
+    /// the layoff reason's words), and that session's time.
+    #[cfg_attr(feature = "serde", serde(default))]
+    uncounted_after_last: Option<(Timestamp, usize)>,
     /// Packed check-ins still needed after `T`: the last one at or before `T`
     /// (a baseline), and those timed after `T` of sessions at or before `T`.
     checkins: Vec<u128>,
@@ -103,6 +109,7 @@ impl Checkpoint {
         replay.first_at = self.first_at;
         replay.saved_normal_w = self.normal_w;
         replay.restore_window();
+        replay.uncounted_before = self.uncounted_after_last;
         Run { replay, last_transition: self.last_transition, episode_start: self.episode_start }
     }
 
@@ -135,6 +142,13 @@ impl Checkpoint {
         }
         checkins.sort_unstable();
 
+        let last_counted = replay.last_outcome().map(|o| o.at);
+        let uncounted_after_last = last_counted.map(|last| {
+            let here = timeline.sessions.iter().take_while(|v| v.at() <= t).filter(|v| !v.counted && v.at() > last);
+            let carried = base.and_then(|b| b.uncounted_after_last).filter(|(at, _)| *at == last).map_or(0, |(_, n)| n);
+            (last, carried + here.count())
+        });
+
         let folded_sessions = timeline.sessions.iter().take_while(|v| v.at() <= t).count();
         let folded_standalone = timeline.standalone.iter().take_while(|c| c.at <= t).count();
         Checkpoint {
@@ -151,6 +165,7 @@ impl Checkpoint {
             normal_w: replay.normal_w(timeline),
             last_transition: run.last_transition,
             episode_start: run.episode_start,
+            uncounted_after_last,
             checkins,
         }
     }

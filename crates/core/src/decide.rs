@@ -380,6 +380,18 @@ impl<'a, 'h> Facts<'a, 'h> {
         flags
     }
 
+    /// How many sessions that do not count (protocol section 2) were logged after
+    /// `since` (a counted session's time), up to `as_of`.
+    pub fn uncounted_since(&self, since: Timestamp) -> usize {
+        let carried = self.replay.uncounted_before.filter(|(at, _)| *at == since).map_or(0, |(_, n)| n);
+        carried + self.timeline.sessions.iter().filter(|v| !v.counted && v.at() > since).count()
+    }
+
+    /// Whether a session at `at` is too long ago to rate now ([`crate::CHECKIN_LOOK_BACK`]).
+    pub fn too_long_ago(&self, at: Timestamp) -> bool {
+        self.timeline.as_of.duration_since(at) > crate::CHECKIN_LOOK_BACK
+    }
+
     /// The last counted session, when it is at least 24 h old without an `after_24h`.
     pub fn missing_checkin(&self) -> Option<Timestamp> {
         let last = self.replay.last_outcome()?;
@@ -500,6 +512,7 @@ mod window_tests {
             reps: Reps::parse(5).expect("reps"),
             rpe: None,
             warmup: false,
+            note: None,
         };
         let mut checkins = vec![SessionCheckin {
             point: Point::During,
@@ -525,8 +538,10 @@ mod window_tests {
                 tempo: None,
                 block_height: None,
                 sets: vec![set(load), set(load / 2)],
+                note: None,
             }],
             checkins,
+            note: None,
         }
     }
 

@@ -66,8 +66,9 @@ impl Say<'_, '_, '_> {
         t.to_zoned(self.profile.time_zone.clone()).strftime("%-d %b %Y").to_string()
     }
 
+    /// A load as the lifter reads it ([`Load::shown`]): converted loads rounded.
     fn load(&self, load: Load) -> String {
-        format!("{load} {}", self.profile.units.load_symbol())
+        format!("{} {}", load.shown(self.profile.load_increment), self.profile.units.load_symbol())
     }
 
     fn height(&self, block: Block) -> String {
@@ -223,16 +224,11 @@ impl Say<'_, '_, '_> {
                 "The session of {date} at 100% of your working weight went well (24 h after: {after_24h}): the \
                  episode is over. Back to your own program."
             ),
-            (Transition::Hold, _) => format!(
-                "Your session of {date} has no 24 h check-in yet: stay where you are ({target}) until you report \
-                 how your back feels 24 h after."
-            ),
+            (Transition::Hold, _) => self.hold(step.at, &date, &target),
             (_, Some(Cause::Session(Response::Tolerated { after_24h }))) => {
                 format!("Your session of {date} was within your tolerable range (24 h after: {after_24h}).")
             }
-            _ => format!(
-                "Your session of {date} was within your tolerable range so far; rate your back 24 h after to complete it."
-            ),
+            _ => self.pending(step.at, &date),
         };
         let text = match step.after.position() {
             // Section 4: an entering session with bottom-only pain during starts on a block.
@@ -242,6 +238,68 @@ impl Say<'_, '_, '_> {
             _ => text,
         };
         Some(Reason { rule: transition.id(), text })
+    }
+
+    /// Whether the last counted session, at `at`, has any check-in (sessions
+    /// imported from other apps have none).
+    fn rated(&self, at: Timestamp) -> bool {
+        let replay = &self.facts.replay;
+        replay.last_outcome().filter(|o| o.at == at).is_none_or(|o| replay.facts(self.facts.timeline, o).rated)
+    }
+
+    /// A normal-state session without its 24 h check-in, in the words of what was
+    /// logged with it and of whether it can still be rated.
+    fn pending(&self, at: Timestamp, date: &str) -> String {
+        match (self.rated(at), self.facts.too_long_ago(at)) {
+            (true, false) => format!(
+                "Your session of {date} was within your tolerable range so far; rate your back 24 h after to complete it."
+            ),
+            (true, true) => format!(
+                "Your session of {date} was within your tolerable range as far as you rated it; it has no 24 h \
+                 check-in, and it is too long ago to add one."
+            ),
+            (false, false) => format!(
+                "Your session of {date} has no pain ratings yet: rate your back 24 h after it, so that Pullback can \
+                 judge how it went."
+            ),
+            (false, true) => format!(
+                "Your session of {date} has no pain ratings logged with it, so Pullback cannot judge how your back \
+                 took it. Rate your next session during it and 24 h after."
+            ),
+        }
+    }
+
+    /// An episode session without its 24 h check-in: hold, in the same words.
+    fn hold(&self, at: Timestamp, date: &str, target: &str) -> String {
+        match (self.rated(at), self.facts.too_long_ago(at)) {
+            (_, false) => format!(
+                "Your session of {date} has no 24 h check-in yet: stay where you are ({target}) until you report \
+                 how your back feels 24 h after."
+            ),
+            (true, true) => format!(
+                "Your session of {date} has no 24 h check-in, and it is too long ago to add one: stay where you are \
+                 ({target}) and rate your next session 24 h after."
+            ),
+            (false, true) => format!(
+                "Your session of {date} has no pain ratings logged with it, and it is too long ago to add them: \
+                 stay where you are ({target}) and rate your next session during it and 24 h after."
+            ),
+        }
+    }
+
+    /// "since your last session on 3 Mar 2024", naming the workouts logged since
+    /// that do not count toward a layoff (protocol section 5 counts the gap between
+    /// sessions of the lifts of section 2).
+    fn since_last(&self, since: Timestamp) -> String {
+        match self.facts.uncounted_since(since) {
+            0 => format!("since your last session on {}", self.date(since)),
+            others => format!(
+                "since your last session of a lift Pullback counts (a deadlift of any kind, good mornings or bird \
+                 dogs) on {}; the {others} other workout{} you logged since do not count toward a layoff",
+                self.date(since),
+                if others == 1 { "" } else { "s" }
+            ),
+        }
     }
 
     fn flare_phrase(&self, f: &Flare, date: &str) -> String {
@@ -290,7 +348,7 @@ impl Say<'_, '_, '_> {
 
     fn drop(&self, d: &LayoffDrop, at_as_of: bool) -> Reason {
         let when = if at_as_of {
-            format!("It has been {} days since your last session on {}", d.gap_days, self.date(d.since))
+            format!("It has been {} days {}", d.gap_days, self.since_last(d.since))
         } else {
             format!(
                 "{} days passed between your sessions of {} and {}",
@@ -343,10 +401,9 @@ impl Say<'_, '_, '_> {
             Flag::Layoff => match facts.layoff {
                 Some(l) => {
                     let mut text = format!(
-                        "It has been {} days since your last session on {}: after {} days or more off, come back at \
-                         {}% of your working weight",
+                        "It has been {} days {}. After {} days or more off, come back at {}% of your working weight",
                         l.days,
-                        self.date(l.since),
+                        self.since_last(l.since),
                         l.band.days,
                         percent(l.band.factor)
                     );
@@ -358,10 +415,18 @@ impl Say<'_, '_, '_> {
                 }
                 None => String::new(),
             },
-            Flag::MissingCheckin => format!(
-                "Your session of {} has no 24 h check-in yet: rate your back now so that Pullback can judge that session.",
-                facts.missing_checkin().map(|t| self.date(t)).unwrap_or_default()
-            ),
+            Flag::MissingCheckin => match facts.missing_checkin() {
+                Some(at) if facts.too_long_ago(at) => format!(
+                    "Your last session, of {}, has no 24 h check-in, and it is too long ago to rate now, so Pullback \
+                     cannot judge it. Rate your next session 24 h after.",
+                    self.date(at)
+                ),
+                at => format!(
+                    "Your session of {} has no 24 h check-in yet: rate your back now so that Pullback can judge that \
+                     session.",
+                    at.map(|t| self.date(t)).unwrap_or_default()
+                ),
+            },
             Flag::Pattern => format!(
                 "{} of your last {} sessions left you sore 24 h later ({}/10 or more): your back should not be sore \
                  after every deadlift session.",

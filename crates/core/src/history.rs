@@ -2,7 +2,7 @@
 //! store) from outside data; every field here is already valid.
 
 use crate::params::Params;
-use crate::values::{BlockHeight, Load, Pain, Reps, Rpe, Strength, Tempo};
+use crate::values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Strength, Tempo};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use rust_decimal::Decimal;
@@ -216,6 +216,19 @@ pub struct Set {
     pub reps: Reps,
     pub rpe: Option<Rpe>,
     pub warmup: bool,
+    /// The lifter's note on this set (FitNotes' comment, Strong's set note).
+    pub note: Option<Note>,
+}
+
+impl Set {
+    /// Whether this set's load can be a top set (protocol section 2: "its heaviest
+    /// set load, leaving warm-up sets out"): a warm-up cannot, and neither can a set
+    /// of 0 reps, a failed attempt (Strong's `F` at 405 × 0), which was not lifted.
+    /// The one place this rule lives: the engine's top sets and History's chart of
+    /// them both read it through [`Session::top_set`].
+    pub fn can_be_top_set(&self) -> bool {
+        !self.warmup && self.reps.value() > 0
+    }
 }
 
 /// One exercise in a session, with its sets.
@@ -225,6 +238,8 @@ pub struct ExerciseLog {
     pub tempo: Option<Tempo>,
     pub block_height: Option<BlockHeight>,
     pub sets: Vec<Set>,
+    /// The lifter's note on the exercise in this session (Hevy's exercise notes).
+    pub note: Option<Note>,
 }
 
 /// When, relative to a session, a check-in was taken.
@@ -262,6 +277,11 @@ impl Point {
         }
     }
 }
+
+/// How long after a session its 1 h and 24 h check-ins are still asked for. An
+/// older session without them (one imported from another app, say) is too long
+/// ago to rate: the reasons say so instead of asking, and no check-in is due.
+pub const CHECKIN_LOOK_BACK: jiff::SignedDuration = jiff::SignedDuration::from_hours(72);
 
 /// Where the pain was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -314,6 +334,22 @@ pub struct Session {
     pub at: Timestamp,
     pub exercises: Vec<ExerciseLog>,
     pub checkins: Vec<SessionCheckin>,
+    /// The lifter's note on the whole session (a workout's notes or description).
+    pub note: Option<Note>,
+}
+
+impl Session {
+    /// The session's top set of `exercise` (protocol section 2): its heaviest set
+    /// load among the sets that [can be one](Set::can_be_top_set), if any.
+    pub fn top_set(&self, exercise: Exercise) -> Option<Load> {
+        self.exercises
+            .iter()
+            .filter(|e| e.exercise.known() == Some(exercise))
+            .flat_map(|e| e.sets.iter())
+            .filter(|s| s.can_be_top_set())
+            .map(|s| s.load)
+            .max()
+    }
 }
 
 /// A pain rating not tied to a session ("my back is 6/10 today").
@@ -415,5 +451,45 @@ impl History {
             screenings: Vec::new(),
             symmetry_tests: Vec::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn set(load: i64, reps: i64, warmup: bool) -> Set {
+        Set {
+            load: Load::parse(Decimal::from(load)).expect("a load"),
+            reps: Reps::parse(reps).expect("reps"),
+            rpe: None,
+            warmup,
+            note: None,
+        }
+    }
+
+    #[test]
+    fn a_top_set_leaves_out_warm_ups_and_sets_of_0_reps() {
+        let log = |exercise, sets| ExerciseLog { exercise, tempo: None, block_height: None, sets, note: None };
+        let session = Session {
+            id: None,
+            at: Timestamp::UNIX_EPOCH,
+            exercises: vec![
+                log(
+                    ExerciseId::Known(Exercise::Deadlift),
+                    vec![set(500, 1, true), set(315, 6, false), set(405, 0, false), set(300, 3, false)],
+                ),
+                log(ExerciseId::Known(Exercise::SumoDeadlift), vec![set(405, 0, false)]),
+            ],
+            checkins: vec![],
+            note: None,
+        };
+        assert_eq!(session.top_set(Exercise::Deadlift).map(Load::value), Some(Decimal::from(315)));
+        assert_eq!(session.top_set(Exercise::SumoDeadlift), None, "a failed attempt alone is no top set");
+        assert_eq!(session.top_set(Exercise::TrapBarDeadlift), None);
+        assert!(!set(405, 0, false).can_be_top_set());
+        assert!(!set(60, 5, true).can_be_top_set());
+        assert!(set(315, 1, false).can_be_top_set());
     }
 }

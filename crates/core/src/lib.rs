@@ -31,13 +31,13 @@ pub use checkpoint::{Checkpoint, ENGINE_REVISION, Stale, plan_resumed};
 pub use decide::{plan, trace};
 pub use decision::{Action, Decision, Education, EpisodeInfo, Flag, Metrics, Reason, Referral};
 pub use history::{
-    Exercise, ExerciseId, ExerciseLog, History, Point, Profile, RedFlags, Screening, Session, SessionCheckin, Set,
-    Side, StandaloneCheckin, SymmetryTest, Units, Variation,
+    CHECKIN_LOOK_BACK, Exercise, ExerciseId, ExerciseLog, History, Point, Profile, RedFlags, Screening, Session,
+    SessionCheckin, Set, Side, StandaloneCheckin, SymmetryTest, Units, Variation,
 };
 pub use ladder::{Block, Prescribed, Rung};
 pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, Params};
 pub use replay::{Step, Transition};
-pub use values::{BlockHeight, Load, Pain, Reps, Rpe, Strength, Tempo, ValueError};
+pub use values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Shown, Strength, Tempo, ValueError};
 
 /// The protocol this engine implements.
 pub const PROTOCOL: &str = "seed-deadlift-v1";

@@ -156,6 +156,9 @@ pub struct SessionFacts {
     pub hurt_left: bool,
     pub hurt_right: bool,
     pub has_after_24h: bool,
+    /// It has at least one check-in (sessions imported from other apps have none).
+    #[cfg_attr(feature = "serde", serde(default))]
+    pub rated: bool,
 }
 
 impl SessionFacts {
@@ -167,6 +170,7 @@ impl SessionFacts {
             hurt_left: hurt(Side::Left),
             hurt_right: hurt(Side::Right),
             has_after_24h: view.point(Point::After24h).is_some(),
+            rated: view.known().next().is_some(),
         }
     }
 }
@@ -214,6 +218,10 @@ pub struct Replay<'p> {
     pub saved_normal_w: Option<(Timestamp, Option<Load>)>,
     /// The normal-state top sets of the last 28 days, for W at an episode's entry.
     normal_tops: WindowMax,
+    /// From a checkpoint: the time of its last counted session, and how many
+    /// sessions that do not count (no lift of protocol section 2) came after it
+    /// up to the checkpoint. Only words read it (the layoff reason).
+    pub uncounted_before: Option<(Timestamp, usize)>,
 }
 
 /// The heaviest top set in a window of days that slides forward with the replay:
@@ -258,6 +266,7 @@ impl<'p> Replay<'p> {
             first_at: None,
             saved_normal_w: None,
             normal_tops: WindowMax::default(),
+            uncounted_before: None,
         }
     }
 

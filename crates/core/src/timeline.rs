@@ -56,16 +56,9 @@ impl<'h> SessionView<'h> {
         Point::ALL.into_iter().filter_map(|p| self.point(p).map(|k| (p, k)))
     }
 
-    /// The heaviest non-warm-up set of `exercise`, if any.
+    /// The top set of `exercise` ([`Session::top_set`]), if any.
     pub fn top_set(&self, exercise: Exercise) -> Option<Load> {
-        self.session
-            .exercises
-            .iter()
-            .filter(|e| e.exercise.known() == Some(exercise))
-            .flat_map(|e| e.sets.iter())
-            .filter(|s| !s.warmup)
-            .map(|s| s.load)
-            .max()
+        self.session.top_set(exercise)
     }
 
     /// Σ load × reps over every set of the seven counted exercises, warm-ups included.

@@ -86,6 +86,23 @@ impl Load {
         self.0
     }
 
+    /// The load as a lifter reads it, with `increment` the profile's load step: a
+    /// load of at most two decimal places (as people type them: 142.5, 61.25) is
+    /// shown as it is; any other (converted from the other unit, like 45 lb =
+    /// 20.41165665 kg, or a float an app wrote, like 185.00000000000003) is shown
+    /// rounded to the nearest multiple of the increment, half up. The stored load
+    /// stays exact; only what is shown is rounded.
+    pub fn shown(self, increment: Load) -> Shown {
+        let exact = self.0.normalize();
+        if exact.scale() <= 2 || increment.0.is_zero() {
+            return Shown { value: exact, approximate: false };
+        }
+        let steps =
+            (exact / increment.0).round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+        let value = (steps * increment.0).normalize();
+        Shown { value, approximate: (value - exact).abs() >= Decimal::new(1, 2) }
+    }
+
     /// Builds a load from arithmetic on valid loads. Callers guarantee the value is ≥ 0.
     pub(crate) fn from_computed(value: Decimal) -> Load {
         Load(value.max(Decimal::ZERO).normalize())
@@ -102,6 +119,24 @@ impl TryFrom<Decimal> for Load {
 impl fmt::Display for Load {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.0.normalize())
+    }
+}
+
+/// A load as shown to a lifter ([`Load::shown`]): `≈ 102.5` when rounding moved
+/// it by 0.01 or more, else the number alone (`185`, `142.5`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shown {
+    pub value: Decimal,
+    /// Rounded by 0.01 or more: written with `≈ ` in front.
+    pub approximate: bool,
+}
+
+impl fmt::Display for Shown {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.approximate {
+            f.write_str("≈ ")?;
+        }
+        write!(f, "{}", self.value)
     }
 }
 
@@ -215,6 +250,57 @@ impl BlockHeight {
     }
 }
 
+/// A lifter's note on a session, an exercise or a set (imported from another app's
+/// comments, or written by the lifter): trimmed, 1 to [`Note::MAX_CHARS`] characters.
+/// The engine never reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Note(String);
+
+impl Note {
+    /// The longest note kept, in characters.
+    pub const MAX_CHARS: usize = 2000;
+
+    /// A note as given: trimmed; empty or longer than [`Note::MAX_CHARS`] is refused.
+    pub fn parse(text: &str) -> Result<Self, ValueError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(refuse("a note must not be empty; leave it out when there is none"));
+        }
+        let chars = text.chars().count();
+        if chars > Self::MAX_CHARS {
+            return Err(refuse(format!("a note has at most {} characters, not {chars}", Self::MAX_CHARS)));
+        }
+        Ok(Note(text.to_owned()))
+    }
+
+    /// A note from another app's file: trimmed, `None` when empty, and a longer
+    /// one cut to [`Note::MAX_CHARS`] characters ending in `…`, so that a long
+    /// comment never refuses a whole export.
+    pub fn clipped(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.is_empty() {
+            return None;
+        }
+        match text.char_indices().nth(Self::MAX_CHARS) {
+            None => Some(Note(text.to_owned())),
+            Some(_) => {
+                let kept: String = text.chars().take(Self::MAX_CHARS - 1).collect();
+                Some(Note(format!("{}…", kept.trim_end())))
+            }
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// A symmetry test value (strength of one side): strictly positive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Strength(Decimal);
@@ -276,5 +362,32 @@ mod tests {
         assert!(Reps::parse(-1).is_err());
         assert_eq!(Reps::parse(5).map(Reps::value), Ok(5));
         assert!(Reps::parse(i64::from(Reps::MAX) + 1).is_err());
+    }
+
+    #[test]
+    fn notes_are_trimmed_and_bounded() {
+        assert_eq!(Note::parse("  felt heavy \n").map(|n| n.as_str().to_owned()), Ok("felt heavy".to_owned()));
+        assert!(Note::parse("   ").is_err());
+        let long = "a".repeat(Note::MAX_CHARS + 1);
+        assert!(Note::parse(&long).is_err());
+        assert!(Note::parse(&long[1..]).is_ok());
+        let clipped = Note::clipped(&long).expect("a note");
+        assert_eq!(clipped.as_str().chars().count(), Note::MAX_CHARS);
+        assert!(clipped.as_str().ends_with('…'));
+        assert_eq!(Note::clipped(" \t "), None);
+    }
+
+    #[test]
+    fn loads_are_shown_rounded_to_the_increment_when_they_are_not_typed_numbers() {
+        let load = |text: &str| Load::parse(text.parse().unwrap()).unwrap();
+        let kg = load("2.5");
+        assert_eq!(load("185.00000000000003").shown(kg).to_string(), "185");
+        assert_eq!(load("20.41165665").shown(kg).to_string(), "≈ 20");
+        assert_eq!(load("102.05828325").shown(kg).to_string(), "≈ 102.5");
+        assert_eq!(load("142.5").shown(kg).to_string(), "142.5");
+        assert_eq!(load("61.25").shown(kg).to_string(), "61.25", "as typed: two decimals");
+        assert_eq!(load("314.158724").shown(load("5")).to_string(), "≈ 315");
+        assert_eq!(load("0").shown(kg).to_string(), "0");
+        assert_eq!(load("101.25000001").shown(kg).to_string(), "≈ 102.5", "half up");
     }
 }

@@ -1,18 +1,21 @@
 //! The reader: rows → sets, grouped into sessions, with the report.
 
 use crate::fields;
-use crate::format::{DateStyle, DurationSource, Layout, UnitSource};
+use crate::format::{DateStyle, Dialect, DurationSource, Layout, UnitSource};
 use crate::key::{KeyParts, SetKey};
-use crate::{BadRow, Format, ImportError, MAX_BAD_ROWS, Options, ParsedSession, Report, skip};
-use jiff::SignedDuration;
+use crate::map::Lookup;
+use crate::{BadRow, Format, ImportError, MAX_BAD_ROWS, Options, ParsedSession, Report, UnitsRead, skip};
 use jiff::civil::DateTime;
-use pullback_core::{Exercise, ExerciseId, ExerciseLog, Rpe, Set, Units};
+use jiff::{SignedDuration, Timestamp};
+use pullback_core::{ExerciseId, ExerciseLog, Note, Rpe, Set, Units};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
 /// What one row turned out to be.
 enum Outcome<'r> {
     Set(RowSet<'r>),
+    /// Strong's `Note` row: an exercise's note.
+    Note(NoteRow<'r>),
     Skip(&'static str),
 }
 
@@ -23,10 +26,20 @@ struct RowSet<'r> {
     duration: Option<SignedDuration>,
     exercise: &'r str,
     order: &'r str,
-    /// As written, in `unit` (for the key).
+    /// As written, in `key_unit` (for the key).
     weight: Decimal,
-    unit: Units,
+    key_unit: Units,
     set: Set,
+    exercise_note: Option<Note>,
+    session_note: Option<Note>,
+}
+
+/// Strong's `Note` row: the note of an exercise of a workout.
+struct NoteRow<'r> {
+    start: DateTime,
+    title: &'r str,
+    exercise: &'r str,
+    note: Note,
 }
 
 struct SessionBuild {
@@ -34,13 +47,29 @@ struct SessionBuild {
     at: jiff::Zoned,
     title: String,
     duration: Option<SignedDuration>,
+    note: Option<Note>,
     exercises: Vec<ExerciseBuild>,
+    /// Where its first row is, when the places of the parts are noted.
+    first_row: Option<csv::Position>,
 }
 
 struct ExerciseBuild {
     app_name: String,
+    decided: bool,
     log: ExerciseLog,
     keys: Vec<SetKey>,
+}
+
+/// Where the rows of one part of a workout are in the file, for
+/// [`crate::read_each_in_time_order`].
+#[derive(Debug, Clone)]
+pub(crate) struct Part {
+    pub at: Timestamp,
+    pub title: String,
+    /// The first row's position.
+    pub start: csv::Position,
+    /// The byte the next part's first row starts at; `None` for the last part.
+    pub end: Option<u64>,
 }
 
 /// The start of a row's workout; the previous row's parse when the text is the same.
@@ -69,34 +98,55 @@ pub(crate) struct Builder<'o> {
     seen: HashSet<(DateTime, String)>,
     /// The previous row's date text and its parse (rows of a workout share it).
     last_date: Option<(String, DateTime)>,
-    /// App name → mapped exercise, for each name seen.
-    names: HashMap<String, Option<Exercise>>,
+    /// App name → how it maps, for each name seen.
+    names: HashMap<String, Lookup>,
     report: Report,
     bad_total: usize,
+    /// An error that stops the read (a weight whose unit nobody gave).
+    fatal: Option<ImportError>,
+    /// Whether the unit given with the file was used.
+    given_used: bool,
+    /// The places of the parts handed on, when asked for.
+    parts: Option<Vec<Part>>,
+    /// The row being read.
+    row_position: Option<csv::Position>,
 }
 
 impl<'o> Builder<'o> {
-    pub fn new(format: Format, layout: Layout, options: &'o Options) -> Builder<'o> {
+    pub fn new(dialect: &Dialect, layout: Layout, options: &'o Options, track_parts: bool) -> Builder<'o> {
+        let units = match &layout.unit {
+            UnitSource::Named(unit, column) => UnitsRead::Named { unit: *unit, column: column.clone() },
+            UnitSource::Column(i) => UnitsRead::Column { column: layout.name(*i).to_owned(), kg: 0, lb: 0 },
+            UnitSource::Unstated => options.file_units.map_or(UnitsRead::NotNeeded, UnitsRead::Given),
+        };
+        let report = Report { units, read_by_position: dialect.by_position.clone(), ..Report::default() };
         Builder {
-            format,
+            format: dialect.format,
             options,
+            given_used: matches!(layout.unit, UnitSource::Unstated),
             layout,
             open: None,
             ready: Vec::new(),
             seen: HashSet::new(),
             last_date: None,
             names: HashMap::new(),
-            report: Report::default(),
+            report,
             bad_total: 0,
+            fatal: None,
+            parts: track_parts.then(Vec::new),
+            row_position: None,
         }
     }
 
-    /// One data row, at `line` (1-based, the header is line 1).
-    pub fn row(&mut self, record: &csv::StringRecord, line: u64) {
+    /// One data row, at `position` (its line is 1-based, the header is line 1).
+    pub fn row(&mut self, record: &csv::StringRecord, position: &csv::Position) {
+        let line = position.line();
+        self.row_position = Some(position.clone());
         self.report.rows += 1;
         let result = if record.len() == self.layout.names.len() {
             self.parse(record, line).and_then(|outcome| match outcome {
                 Outcome::Set(set) => self.add(set, line),
+                Outcome::Note(note) => self.note(note, line),
                 Outcome::Skip(reason) => {
                     *self.report.skipped.entry(reason).or_default() += 1;
                     Ok(())
@@ -121,6 +171,11 @@ impl<'o> Builder<'o> {
         self.bad(BadRow { line, column, reason });
     }
 
+    /// The error that stops the read, once.
+    pub fn fatal(&mut self) -> Option<ImportError> {
+        self.fatal.take()
+    }
+
     fn bad(&mut self, bad: BadRow) {
         self.bad_total += 1;
         if self.report.bad_rows.len() < MAX_BAD_ROWS {
@@ -134,11 +189,12 @@ impl<'o> Builder<'o> {
         let bad = |column: usize, reason: String| BadRow { line, column: layout.name(column).to_owned(), reason };
 
         let mut warmup = false;
+        let mut note_row = false;
         let order = layout.set_order.map_or("", field);
         match (layout.set_order, layout.set_type) {
             // Strong: the set order says what the row is.
             (Some(column), None) => match order {
-                o if o.eq_ignore_ascii_case("Note") => return Ok(Outcome::Skip(skip::NOTE)),
+                o if o.eq_ignore_ascii_case("Note") => note_row = true,
                 o if o.eq_ignore_ascii_case("Rest Timer") => return Ok(Outcome::Skip(skip::REST_TIMER)),
                 "W" | "w" => warmup = true,
                 "D" | "d" | "F" | "f" => {}
@@ -170,40 +226,68 @@ impl<'o> Builder<'o> {
         if exercise.is_empty() {
             return Err(bad(layout.exercise, "the exercise name is empty".into()));
         }
+        let title = layout.title.map_or("", field);
 
+        if note_row {
+            let Some(note) = layout.set_note.and_then(|c| Note::clipped(field(c))) else {
+                return Ok(Outcome::Skip(skip::NOTE));
+            };
+            let start = start_of(&mut self.last_date, layout.date_style, field(layout.date))
+                .map_err(|r| bad(layout.date, r))?;
+            return Ok(Outcome::Note(NoteRow { start, title, exercise, note }));
+        }
+
+        // Timed and cardio rows: no reps, and a time or a distance, or no weight either.
         let cardio = [layout.distance, layout.seconds].into_iter().flatten().any(|c| fields::is_nonzero(field(c)));
+        let weight_text = field(layout.weight);
+        // Parsed once; a weight that is not a number is a bad row below, once the
+        // row is known to be a set.
+        let parsed_weight = if weight_text.is_empty() { Ok(Decimal::ZERO) } else { fields::decimal(weight_text) };
+        let no_weight = parsed_weight.as_ref().is_ok_and(Decimal::is_zero);
         let reps_text = field(layout.reps);
         if reps_text.is_empty() {
-            if cardio {
-                return Ok(Outcome::Skip(skip::DISTANCE_OR_TIME));
+            if cardio || no_weight {
+                return Ok(Outcome::Skip(skip::TIMED));
             }
             return Err(bad(layout.reps, "the reps are empty; a set needs a whole number of reps".into()));
         }
         let reps = fields::reps(reps_text).map_err(|r| bad(layout.reps, r))?;
-        if reps.value() == 0 && cardio {
-            return Ok(Outcome::Skip(skip::DISTANCE_OR_TIME));
+        let timed_columns = layout.distance.is_some() || layout.seconds.is_some();
+        if reps.value() == 0 && (cardio || (no_weight && timed_columns)) {
+            return Ok(Outcome::Skip(skip::TIMED));
         }
 
         let start =
             start_of(&mut self.last_date, layout.date_style, field(layout.date)).map_err(|r| bad(layout.date, r))?;
 
-        let weight_text = field(layout.weight);
-        let weight = if weight_text.is_empty() {
-            Decimal::ZERO
-        } else {
-            fields::decimal(weight_text).map_err(|r| bad(layout.weight, r))?
-        };
+        let weight = parsed_weight.map_err(|r| bad(layout.weight, r))?;
         if weight.is_sign_negative() && !weight.is_zero() {
             return Err(bad(layout.weight, format!("{weight} is negative; weights are 0 or more")));
         }
-        let unit = match layout.unit {
-            UnitSource::User => self.options.units,
-            UnitSource::Fixed(unit) => unit,
-            UnitSource::Column(column) => match (field(column), weight.is_zero()) {
-                ("", true) => self.options.units,
-                (text, _) => fields::unit(text).ok_or_else(|| {
-                    bad(column, format!("{text:?} is not a weight unit; expected kg, kgs, lb or lbs"))
-                })?,
+        let given = self.options.file_units;
+        let (unit, key_unit) = match &layout.unit {
+            UnitSource::Unstated => match (given, weight.is_zero()) {
+                (Some(unit), _) => (unit, self.options.units),
+                (None, true) => (self.options.units, self.options.units),
+                (None, false) => {
+                    self.fatal =
+                        Some(ImportError::UnitNeeded { format: self.format, line, weight: weight_text.to_owned() });
+                    return Ok(Outcome::Skip(skip::BAD_ROW));
+                }
+            },
+            UnitSource::Named(unit, _) => (*unit, *unit),
+            UnitSource::Column(column) => match (field(*column), weight.is_zero(), given) {
+                ("", true, _) => (self.options.units, self.options.units),
+                ("", false, Some(unit)) => {
+                    self.given_used = true;
+                    (unit, unit)
+                }
+                (text, _, _) => {
+                    let unit = fields::unit(text).ok_or_else(|| {
+                        bad(*column, format!("{text:?} is not a weight unit; expected kg, kgs, lb or lbs"))
+                    })?;
+                    (unit, unit)
+                }
             },
         };
         let load = fields::load(weight, unit, self.options.units).map_err(|r| bad(layout.weight, r))?;
@@ -238,37 +322,47 @@ impl<'o> Builder<'o> {
                 }
             },
         };
+        if let UnitsRead::Column { kg, lb, .. } = &mut self.report.units
+            && !weight.is_zero()
+        {
+            *(if unit == Units::Kg { kg } else { lb }) += 1;
+        }
 
+        let note = |column: Option<usize>| column.and_then(|c| Note::clipped(field(c)));
         Ok(Outcome::Set(RowSet {
             start,
-            title: layout.title.map_or("", field),
+            title,
             duration,
             exercise,
             order,
             weight,
-            unit,
-            set: Set { load, reps, rpe, warmup },
+            key_unit,
+            set: Set { load, reps, rpe, warmup, note: note(layout.set_note) },
+            exercise_note: note(layout.exercise_note),
+            session_note: note(layout.session_note),
         }))
     }
 
     fn add(&mut self, row: RowSet<'_>, line: u64) -> Result<(), BadRow> {
-        let mapped = self.exercise(row.exercise);
         let format = self.format;
-        let session = self.session(row.start, row.title, line)?;
+        let (index, lookup) = self.exercise_entry(row.start, row.title, row.exercise, line)?;
+        self.count_set(row.exercise, lookup);
+        let session = self.open.as_mut().ok_or_else(|| BadRow {
+            line,
+            column: String::new(),
+            reason: "the workout of this row vanished".into(),
+        })?;
         session.duration = session.duration.or(row.duration);
-        let index = match session.exercises.iter().position(|e| e.app_name == row.exercise) {
-            Some(index) => index,
-            None => {
-                let exercise = mapped.map_or_else(|| ExerciseId::Other(row.exercise.to_owned()), ExerciseId::Known);
-                session.exercises.push(ExerciseBuild {
-                    app_name: row.exercise.to_owned(),
-                    log: ExerciseLog { exercise, tempo: None, block_height: None, sets: Vec::new() },
-                    keys: Vec::new(),
-                });
-                session.exercises.len() - 1
-            }
-        };
+        if session.note.is_none() {
+            session.note = row.session_note;
+        }
+        if row.set.reps.value() == 0 {
+            self.report.failed_sets += 1;
+        }
         let exercise = &mut session.exercises[index];
+        if exercise.log.note.is_none() {
+            exercise.log.note = row.exercise_note;
+        }
         let key = KeyParts {
             app: format.app(),
             start: row.start,
@@ -276,13 +370,52 @@ impl<'o> Builder<'o> {
             order: row.order,
             position: exercise.log.sets.len(),
             weight: row.weight,
-            unit: row.unit.load_symbol(),
+            unit: row.key_unit.load_symbol(),
             reps: row.set.reps.value(),
         }
         .key();
         exercise.log.sets.push(row.set);
         exercise.keys.push(key);
         Ok(())
+    }
+
+    fn note(&mut self, row: NoteRow<'_>, line: u64) -> Result<(), BadRow> {
+        let (index, _) = self.exercise_entry(row.start, row.title, row.exercise, line)?;
+        if let Some(exercise) = self.open.as_mut().and_then(|s| s.exercises.get_mut(index)) {
+            exercise.log.note = Some(match exercise.log.note.take() {
+                Some(before) if before != row.note => join_notes(&before, row.note.as_str()),
+                _ => row.note,
+            });
+        }
+        Ok(())
+    }
+
+    /// The index of the open workout's entry for the app's exercise `name`, made
+    /// (and the name mapped) when new, and how the name maps.
+    fn exercise_entry(
+        &mut self,
+        start: DateTime,
+        title: &str,
+        name: &str,
+        line: u64,
+    ) -> Result<(usize, Lookup), BadRow> {
+        let lookup = self.lookup(name);
+        let units = self.options.units;
+        let session = self.session(start, title, line)?;
+        if let Some(index) = session.exercises.iter().position(|e| e.app_name == name) {
+            return Ok((index, lookup));
+        }
+        let (exercise, block_height) = match lookup.exercise() {
+            Some((exercise, height)) => (ExerciseId::Known(exercise), height.and_then(|h| h.in_units(units))),
+            None => (ExerciseId::Other(name.to_owned()), None),
+        };
+        session.exercises.push(ExerciseBuild {
+            app_name: name.to_owned(),
+            decided: lookup.decides(),
+            log: ExerciseLog { exercise, tempo: None, block_height, sets: Vec::new(), note: None },
+            keys: Vec::new(),
+        });
+        Ok((session.exercises.len() - 1, lookup))
     }
 
     /// The open workout that starts at `start` with `title`. A new one hands the
@@ -301,15 +434,28 @@ impl<'o> Builder<'o> {
                 })?;
                 self.hand_on();
                 self.seen.insert((start, title.to_owned()));
-                SessionBuild { start, at, title: title.to_owned(), duration: None, exercises: Vec::new() }
+                SessionBuild {
+                    start,
+                    at,
+                    title: title.to_owned(),
+                    duration: None,
+                    note: None,
+                    exercises: Vec::new(),
+                    first_row: self.parts.as_ref().and(self.row_position.clone()),
+                }
             }
         };
         Ok(self.open.insert(session))
     }
 
     /// Moves the open workout to the ready list, and counts it in the report.
-    fn hand_on(&mut self) {
-        let Some(s) = self.open.take() else { return };
+    pub fn hand_on(&mut self) {
+        let Some(mut s) = self.open.take() else { return };
+        tidy_notes(&mut s);
+        if let (Some(parts), Some(start)) = (self.parts.as_mut(), s.first_row.take()) {
+            let end = self.row_position.as_ref().map(csv::Position::byte).filter(|&end| end > start.byte());
+            parts.push(Part { at: s.at.timestamp(), title: s.title.clone(), start, end });
+        }
         let report = &mut self.report;
         report.sets += s.exercises.iter().map(|e| e.log.sets.len()).sum::<usize>();
         if report.first.as_ref().is_none_or(|first| s.at.timestamp() < first.timestamp()) {
@@ -318,6 +464,12 @@ impl<'o> Builder<'o> {
         if report.last.as_ref().is_none_or(|last| s.at.timestamp() > last.timestamp()) {
             report.last = Some(s.at.clone());
         }
+        let notes = &mut report.notes;
+        notes.sessions += usize::from(s.note.is_some());
+        for e in &s.exercises {
+            notes.exercises += usize::from(e.log.note.is_some());
+            notes.sets += e.log.sets.iter().filter(|set| set.note.is_some()).count();
+        }
         let keys = s.exercises.iter().flat_map(|e| e.keys.iter().copied()).collect();
         let id = format!("{} {} {}", self.format.app(), s.start, s.title).trim_end().to_owned();
         self.ready.push(ParsedSession {
@@ -325,8 +477,10 @@ impl<'o> Builder<'o> {
             at: s.at,
             title: (!s.title.is_empty()).then_some(s.title),
             duration: s.duration,
+            decided: s.exercises.iter().map(|e| e.decided).collect(),
             exercises: s.exercises.into_iter().map(|e| e.log).collect(),
             keys,
+            note: s.note,
         });
     }
 
@@ -335,42 +489,72 @@ impl<'o> Builder<'o> {
         self.ready.drain(..)
     }
 
-    /// The mapped exercise of an app name; counts the row in the report.
-    fn exercise(&mut self, name: &str) -> Option<Exercise> {
-        let mapped = match self.names.get(name) {
-            Some(&mapped) => mapped,
+    /// The places of the parts handed on, in file order (when asked for at [`Builder::new`]).
+    pub fn take_parts(&mut self) -> Vec<Part> {
+        self.parts.take().unwrap_or_default()
+    }
+
+    /// How an app name maps (the report lists each name once).
+    fn lookup(&mut self, name: &str) -> Lookup {
+        match self.names.get(name) {
+            Some(&lookup) => lookup,
             None => {
-                let mapped = self.options.mapping.get(name);
-                self.names.insert(name.to_owned(), mapped);
-                match mapped {
-                    Some(exercise) => {
-                        self.report.mapped.insert(name.to_owned(), exercise.id().to_owned());
+                let lookup = self.options.mapping.lookup(name);
+                self.names.insert(name.to_owned(), lookup);
+                match lookup {
+                    Lookup::Decided(crate::Target::Exercise(..)) | Lookup::Family(crate::Target::Exercise(..)) => {
+                        let target = match lookup {
+                            Lookup::Decided(t) | Lookup::Family(t) => t.to_string(),
+                            _ => String::new(),
+                        };
+                        self.report.mapped.insert(name.to_owned(), target);
                     }
-                    None => {
+                    Lookup::Variant(variant) => {
+                        self.report.variants.insert(name.to_owned(), (variant, 0));
+                    }
+                    _ => {
                         self.report.unmapped.insert(name.to_owned(), 0);
                     }
                 }
-                mapped
+                lookup
             }
-        };
-        if mapped.is_none()
-            && let Some(rows) = self.report.unmapped.get_mut(name)
-        {
-            *rows += 1;
         }
-        mapped
+    }
+
+    /// Counts a set of an app name kept as another exercise.
+    fn count_set(&mut self, name: &str, lookup: Lookup) {
+        match lookup {
+            Lookup::Variant(_) => {
+                if let Some((_, rows)) = self.report.variants.get_mut(name) {
+                    *rows += 1;
+                }
+            }
+            l if l.exercise().is_none() => {
+                if let Some(rows) = self.report.unmapped.get_mut(name) {
+                    *rows += 1;
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Ends the file: hands on the last workout, and gives the report, or the bad
     /// rows unless they are to be skipped.
     pub fn finish(&mut self) -> Result<Report, ImportError> {
+        self.row_position = None;
         self.hand_on();
         let mut report = std::mem::take(&mut self.report);
+        // A name seen only in note rows has no sets to list.
+        report.variants.retain(|_, (_, sets)| *sets > 0);
+        report.unmapped.retain(|_, sets| *sets > 0);
         if self.bad_total > 0 {
             if !self.options.skip_bad_rows {
                 return Err(ImportError::BadRows { rows: report.bad_rows, total: self.bad_total });
             }
             report.skipped.insert(skip::BAD_ROW, self.bad_total);
+        }
+        if !self.given_used {
+            report.given_units_unused = self.options.file_units;
         }
         report.sessions = self.seen.len();
         Ok(report)
@@ -378,5 +562,94 @@ impl<'o> Builder<'o> {
 
     pub fn format(&self) -> Format {
         self.format
+    }
+}
+
+/// Two notes of one place, one after the other.
+fn join_notes(first: &Note, second: &str) -> Note {
+    Note::clipped(&format!("{}\n{second}", first.as_str())).unwrap_or_else(|| first.clone())
+}
+
+/// A note every set of an exercise repeats (Strong writes an exercise's note on each
+/// of its rows) becomes the exercise's; a set note equal to the exercise's goes; an
+/// exercise without sets (a note row only) gives its note to the workout.
+fn tidy_notes(session: &mut SessionBuild) {
+    for e in &mut session.exercises {
+        let log = &mut e.log;
+        let shared = match log.sets.as_slice() {
+            [first, _, ..] => first.note.clone().filter(|n| log.sets.iter().all(|s| s.note.as_ref() == Some(n))),
+            _ => None,
+        };
+        if let Some(shared) = shared
+            && log.note.as_ref().is_none_or(|n| *n == shared)
+        {
+            log.note = Some(shared);
+        }
+        if let Some(note) = &log.note {
+            for set in &mut log.sets {
+                if set.note.as_ref() == Some(note) {
+                    set.note = None;
+                }
+            }
+        }
+    }
+    let empty: Vec<ExerciseBuild> = {
+        let (empty, kept): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut session.exercises).into_iter().partition(|e| e.log.sets.is_empty());
+        session.exercises = kept;
+        empty
+    };
+    for e in empty {
+        if let Some(note) = e.log.note {
+            let line = format!("{}: {}", e.app_name, note.as_str());
+            session.note = Some(match session.note.take() {
+                Some(before) => join_notes(&before, &line),
+                None => Note::clipped(&line).unwrap_or(note),
+            });
+        }
+    }
+}
+
+/// What the notes of a read were, for tests of the report's sums.
+#[cfg(test)]
+fn count(sessions: &[ParsedSession]) -> crate::NotesKept {
+    let mut kept = crate::NotesKept::default();
+    for s in sessions {
+        kept.sessions += usize::from(s.note.is_some());
+        for e in &s.exercises {
+            kept.exercises += usize::from(e.note.is_some());
+            kept.sets += e.sets.iter().filter(|set| set.note.is_some()).count();
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Options, read};
+
+    #[test]
+    fn a_note_every_set_repeats_is_the_exercises_and_the_report_counts_what_is_kept() {
+        let csv =
+            "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE
+2025-11-03 07:15:02,Pull,1h,Deadlift (Barbell),1,140,5,0,0,belt,Felt fine,
+2025-11-03 07:15:02,Pull,1h,Deadlift (Barbell),2,140,5,0,0,belt,Felt fine,
+2025-11-03 07:15:02,Pull,1h,Squat (Barbell),1,100,5,0,0,deep,Felt fine,
+2025-11-03 07:15:02,Pull,1h,Squat (Barbell),2,100,5,0,0,,Felt fine,
+2025-11-03 07:15:02,Pull,1h,Plank,Note,,,,,hold 60 s,Felt fine,
+";
+        let mut options = Options::new(Units::Kg, jiff::tz::TimeZone::UTC);
+        options.file_units = Some(Units::Kg);
+        let parsed = read(csv.as_bytes(), &options).unwrap();
+        let session = &parsed.sessions[0];
+        assert_eq!(session.note.as_ref().map(Note::as_str), Some("Felt fine\nPlank: hold 60 s"));
+        assert_eq!(session.exercises.len(), 2, "the plank had a note and no sets");
+        assert_eq!(session.exercises[0].note.as_ref().map(Note::as_str), Some("belt"));
+        assert!(session.exercises[0].sets.iter().all(|s| s.note.is_none()));
+        assert_eq!(session.exercises[1].note, None);
+        assert_eq!(session.exercises[1].sets[0].note.as_ref().map(Note::as_str), Some("deep"));
+        assert_eq!(parsed.report.notes, count(&parsed.sessions));
+        assert_eq!(parsed.report.notes, crate::NotesKept { sessions: 1, exercises: 1, sets: 1 });
     }
 }

@@ -7,8 +7,8 @@ use crate::error::{Result, StoreError};
 use crate::model::{StoredProfile, resolve_time_zone};
 use jiff::Timestamp;
 use pullback_core::{
-    BlockHeight, ExerciseId, Load, Overrides, ParamKey, Params, Point, Profile, Rpe, Side, Strength, Tempo, Units,
-    Variation,
+    BlockHeight, ExerciseId, Load, Note, Overrides, ParamKey, Params, Point, Profile, Rpe, Side, Strength, Tempo,
+    Units, Variation,
 };
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
@@ -50,6 +50,10 @@ pub fn block_height(text: &str) -> Result<BlockHeight> {
 
 pub fn strength(text: &str) -> Result<Strength> {
     Strength::parse(decimal(text)?).map_err(|e| corrupt(format!("symmetry value {text}: {e}")))
+}
+
+pub fn note(text: &str) -> Result<Note> {
+    Note::parse(text).map_err(|e| corrupt(format!("note: {e}")))
 }
 
 pub fn tempo(text: &str) -> Result<Tempo> {

@@ -20,10 +20,10 @@
 //! let store = SqliteStore::open(dir.path().join("pullback.db")).await.unwrap();
 //! let lifter = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
 //!
-//! let set = Set { load: Load::parse(Decimal::from(140)).unwrap(), reps: Reps::parse(5).unwrap(), rpe: None, warmup: false };
-//! let deadlift = ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets: vec![set] };
+//! let set = Set { load: Load::parse(Decimal::from(140)).unwrap(), reps: Reps::parse(5).unwrap(), rpe: None, warmup: false, note: None };
+//! let deadlift = ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets: vec![set], note: None };
 //! let at: At = "2026-03-02T07:00:00+01:00".parse().unwrap();
-//! store.add_session(lifter.id, &NewSession { at, external_id: None, exercises: vec![deadlift], checkins: vec![] }).await.unwrap();
+//! store.add_session(lifter.id, &NewSession { at, external_id: None, exercises: vec![deadlift], checkins: vec![], note: None }).await.unwrap();
 //!
 //! let stored = store.history(lifter.id).await.unwrap();
 //! assert_eq!(stored.history.sessions.len(), 1);
@@ -37,6 +37,7 @@ mod error;
 pub mod model;
 pub mod planning;
 pub mod postgres;
+mod reimport;
 mod schema;
 pub mod sqlite;
 mod store;

@@ -6,9 +6,10 @@ use crate::error::{Result, StoreError};
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 use pullback_core::{
-    ExerciseLog, History, Load, Overrides, Pain, Point, Profile, RedFlags, Session, SessionCheckin, Side, Strength,
-    Units,
+    ExerciseLog, History, Load, Note, Overrides, Pain, Point, Profile, RedFlags, Session, SessionCheckin, Side,
+    Strength, Units,
 };
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -282,6 +283,8 @@ pub struct NewSession {
     /// Check-ins taken with the session; a later one for the same point wins.
     /// Their own times, when given, are stored with the session's offset.
     pub checkins: Vec<SessionCheckin>,
+    /// The lifter's note on the whole session.
+    pub note: Option<Note>,
 }
 
 /// A check-in to log: of a session (`session` and `point` given) or standalone
@@ -417,9 +420,16 @@ pub struct KeyedSession {
     /// workout by it and adds only the sets it lacks.
     pub external_id: String,
     pub exercises: Vec<ExerciseLog>,
+    /// Parallel to `exercises`: whether the import's exercise mapping decided the
+    /// name (a mapped name, or one a user's mapping keeps as another exercise). A
+    /// stored set of the same key in an entry of another name is re-mapped to it.
+    pub decided: Vec<bool>,
     /// One stable key per set: the sets of `exercises[0]` in order, then of
-    /// `exercises[1]`… A set whose key the lifter has already is not stored again.
+    /// `exercises[1]`… A set whose key the lifter has already is not stored again;
+    /// its entry's name (when decided), its load and missing notes follow the file.
     pub set_keys: Vec<u128>,
+    /// The workout's note (its notes or description in the app).
+    pub note: Option<Note>,
 }
 
 /// What the producer of an import sends to [`Store::import_workouts`](crate::Store::import_workouts).
@@ -431,7 +441,7 @@ pub enum ImportBatch {
 }
 
 /// What [`Store::import_workouts`](crate::Store::import_workouts) wrote.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WorkoutCounts {
     /// Workouts new to the log.
     pub sessions: usize,
@@ -441,6 +451,26 @@ pub struct WorkoutCounts {
     pub sets: usize,
     /// Sets skipped because the lifter had them already (same key).
     pub known_sets: usize,
+    /// Sets imported before whose exercise this import maps otherwise:
+    /// (stored name, new name) → sets re-mapped.
+    pub remapped: BTreeMap<(String, String), usize>,
+    /// Sets imported before whose load this import reads otherwise (the file's
+    /// unit named now), corrected.
+    pub reloaded: usize,
+    /// Notes added to workouts, entries and sets imported before without them.
+    pub notes_added: usize,
+}
+
+impl WorkoutCounts {
+    /// Sets re-mapped to another exercise.
+    pub fn remapped_sets(&self) -> usize {
+        self.remapped.values().sum()
+    }
+
+    /// Whether the import changed anything in the log.
+    pub fn changed_anything(&self) -> bool {
+        self.sets > 0 || !self.remapped.is_empty() || self.reloaded > 0 || self.notes_added > 0
+    }
 }
 
 /// A user and their password hash (PHC string), for signing in.

@@ -86,8 +86,9 @@ async fn refresh_checkpoint(
 
 /// How long after its due time a check-in is overdue.
 pub const OVERDUE_AFTER: SignedDuration = SignedDuration::from_hours(12);
-/// Sessions older than this are not chased for check-ins any more.
-pub const LOOK_BACK: SignedDuration = SignedDuration::from_hours(72);
+/// Sessions older than this are not chased for check-ins any more (the engine's
+/// reasons stop asking for them at the same age).
+pub const LOOK_BACK: SignedDuration = pullback_core::CHECKIN_LOOK_BACK;
 
 /// A check-in the lifter still owes.
 #[derive(Debug, Clone, PartialEq, Eq)]

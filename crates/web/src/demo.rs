@@ -427,7 +427,7 @@ fn history_of(demo: &DemoLifter, profile: &StoredProfile, now: Timestamp) -> any
             Event::Session { hours_ago, work, pains } => {
                 let at = at(hours_ago)?;
                 let checkins = session_checkins(pains, at, now)?;
-                history.sessions.push(Session { id: None, at, exercises: exercises(work)?, checkins });
+                history.sessions.push(Session { id: None, at, exercises: exercises(work)?, checkins, note: None });
             }
             Event::Pain { hours_ago, pain } => {
                 history.checkins.push(StandaloneCheckin {
@@ -485,7 +485,7 @@ fn kg(value: i64) -> anyhow::Result<Load> {
 }
 
 fn sets(load: Decimal, reps: i64, count: usize, warmup: bool) -> anyhow::Result<Vec<Set>> {
-    let set = Set { load: Load::parse(load)?, reps: Reps::parse(reps)?, rpe: None, warmup };
+    let set = Set { load: Load::parse(load)?, reps: Reps::parse(reps)?, rpe: None, warmup, note: None };
     Ok(vec![set; count])
 }
 
@@ -495,6 +495,7 @@ fn lift(exercise: Exercise, sets: Vec<Set>, tempo: Option<&str>, block_cm: Optio
         tempo: tempo.map(Tempo::parse).transpose()?,
         block_height: block_cm.map(|cm| pullback_core::BlockHeight::parse(Decimal::from(cm))).transpose()?,
         sets,
+        note: None,
     })
 }
 

@@ -4,6 +4,7 @@
 mod accounts;
 mod errors;
 mod examples;
+mod imports;
 mod logging;
 mod migrate;
 mod story;

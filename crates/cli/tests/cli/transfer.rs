@@ -8,24 +8,24 @@ use tempfile::TempDir;
 const NOW: &str = "2026-03-02T07:00:00Z";
 
 /// A database in a temporary folder, and commands that use it at a fixed "now".
-struct Log {
+pub struct Log {
     dir: TempDir,
-    db: PathBuf,
+    pub db: PathBuf,
 }
 
 impl Log {
-    fn new() -> Log {
+    pub fn new() -> Log {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let db = dir.path().join("pullback.db");
         Log { dir, db }
     }
 
     /// Runs `pullback ARGS` on this database at `NOW`.
-    fn run(&self, args: &[&str]) -> Run {
+    pub fn run(&self, args: &[&str]) -> Run {
         self.run_at(NOW, args)
     }
 
-    fn run_at(&self, now: &str, args: &[&str]) -> Run {
+    pub fn run_at(&self, now: &str, args: &[&str]) -> Run {
         finish(
             pullback()
                 .env_remove("PULLBACK_USER")
@@ -38,13 +38,13 @@ impl Log {
     }
 
     /// Runs and expects exit 0; returns stdout.
-    fn ok(&self, args: &[&str]) -> String {
+    pub fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
         assert_eq!(out.code, Some(0), "pullback {args:?} failed: {}", out.stderr);
         out.stdout
     }
 
-    fn path(&self, name: &str) -> PathBuf {
+    pub fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 }
@@ -60,7 +60,7 @@ fn example(name: &str) -> PathBuf {
     examples_dir().join(name)
 }
 
-fn path_str(p: &Path) -> &str {
+pub fn path_str(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
 
@@ -329,10 +329,12 @@ fn other_formats_are_refused_clearly() {
     let log = Log::new();
     log.ok(&["user", "add", "ana"]);
     let csv = log.path("strong.csv");
-    std::fs::write(&csv, "Date,Workout Name,Exercise Name,Set Order,Weight,Reps\n").expect("writable");
+    std::fs::write(&csv, "Day,Lift,Kilos\n2026-01-01,Deadlift,100\n").expect("writable");
     let out = log.run(&["import", path_str(&csv)]);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("is not one of a Strong, Hevy or FitNotes export"), "{}", out.stderr);
+    assert!(out.stderr.contains("3 columns: \"Day\", \"Lift\", \"Kilos\""), "{}", out.stderr);
+    assert!(!out.stderr.contains("--format fitnotes"), "a hint the command line refuses: {}", out.stderr);
 
     // --format json wants the export envelope.
     let plan_doc = example("01-flare-enters-episode.input.json");
@@ -355,15 +357,18 @@ fn csv_has_the_documented_header_and_one_row_per_set() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next(),
-        Some("session_id,session_at,exercise,exercise_index,set_index,load,unit,reps,rpe,warmup,tempo,block_height")
+        Some(
+            "session_id,session_at,exercise,exercise_index,set_index,load,unit,reps,rpe,warmup,tempo,block_height,\
+             session_note,exercise_note,set_note"
+        )
     );
     // 2 warm-ups + 3 work sets + 2 RDL + 1 squat; 3; 3; 1 warm-up + 3 + 1 bird dog.
     assert_eq!(lines.clone().count(), 8 + 3 + 3 + 5);
     let rows: Vec<&str> = lines.collect();
-    assert_eq!(rows[2], "1,2026-02-16T18:00:00+01:00,deadlift,1,3,142.5,kg,5,8.5,false,,");
-    assert_eq!(rows[7], "1,2026-02-16T18:00:00+01:00,squat,3,1,100,kg,5,,false,,");
-    assert_eq!(rows[8], "2,2026-02-20T18:00:00+01:00,deadlift,1,1,70,kg,5,,false,3-1-3,");
-    assert_eq!(rows[11], "3,2026-02-24T18:00:00+01:00,deadlift,1,1,85,kg,5,,false,,10");
+    assert_eq!(rows[2], "1,2026-02-16T18:00:00+01:00,deadlift,1,3,142.5,kg,5,8.5,false,,,,,");
+    assert_eq!(rows[7], "1,2026-02-16T18:00:00+01:00,squat,3,1,100,kg,5,,false,,,,,");
+    assert_eq!(rows[8], "2,2026-02-20T18:00:00+01:00,deadlift,1,1,70,kg,5,,false,3-1-3,,,,");
+    assert_eq!(rows[11], "3,2026-02-24T18:00:00+01:00,deadlift,1,1,85,kg,5,,false,,10,,,");
     assert!(rows[14].starts_with("4,2026-02-28T18:00:00+01:00,deadlift,1,1,60,kg,5,,true"), "{}", rows[14]);
 }
 
@@ -404,7 +409,7 @@ fn fhir_export_is_a_bundle_of_one_pain_observation_per_check_in() {
     }
 }
 
-fn fixture(name: &str) -> PathBuf {
+pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../import/tests/fixtures").join(name)
 }
 
@@ -413,21 +418,28 @@ fn a_strong_export_imports_once_and_plans() {
     let log = Log::new();
     log.ok(&["user", "add", "sam", "--units", "kg", "--time-zone", "Europe/Oslo"]);
     let strong = fixture("strong_comma.csv");
-    let preview = log.ok(&["import", path_str(&strong), "--dry-run"]);
+    let preview = log.ok(&["import", path_str(&strong), "--dry-run", "--units", "lb"]);
     assert!(preview.contains("3 sessions"), "{preview}");
+    assert!(
+        preview.contains("units: lb, as you said (the file has no unit column); loads converted to kg"),
+        "{preview}"
+    );
     assert!(preview.contains("mapped: Deadlift (Barbell) → deadlift"), "{preview}");
     assert!(preview.contains("rest timer"), "{preview}");
+    assert!(preview.contains("notes kept: 1 workout, 1 exercise, 1 set"), "{preview}");
     assert!(log.ok(&["history"]).contains("No sessions yet"), "a dry run wrote something");
 
-    let first = log.ok(&["import", path_str(&strong)]);
+    let first = log.ok(&["import", path_str(&strong), "--units", "lb"]);
     assert!(first.contains("Imported into sam's log: 3 sessions"), "{first}");
-    let again = log.ok(&["import", path_str(&strong)]);
+    let again = log.ok(&["import", path_str(&strong), "--units", "lb"]);
     assert!(again.contains("Nothing new to import"), "{again}");
     let history = log.ok(&["history"]);
     assert_eq!(history.lines().filter(|l| l.contains("2025-11-")).count(), 3, "{history}");
+    assert!(history.contains("note: Back felt fine, no pain"), "{history}");
+    assert!(history.contains("deadlift: Use straps next time"), "{history}");
     let plan: Value = serde_json::from_str(&log.ok(&["plan", "--format", "json"])).expect("JSON");
-    // W comes from the imported deadlifts: the heaviest top set, 315.
-    assert_eq!(plan["metrics"]["working_weight"], 315.0, "{plan}");
+    // W comes from the imported deadlifts: the heaviest top set, 315 lb = 142.88159655 kg.
+    assert_eq!(plan["metrics"]["working_weight"], 142.88159655, "{plan}");
 }
 
 #[test]
@@ -443,12 +455,12 @@ fn a_csv_with_a_bad_row_imports_nothing_unless_told_to_skip() {
          2025-11-05 07:15:02,Pull,1h,Deadlift (Barbell),1,145,5,0,0,,,\n",
     )
     .expect("writable");
-    let out = log.run(&["import", path_str(&csv)]);
+    let out = log.run(&["import", path_str(&csv), "--units", "kg"]);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("line 3") && out.stderr.contains("Weight"), "{}", out.stderr);
     assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
 
-    let out = log.ok(&["import", path_str(&csv), "--skip-bad-rows"]);
+    let out = log.ok(&["import", path_str(&csv), "--skip-bad-rows", "--units", "kg"]);
     assert!(out.contains("bad row skipped: line 3"), "{out}");
     assert!(out.contains("2 sessions"), "{out}");
 }
@@ -469,7 +481,7 @@ fn a_bad_row_on_line_9000_rolls_the_whole_import_back() {
     let path = log.path("strong.csv");
     std::fs::write(&path, csv).expect("writable");
 
-    let out = log.run(&["import", path_str(&path)]);
+    let out = log.run(&["import", path_str(&path), "--units", "kg"]);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stderr.contains("line 9000") && out.stderr.contains("Weight"), "{}", out.stderr);
     assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
@@ -509,11 +521,11 @@ fn a_newer_export_adds_only_the_sets_the_log_lacks() {
     );
     let path = log.path("strong.csv");
     std::fs::write(&path, &older).expect("writable");
-    let first = log.ok(&["import", path_str(&path)]);
+    let first = log.ok(&["import", path_str(&path), "--units", "kg"]);
     assert!(first.contains("Imported into sam's log: 2 sessions (2 sets)"), "{first}");
 
     std::fs::write(&path, &newer).expect("writable");
-    let second = log.ok(&["import", path_str(&path)]);
+    let second = log.ok(&["import", path_str(&path), "--units", "kg"]);
     assert!(
         second.contains("Imported into sam's log: 1 session (2 sets), and new sets in 1 session already logged"),
         "{second}"
@@ -522,7 +534,7 @@ fn a_newer_export_adds_only_the_sets_the_log_lacks() {
     let csv = log.ok(&["export", "--format", "csv"]);
     let loads: Vec<&str> = csv.lines().skip(1).map(|l| l.split(',').nth(5).expect("a load")).collect();
     assert_eq!(loads, ["140", "142.5", "145", "145"], "{csv}");
-    assert!(log.ok(&["import", path_str(&path)]).contains("Nothing new to import: the file's 4 sets"));
+    assert!(log.ok(&["import", path_str(&path), "--units", "kg"]).contains("Nothing new to import: the file's 4 sets"));
 }
 
 #[test]
@@ -534,14 +546,20 @@ fn a_csv_from_standard_input_imports_and_a_future_workout_refuses_the_file() {
          2026-03-09 07:00:00,Pull,1h,Deadlift (Barbell),1,150,5,0,0,,,\n"
     );
     let db = log.db.to_str().expect("UTF-8 path");
-    let refused =
-        finish(pullback().env("PULLBACK_NOW", NOW).args(["--database", db, "import", "-"]).write_stdin(csv.clone()));
+    let refused = finish(
+        pullback()
+            .env("PULLBACK_NOW", NOW)
+            .args(["--database", db, "import", "-", "--units", "kg"])
+            .write_stdin(csv.clone()),
+    );
     assert_eq!(refused.code, Some(2), "{}", refused.stderr);
     assert!(refused.stderr.contains("the workout of 2026-03-09 07:00 UTC is after now"), "{}", refused.stderr);
     assert!(log.ok(&["history"]).contains("No sessions yet"), "a refused import wrote something");
 
     let past = csv.lines().take(2).collect::<Vec<_>>().join("\n");
-    let out = finish(pullback().env("PULLBACK_NOW", NOW).args(["--database", db, "import", "-"]).write_stdin(past));
+    let out = finish(
+        pullback().env("PULLBACK_NOW", NOW).args(["--database", db, "import", "-", "--units", "kg"]).write_stdin(past),
+    );
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains("Imported into sam's log: 1 session (1 set)"), "{}", out.stdout);
 }

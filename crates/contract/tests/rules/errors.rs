@@ -181,6 +181,20 @@ fn loads_and_reps() {
 }
 
 #[test]
+fn notes_are_text_of_1_to_2000_characters() {
+    // Notes (optional, added in v1 additively) on a session, an exercise and a set.
+    let noted = set(valid(), "/sessions/0/note", json!("Pulled in the garage"));
+    let noted = set(noted, "/sessions/0/exercises/0/note", json!("hook grip"));
+    let noted = set(noted, "/sessions/0/exercises/0/sets/1/note", json!("felt heavy, no pain"));
+    check(noted, json!({ "status": "normal" }));
+    refuse_each(&[
+        ("/sessions/0/note", json!(5), "must be a string"),
+        ("/sessions/0/exercises/0/note", json!("   "), "must not be empty"),
+        ("/sessions/0/exercises/0/sets/1/note", json!("x".repeat(2001)), "at most 2000 characters"),
+    ]);
+}
+
+#[test]
 fn symmetry_values_must_be_positive() {
     refuse_each(&[("/symmetry_tests/0/left", json!(0), "0"), ("/symmetry_tests/0/right", json!(-3), "-3")]);
 }

@@ -161,6 +161,39 @@ fn working_weight_from_history_leaves_warmups_out() {
 }
 
 #[test]
+fn a_failed_set_of_0_reps_is_not_a_top_set() {
+    // Strong's failed attempt: 405 × 0 (set order F) after 315 × 6. A set with 0
+    // reps was not lifted: the top set is 315, not 405 (protocol section 2 with
+    // the rule that a 0-rep set is not a lifted set).
+    let day = session_of(
+        t(0, 10),
+        "deadlift",
+        json!([
+            { "load": 135, "reps": 5, "warmup": true },
+            { "load": 315, "reps": 6 },
+            { "load": 405, "reps": 0 }
+        ]),
+        cis(&[("after_24h", 0)]),
+    );
+    check(
+        history(t(2, 12), json!({ "units": "lb" }), vec![day]),
+        json!({
+            "status": "normal",
+            "metrics": { "working_weight": 315 },
+            // 1.10 × 315 = 346.5 → 345 (not 1.10 × 405 = 445.5 → 445)
+            "load_cap": 345,
+            "flags": [],
+        }),
+    );
+    // A session of failed attempts only has no top set: W stays unknown.
+    let failed = session_of(t(0, 10), "deadlift", json!([{ "load": 405, "reps": 0 }]), cis(&[("after_24h", 0)]));
+    check(
+        history(t(2, 12), json!({ "units": "lb" }), vec![failed]),
+        json!({ "metrics": { "working_weight": null }, "load_cap": null, "flags": ["working_weight_unknown"] }),
+    );
+}
+
+#[test]
 fn working_weight_window_is_28_days_ending_at_the_last_normal_session() {
     // Second session at t(28,10) with 100. The first (150) at exactly 28 days
     // before is outside the half-open window; one hour later it is inside.

@@ -15,6 +15,7 @@ mod blocks;
 mod errors;
 mod examples;
 mod flags;
+mod imported;
 mod ladder;
 mod layoff;
 mod loads;

@@ -1,6 +1,6 @@
 //! Detection of each header, and the errors before the first row.
 
-use crate::{fixture, options};
+use crate::{bare, fixture, options};
 use pullback_import::{Format, ImportError, Options, Units, detect, read};
 
 #[test]
@@ -52,26 +52,59 @@ fn byte_order_mark_and_line_endings_are_ignored() {
 }
 
 #[test]
-fn other_headers_are_not_guessed() {
-    for header in [
-        "",
-        "Date,Exercise,Reps",
-        // A column missing, or in another order.
-        "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes",
-        "Workout Name,Date,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE",
-        // Another weight column.
-        "Date,Exercise,Category,Weight (stone),Reps,Distance,Distance Unit,Time",
+fn headers_are_read_by_name_in_any_order_and_without_optional_columns() {
+    for (header, format) in [
+        // Without RPE, in another order: the names say Strong.
+        (
+            "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes",
+            Format::StrongComma,
+        ),
+        (
+            "Workout Name,Date,Duration,Exercise Name,Set Order,Weight,Reps,Distance,Seconds,Notes,Workout Notes,RPE",
+            Format::StrongComma,
+        ),
+        ("date,workout name,exercise name,set order,weight,weight unit,reps", Format::StrongSemicolon),
+        ("Date;Exercise;Category;Weight;Weight Unit;Reps", Format::FitNotes),
     ] {
-        assert_eq!(detect(header), None, "{header:?}");
+        assert_eq!(detect(header), Some(format), "{header:?}");
     }
 }
 
 #[test]
-fn unknown_and_empty_files_are_refused() {
-    let options = options(Units::Kg, "UTC");
+fn a_header_without_the_columns_a_set_needs_names_them_and_the_columns_found() {
+    let options = bare(Units::Kg, "UTC");
+    let err = read("Date,Exercise,Reps\n2025-01-01,Deadlift,5\n".as_bytes(), &options).unwrap_err();
+    let message = err.to_string();
+    match err {
+        ImportError::MissingColumns { format, missing, columns } => {
+            assert_eq!((format, missing), (Format::FitNotes, vec!["Weight"]));
+            assert_eq!(columns, ["Date", "Exercise", "Reps"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(message.contains("no Weight column, which a FitNotes export needs"), "{message}");
+    assert!(message.contains("the columns found are \"Date\", \"Exercise\", \"Reps\""), "{message}");
+}
+
+#[test]
+fn unknown_and_empty_files_are_refused_with_the_columns_found_and_the_nearest_format() {
+    let options = bare(Units::Kg, "UTC");
     let err = read("Day,Lift,Kilos\n1,pull,100\n".as_bytes(), &options).unwrap_err();
-    assert!(matches!(&err, ImportError::UnknownFormat { header } if header == "Day,Lift,Kilos"), "{err:?}");
-    assert!(err.to_string().contains("strong-comma"), "the message names the formats: {err}");
+    assert!(matches!(&err, ImportError::UnknownFormat { header, nearest: None, .. } if header == "Day,Lift,Kilos"));
+    let message = err.to_string();
+    assert!(message.contains("3 columns: \"Day\", \"Lift\", \"Kilos\""), "{message}");
+    assert!(!message.contains("--format"), "no hint at a value the command line refuses: {message}");
+
+    // Close to Hevy: the nearest app, and what it still needs.
+    let err = read("start_time,exercise_title,weight_kg,reps\n".as_bytes(), &options).unwrap_err();
+    match &err {
+        ImportError::UnknownFormat { nearest: Some((format, missing)), .. } => {
+            assert_eq!(*format, Format::Hevy);
+            assert_eq!(missing, &["set_index", "set_type"]);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(err.to_string().contains("The nearest is a Hevy export, which also needs set_index, set_type"), "{err}");
     assert!(matches!(read("".as_bytes(), &options), Err(ImportError::Empty)));
     assert!(matches!(read("\n\n".as_bytes(), &options), Err(ImportError::Empty)));
 }
@@ -81,7 +114,7 @@ fn a_forced_format_needs_its_columns() {
     let options = Options { format: Some(Format::Hevy), ..options(Units::Kg, "UTC") };
     let err = read(fixture("fitnotes.csv").as_bytes(), &options).unwrap_err();
     match err {
-        ImportError::MissingColumns { format, missing } => {
+        ImportError::MissingColumns { format, missing, .. } => {
             assert_eq!(format, Format::Hevy);
             assert!(missing.contains(&"start_time") && missing.contains(&"set_type"), "{missing:?}");
         }

@@ -1,7 +1,7 @@
 //! Each dialect from its fixture: sessions, sets, loads, warm-ups, the report.
 
 use crate::{check, counts, names, options, read_fixture, render, unmapped};
-use pullback_import::{Format, Units, read};
+use pullback_import::{Format, Note, NotesKept, Units, UnitsRead, read};
 
 #[test]
 fn strong_comma_in_the_users_unit() {
@@ -26,7 +26,14 @@ fn strong_comma_in_the_users_unit() {
     assert_eq!((report.rows, report.sets, report.sessions), (26, 19, 3));
     assert_eq!(report.first.as_ref().map(|z| z.date().to_string()), Some("2025-11-03".into()));
     assert_eq!(report.last.as_ref().map(|z| z.date().to_string()), Some("2025-11-10".into()));
-    assert_eq!(report.skipped, counts(&[("note", 1), ("rest timer", 4), ("distance or time only", 2)]));
+    assert_eq!(report.skipped, counts(&[("rest timer", 4), ("timed or cardio", 2)]));
+    // The workout's notes, the Note row (the deadlift's note) and a set's note are kept.
+    assert_eq!(report.notes, NotesKept { sessions: 1, exercises: 1, sets: 1 });
+    let pull = &parsed.sessions[0];
+    assert_eq!(pull.note.as_ref().map(Note::as_str), Some("Back felt fine, no pain"));
+    assert_eq!(pull.exercises[0].note.as_ref().map(Note::as_str), Some("Use straps next time"));
+    assert_eq!(pull.exercises[0].sets[4].note.as_ref().map(Note::as_str), Some("Grip slipping"));
+    assert_eq!(report.units, UnitsRead::Given(Units::Lb));
     assert_eq!(
         report.mapped,
         names(&[
@@ -59,7 +66,9 @@ fn strong_semicolon_with_decimal_commas_and_a_unit_per_row() {
     assert_eq!(parsed.format, Format::StrongSemicolon);
     let report = &parsed.report;
     assert_eq!((report.rows, report.sets, report.sessions), (12, 9, 2));
-    assert_eq!(report.skipped, counts(&[("note", 1), ("rest timer", 1), ("distance or time only", 1)]));
+    assert_eq!(report.skipped, counts(&[("rest timer", 1), ("timed or cardio", 1)]));
+    assert_eq!(report.notes, NotesKept { sessions: 0, exercises: 1, sets: 0 }, "Schulter ok");
+    assert_eq!(report.units, UnitsRead::Column { column: "Weight Unit".into(), kg: 7, lb: 2 });
     assert_eq!(report.unmapped, unmapped(&[("Bench Press (Barbell)", 1), ("Squat (Barbell)", 1)]));
     assert_eq!(report.mapped.len(), 3);
 
@@ -88,7 +97,10 @@ fn strong_quoted_in_kilograms_for_a_pound_user() {
     assert_eq!(parsed.format, Format::StrongQuoted);
     let report = &parsed.report;
     assert_eq!((report.rows, report.sets, report.sessions), (9, 7, 2));
-    assert_eq!(report.skipped, counts(&[("note", 1), ("rest timer", 1)]));
+    assert_eq!(report.skipped, counts(&[("rest timer", 1)]));
+    assert_eq!(report.units, UnitsRead::Named { unit: Units::Kg, column: "Weight (kg)".into() });
+    let curl = &parsed.sessions[0].exercises[2];
+    assert_eq!(curl.note.as_ref().map(Note::as_str), Some("slow; light"), "the Note row is the exercise's");
     assert_eq!(report.mapped.get("Romanian Deadlift (Dumbbell)").map(String::as_str), Some("romanian_deadlift"));
     assert_eq!(report.mapped.get("Hex Bar Deadlift").map(String::as_str), Some("trap_bar_deadlift"));
     assert_eq!(report.unmapped, unmapped(&[("Leg Press", 1)]));
@@ -112,7 +124,7 @@ fn hevy_imperial_converted_exactly_to_kilograms() {
     assert_eq!(parsed.format, Format::Hevy);
     let report = &parsed.report;
     assert_eq!((report.rows, report.sets, report.sessions), (12, 10, 2));
-    assert_eq!(report.skipped, counts(&[("distance or time only", 2)]));
+    assert_eq!(report.skipped, counts(&[("timed or cardio", 2)]));
     assert_eq!(
         report.mapped,
         names(&[
@@ -137,7 +149,7 @@ fn hevy_metric_weights_with_imperial_distances() {
 "#;
     let parsed = read(csv.as_bytes(), &options(Units::Kg, "Europe/Paris")).unwrap();
     assert_eq!(render(&parsed), "2026-01-06T18:05:00+01:00[Europe/Paris] \"Pull\" 55min\n  deadlift: 150x3\n");
-    assert_eq!(parsed.report.skipped, counts(&[("distance or time only", 1)]));
+    assert_eq!(parsed.report.skipped, counts(&[("timed or cardio", 1)]));
 }
 
 #[test]
@@ -158,7 +170,7 @@ fn fitnotes_dates_at_noon_with_a_unit_per_row() {
     assert_eq!(parsed.format, Format::FitNotes);
     let report = &parsed.report;
     assert_eq!((report.rows, report.sets, report.sessions), (9, 8, 2));
-    assert_eq!(report.skipped, counts(&[("distance or time only", 1)]));
+    assert_eq!(report.skipped, counts(&[("timed or cardio", 1)]));
     assert_eq!(report.unmapped, unmapped(&[("Barbell Squat", 2), ("Flat Barbell Bench Press", 1)]));
     assert!(parsed.sessions.iter().all(|s| s.title.is_none() && s.duration.is_none()));
 }
@@ -178,7 +190,7 @@ fn fitnotes_legacy_in_pounds() {
     );
     assert_eq!(parsed.format, Format::FitNotesLegacy);
     assert_eq!((parsed.report.rows, parsed.report.sets), (5, 4));
-    assert_eq!(parsed.report.skipped, counts(&[("distance or time only", 1)]));
+    assert_eq!(parsed.report.skipped, counts(&[("timed or cardio", 1)]));
 
     let kilograms = render(&read_fixture("fitnotes_legacy.csv", &options(Units::Kg, "UTC")));
     assert!(kilograms.contains("deadlift: 102.05828325x5 142.88159655x3"), "{kilograms}");

@@ -1,16 +1,26 @@
 //! Integration tests of `pullback-import`: every dialect from its fixture in
-//! `tests/fixtures/`, detection, bad rows, the user mapping file and set keys.
+//! `tests/fixtures/`, detection, bad rows, the user mapping file and set keys, and
+//! the shapes of issue 14 (units, failed sets, notes, timed rows, headers, the
+//! deadlift family, time order), one module each.
 //!
 //! Sessions are compared as text through [`check`], one line per session and one
 //! per exercise: `deadlift: w60x5 142.5x3@8.5` is a warm-up of 60 × 5 and a set
 //! of 142.5 × 3 at RPE 8.5; other exercises show the app's name in quotes.
 
 mod bad_rows;
+mod corpus;
 mod detect;
 mod dialects;
+mod failed_sets;
+mod family;
+mod headers;
 mod keys;
 mod mapping;
+mod notes;
+mod order;
 mod streaming;
+mod timed;
+mod units;
 
 use pullback_import::{ExerciseId, Options, Parsed, Units, read};
 use std::collections::BTreeMap;
@@ -20,7 +30,14 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// Options for a lifter in `units` and `zone`, with a file that does not say its
+/// unit (Strong's comma export) read in the lifter's unit, as `--units` would.
 pub fn options(units: Units, zone: &str) -> Options {
+    Options { file_units: Some(units), ..bare(units, zone) }
+}
+
+/// Options as [`Options::new`] makes them: no unit given for the file.
+pub fn bare(units: Units, zone: &str) -> Options {
     Options::new(units, jiff::tz::TimeZone::get(zone).expect("a known time zone"))
 }
 

@@ -2,7 +2,7 @@
 
 use crate::{names, options, unmapped};
 use pullback_core::Exercise;
-use pullback_import::{DEFAULT_TABLE, ExerciseMap, MapProblem, Options, Units, read};
+use pullback_import::{DEFAULT_TABLE, ExerciseMap, MapProblem, Options, Units, Variant, read};
 
 #[test]
 fn the_default_table_covers_the_named_apps_names() {
@@ -26,7 +26,7 @@ fn the_default_table_covers_the_named_apps_names() {
     ] {
         assert_eq!(map.get(name).map(Exercise::id), Some(id), "{name:?}");
     }
-    for name in ["Squat (Barbell)", "Stiff-Legged Deadlift", "Deadlift (Dumbbell)", "Rack Pull"] {
+    for name in ["Squat (Barbell)", "Deadlift (Dumbbell)", "Rack Pull", "Deadlift (Smith Machine)"] {
         assert_eq!(map.get(name), None, "{name:?}");
     }
     assert!(DEFAULT_TABLE.iter().all(|(name, exercise)| map.get(name) == Some(*exercise)));
@@ -47,7 +47,8 @@ fn a_user_file_extends_and_overrides_the_defaults() {
         parsed.report.mapped,
         names(&[("Block Pull", "deadlift"), ("Romanian Deadlift (Dumbbell)", "good_morning")])
     );
-    assert_eq!(parsed.report.unmapped, unmapped(&[("Rack Pull", 1)]));
+    assert_eq!(parsed.report.unmapped, unmapped(&[]));
+    assert_eq!(parsed.report.variants.get("Rack Pull"), Some(&(Variant::RackOrBlockPull, 1)));
     let ids: Vec<&str> = parsed.sessions[0].exercises.iter().map(|e| e.exercise.as_str()).collect();
     assert_eq!(ids, ["deadlift", "good_morning", "Rack Pull"]);
 }

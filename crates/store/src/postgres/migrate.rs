@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 3, name: "accounts", sql: include_str!("../../migrations/postgres/0003_accounts.sql") },
     Migration { version: 4, name: "clinicians", sql: include_str!("../../migrations/postgres/0004_clinicians.sql") },
     Migration { version: 5, name: "client_ids", sql: include_str!("../../migrations/postgres/0005_client_ids.sql") },
+    Migration { version: 6, name: "notes", sql: include_str!("../../migrations/postgres/0006_notes.sql") },
 ];
 
 /// The advisory lock migrations hold: "pullback" in ASCII. Advisory locks are

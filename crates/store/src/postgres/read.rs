@@ -134,11 +134,18 @@ async fn load_sessions(c: &mut PgConnection, user: UserId, since: Since) -> Resu
     let Since::Nanos(bound) = since else { return Ok(out) };
 
     let mut index: HashMap<i64, usize> = HashMap::new();
-    let sql = "SELECT id, at_ns, at, external_id FROM sessions WHERE user_id = $1 AND at_ns >= $2 ORDER BY at_ns, id";
+    let sql =
+        "SELECT id, at_ns, at, external_id, note FROM sessions WHERE user_id = $1 AND at_ns >= $2 ORDER BY at_ns, id";
     for r in session_query(c, sql, user, bound).await? {
         let id: i64 = get(&r, 0)?;
         index.insert(id, out.sessions.len());
-        out.sessions.push(Session { id: get(&r, 3)?, at: from_ns(get(&r, 1)?)?, exercises: vec![], checkins: vec![] });
+        out.sessions.push(Session {
+            id: get(&r, 3)?,
+            at: from_ns(get(&r, 1)?)?,
+            exercises: vec![],
+            checkins: vec![],
+            note: get::<Option<&str>>(&r, 4)?.map(codec::note).transpose()?,
+        });
         out.ids.push(SessionId(id));
         out.texts.push(get(&r, 2)?);
         out.checkin_ids.push(Vec::new());
@@ -147,7 +154,7 @@ async fn load_sessions(c: &mut PgConnection, user: UserId, since: Since) -> Resu
         |id: i64| index.get(&id).copied().ok_or_else(|| codec::corrupt(format!("session {id} vanished")));
 
     let mut exercises: HashMap<i64, (usize, usize)> = HashMap::new();
-    let sql = "SELECT e.id, e.session_id, e.exercise, e.tempo, e.block_height
+    let sql = "SELECT e.id, e.session_id, e.exercise, e.tempo, e.block_height, e.note
                FROM sessions s JOIN exercises e ON e.session_id = s.id
                WHERE s.user_id = $1 AND s.at_ns >= $2 ORDER BY e.session_id, e.position";
     for r in session_query(c, sql, user, bound).await? {
@@ -159,10 +166,11 @@ async fn load_sessions(c: &mut PgConnection, user: UserId, since: Since) -> Resu
             tempo: get::<Option<&str>>(&r, 3)?.map(codec::tempo).transpose()?,
             block_height: get::<Option<&str>>(&r, 4)?.map(codec::block_height).transpose()?,
             sets: Vec::new(),
+            note: get::<Option<&str>>(&r, 5)?.map(codec::note).transpose()?,
         });
     }
 
-    let sql = "SELECT st.exercise_id, st.load, st.reps, st.rpe, st.warmup
+    let sql = "SELECT st.exercise_id, st.load, st.reps, st.rpe, st.warmup, st.note
                FROM sessions s JOIN exercises e ON e.session_id = s.id JOIN sets st ON st.exercise_id = e.id
                WHERE s.user_id = $1 AND s.at_ns >= $2 ORDER BY st.exercise_id, st.position";
     let mut current: Option<(i64, (usize, usize))> = None;
@@ -184,6 +192,7 @@ async fn load_sessions(c: &mut PgConnection, user: UserId, since: Since) -> Resu
             reps: Reps::parse(reps).map_err(|e| codec::corrupt(format!("reps: {e}")))?,
             rpe: get::<Option<&str>>(&r, 3)?.map(codec::rpe).transpose()?,
             warmup: get(&r, 4)?,
+            note: get::<Option<&str>>(&r, 5)?.map(codec::note).transpose()?,
         });
     }
 

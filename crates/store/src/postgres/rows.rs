@@ -9,7 +9,7 @@ use super::db;
 use crate::codec::to_ns;
 use crate::error::Result;
 use crate::model::{At, ImportCounts};
-use pullback_core::{ExerciseLog, Point, SessionCheckin, Set, Side};
+use pullback_core::{ExerciseLog, Note, Point, SessionCheckin, Set, Side};
 use sqlx::postgres::PgConnection;
 
 /// A position in a list, as stored.
@@ -69,14 +69,16 @@ pub(super) struct SessionRows {
     pub at: Vec<String>,
     pub at_ns: Vec<i64>,
     pub external_id: Vec<Option<String>>,
+    pub note: Vec<Option<String>>,
 }
 
 impl SessionRows {
-    pub fn push(&mut self, id: i64, at: At, external_id: Option<&str>) -> Result<()> {
+    pub fn push(&mut self, id: i64, at: At, external_id: Option<&str>, note: Option<&Note>) -> Result<()> {
         self.at_ns.push(to_ns(at.instant)?);
         self.id.push(id);
         self.at.push(at.to_string());
         self.external_id.push(external_id.map(str::to_owned));
+        self.note.push(note.map(|n| n.as_str().to_owned()));
         Ok(())
     }
 
@@ -85,15 +87,17 @@ impl SessionRows {
             return Ok(());
         }
         sqlx::query(
-            "INSERT INTO sessions (id, user_id, at, at_ns, external_id)
-             SELECT id, $1, at, at_ns, external_id
-             FROM UNNEST($2::bigint[], $3::text[], $4::bigint[], $5::text[]) AS t (id, at, at_ns, external_id)",
+            "INSERT INTO sessions (id, user_id, at, at_ns, external_id, note)
+             SELECT id, $1, at, at_ns, external_id, note
+             FROM UNNEST($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[])
+                  AS t (id, at, at_ns, external_id, note)",
         )
         .bind(user)
         .bind(self.id)
         .bind(self.at)
         .bind(self.at_ns)
         .bind(self.external_id)
+        .bind(self.note)
         .execute(c)
         .await
         .map_err(db)?;
@@ -110,6 +114,7 @@ pub(super) struct ExerciseRows {
     pub exercise: Vec<String>,
     pub tempo: Vec<Option<String>>,
     pub block_height: Vec<Option<String>>,
+    pub note: Vec<Option<String>>,
 }
 
 impl ExerciseRows {
@@ -120,6 +125,7 @@ impl ExerciseRows {
         self.exercise.push(e.exercise.as_str().to_owned());
         self.tempo.push(e.tempo.map(|t| t.to_string()));
         self.block_height.push(e.block_height.map(|h| h.value().to_string()));
+        self.note.push(e.note.as_ref().map(|n| n.as_str().to_owned()));
     }
 
     pub async fn insert(self, c: &mut PgConnection) -> Result<()> {
@@ -127,8 +133,9 @@ impl ExerciseRows {
             return Ok(());
         }
         sqlx::query(
-            "INSERT INTO exercises (id, session_id, position, exercise, tempo, block_height)
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[])",
+            "INSERT INTO exercises (id, session_id, position, exercise, tempo, block_height, note)
+             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                  $7::text[])",
         )
         .bind(self.id)
         .bind(self.session_id)
@@ -136,6 +143,7 @@ impl ExerciseRows {
         .bind(self.exercise)
         .bind(self.tempo)
         .bind(self.block_height)
+        .bind(self.note)
         .execute(c)
         .await
         .map_err(db)?;
@@ -153,6 +161,7 @@ pub(super) struct SetRows {
     pub rpe: Vec<Option<String>>,
     pub warmup: Vec<bool>,
     pub import_key: Vec<Option<[u8; 16]>>,
+    pub note: Vec<Option<String>>,
 }
 
 impl SetRows {
@@ -164,6 +173,7 @@ impl SetRows {
         self.rpe.push(set.rpe.map(|r| r.value().to_string()));
         self.warmup.push(set.warmup);
         self.import_key.push(import_key.map(u128::to_be_bytes));
+        self.note.push(set.note.as_ref().map(|n| n.as_str().to_owned()));
     }
 
     pub async fn insert(self, c: &mut PgConnection) -> Result<()> {
@@ -171,9 +181,9 @@ impl SetRows {
             return Ok(());
         }
         sqlx::query(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key)
+            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key, note)
              SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::boolean[],
-                                  $7::bytea[])",
+                                  $7::bytea[], $8::text[])",
         )
         .bind(self.exercise_id)
         .bind(self.position)
@@ -182,6 +192,7 @@ impl SetRows {
         .bind(self.rpe)
         .bind(self.warmup)
         .bind(self.import_key)
+        .bind(self.note)
         .execute(c)
         .await
         .map_err(db)?;
@@ -265,6 +276,7 @@ pub(super) struct SessionInput<'a> {
     pub external_id: Option<&'a str>,
     pub exercises: &'a [ExerciseLog],
     pub checkins: &'a [SessionCheckin],
+    pub note: Option<&'a Note>,
 }
 
 /// Writes whole sessions (and `standalone` check-ins, already made into rows
@@ -287,7 +299,7 @@ pub(super) async fn insert_sessions(
     let (mut session_rows, mut exercise_rows, mut set_rows, mut checkin_rows) =
         (SessionRows::default(), ExerciseRows::default(), SetRows::default(), CheckinRows::default());
     for (s, &session_id) in sessions.iter().zip(&ids.sessions) {
-        session_rows.push(session_id, s.at, s.external_id)?;
+        session_rows.push(session_id, s.at, s.external_id, s.note)?;
         for (position, e) in s.exercises.iter().enumerate() {
             let exercise_id = next_id(&mut exercise_ids)?;
             exercise_rows.push(exercise_id, session_id, ordinal(position), e);

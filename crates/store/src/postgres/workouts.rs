@@ -16,6 +16,7 @@ use super::write::{changed, delete_events, lock_user};
 use crate::codec::to_ns;
 use crate::error::{Result, StoreError};
 use crate::model::{ImportBatch, KeyedSession, UserId, WorkoutCounts};
+use crate::reimport::{self, Changes, StoredEntry, StoredSet, StoredWorkout};
 use pullback_core::{ExerciseLog, Set};
 use sqlx::Row;
 use sqlx::postgres::{PgConnection, PgPool};
@@ -66,6 +67,8 @@ struct Workout {
     session: SessionRef,
     next_exercise: i64,
     keys: HashSet<u128>,
+    /// What was stored before this batch, for a re-import's changes.
+    stored: StoredWorkout,
 }
 
 /// The rows a batch adds, with references to the new sessions and exercises by
@@ -75,6 +78,8 @@ struct Plan<'a> {
     sessions: Vec<&'a KeyedSession>,
     exercises: Vec<(SessionRef, i64, &'a ExerciseLog)>,
     sets: Vec<(usize, i64, &'a Set, u128)>,
+    /// A re-import's changes to stored workouts, by session id.
+    changes: Vec<(i64, Changes)>,
 }
 
 /// Writes one batch; gives the earliest time (UTC ns) of a workout that got sets.
@@ -112,11 +117,19 @@ fn plan_workout<'a>(
         )));
     }
     let at_ns = to_ns(session.at.instant)?;
+    let mut changed_sets = false;
+    if let Some(Workout { session: SessionRef::Stored(id), stored, .. }) = seen.get(&session.external_id) {
+        let changes = reimport::changes(stored, session, counts);
+        if !changes.is_empty() {
+            changed_sets = true;
+            plan.changes.push((*id, changes));
+        }
+    }
     let known = seen.get(&session.external_id).map(|w| &w.keys);
     let fresh = session.set_keys.iter().filter(|k| known.is_none_or(|known| !known.contains(*k))).count();
     counts.known_sets += total - fresh;
     if fresh == 0 {
-        return Ok(None);
+        return Ok(changed_sets.then_some(at_ns));
     }
     let workout = match seen.get_mut(&session.external_id) {
         Some(workout) => {
@@ -126,8 +139,12 @@ fn plan_workout<'a>(
         None => {
             counts.sessions += 1;
             plan.sessions.push(session);
-            let new =
-                Workout { session: SessionRef::New(plan.sessions.len() - 1), next_exercise: 0, keys: HashSet::new() };
+            let new = Workout {
+                session: SessionRef::New(plan.sessions.len() - 1),
+                next_exercise: 0,
+                keys: HashSet::new(),
+                stored: StoredWorkout::default(),
+            };
             seen.entry(session.external_id.clone()).or_insert(new)
         }
     };
@@ -166,7 +183,7 @@ async fn stored_workouts(
     let names: Vec<&str> = sessions.iter().map(|s| s.external_id.as_str()).collect();
     let rows = sqlx::query(
         "SELECT DISTINCT ON (s.external_id) s.id, s.external_id,
-                coalesce((SELECT max(position) + 1 FROM exercises WHERE session_id = s.id), 0)
+                coalesce((SELECT max(position) + 1 FROM exercises WHERE session_id = s.id), 0), s.note IS NOT NULL
          FROM sessions s WHERE s.user_id = $1 AND s.external_id = ANY($2) ORDER BY s.external_id, s.id",
     )
     .bind(user.0)
@@ -181,25 +198,43 @@ async fn stored_workouts(
         let name: String = r.try_get(1).map_err(db)?;
         by_id.insert(id, name.clone());
         let next_exercise = r.try_get(2).map_err(db)?;
-        workouts.insert(name, Workout { session: SessionRef::Stored(id), next_exercise, keys: HashSet::new() });
+        let has_note: bool = r.try_get(3).map_err(db)?;
+        let stored = StoredWorkout { has_note, ..StoredWorkout::default() };
+        workouts.insert(name, Workout { session: SessionRef::Stored(id), next_exercise, keys: HashSet::new(), stored });
     }
     if by_id.is_empty() {
         return Ok(workouts);
     }
     let ids: Vec<i64> = by_id.keys().copied().collect();
-    let keys: Vec<(i64, Vec<u8>)> = sqlx::query_as(
-        "SELECT e.session_id, st.import_key FROM exercises e JOIN sets st ON st.exercise_id = e.id
+    let entries: Vec<(i64, i64, String, Option<String>, bool)> = sqlx::query_as(
+        "SELECT e.session_id, e.id, e.exercise, e.block_height, e.note IS NOT NULL FROM exercises e
+         WHERE e.session_id = ANY($1)",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *c)
+    .await
+    .map_err(db)?;
+    for (session, id, exercise, block_height, has_note) in entries {
+        if let Some(workout) = by_id.get(&session).and_then(|name| workouts.get_mut(name)) {
+            workout.stored.entries.insert(id, StoredEntry { exercise, block_height, has_note });
+        }
+    }
+    let keys: Vec<(i64, Vec<u8>, i64, i64, String, bool)> = sqlx::query_as(
+        "SELECT e.session_id, st.import_key, st.exercise_id, st.position, st.load, st.note IS NOT NULL
+         FROM exercises e JOIN sets st ON st.exercise_id = e.id
          WHERE e.session_id = ANY($1) AND st.import_key IS NOT NULL",
     )
     .bind(&ids)
     .fetch_all(&mut *c)
     .await
     .map_err(db)?;
-    for (session, key) in keys {
+    for (session, key, exercise_id, position, load, has_note) in keys {
         let key: [u8; 16] =
             key.try_into().map_err(|_| crate::codec::corrupt(format!("an import key of session {session}")))?;
         if let Some(workout) = by_id.get(&session).and_then(|name| workouts.get_mut(name)) {
-            workout.keys.insert(u128::from_be_bytes(key));
+            let key = u128::from_be_bytes(key);
+            workout.keys.insert(key);
+            workout.stored.sets.insert(key, StoredSet { exercise_id, position, load, has_note });
         }
     }
     Ok(workouts)
@@ -211,7 +246,7 @@ async fn write_plan(c: &mut PgConnection, user: UserId, plan: Plan<'_>) -> Resul
     let ids = take_ids(c, want).await?;
     let mut sessions = SessionRows::default();
     for (session, &id) in plan.sessions.iter().zip(&ids.sessions) {
-        sessions.push(id, session.at, Some(&session.external_id))?;
+        sessions.push(id, session.at, Some(&session.external_id), session.note.as_ref())?;
     }
     let mut exercises = ExerciseRows::default();
     let mut new_exercises = ids.exercises.iter();
@@ -233,5 +268,88 @@ async fn write_plan(c: &mut PgConnection, user: UserId, plan: Plan<'_>) -> Resul
     sessions.insert(c, user.0).await?;
     exercises.insert(c).await?;
     sets.insert(c).await?;
+    apply(c, &plan.changes).await
+}
+
+/// Writes a re-import's changes to the sets imported before (see [`reimport`]),
+/// one statement per kind of change.
+async fn apply(c: &mut PgConnection, changes: &[(i64, Changes)]) -> Result<()> {
+    let all = || changes.iter().map(|(_, ch)| ch);
+    let (ids, names, blocks): (Vec<i64>, Vec<&str>, Vec<Option<&str>>) =
+        unzip3(all().flat_map(|ch| ch.entries.iter()).map(|(id, name, block)| (*id, name.as_str(), block.as_deref())));
+    if !ids.is_empty() {
+        sqlx::query(
+            "UPDATE exercises e SET exercise = u.exercise, block_height = u.block_height
+             FROM UNNEST($1::bigint[], $2::text[], $3::text[]) AS u (id, exercise, block_height) WHERE e.id = u.id",
+        )
+        .bind(ids)
+        .bind(names)
+        .bind(blocks)
+        .execute(&mut *c)
+        .await
+        .map_err(db)?;
+    }
+    let loads: Vec<&(i64, i64, String)> = all().flat_map(|ch| &ch.loads).collect();
+    update_sets(
+        c,
+        "UPDATE sets s SET load = u.text FROM UNNEST($1::bigint[], $2::bigint[], $3::text[]) AS u (e, p, text)
+         WHERE s.exercise_id = u.e AND s.position = u.p",
+        &loads,
+    )
+    .await?;
+    let notes: Vec<&(i64, i64, String)> = all().flat_map(|ch| &ch.set_notes).collect();
+    update_sets(
+        c,
+        "UPDATE sets s SET note = u.text FROM UNNEST($1::bigint[], $2::bigint[], $3::text[]) AS u (e, p, text)
+         WHERE s.exercise_id = u.e AND s.position = u.p AND s.note IS NULL",
+        &notes,
+    )
+    .await?;
+    let (ids, notes): (Vec<i64>, Vec<&str>) =
+        all().flat_map(|ch| &ch.entry_notes).map(|(id, note)| (*id, note.as_str())).unzip();
+    if !ids.is_empty() {
+        sqlx::query(
+            "UPDATE exercises e SET note = u.note FROM UNNEST($1::bigint[], $2::text[]) AS u (id, note)
+             WHERE e.id = u.id AND e.note IS NULL",
+        )
+        .bind(ids)
+        .bind(notes)
+        .execute(&mut *c)
+        .await
+        .map_err(db)?;
+    }
+    let (ids, notes): (Vec<i64>, Vec<&str>) =
+        changes.iter().filter_map(|(id, ch)| Some((*id, ch.session_note.as_deref()?))).unzip();
+    if !ids.is_empty() {
+        sqlx::query(
+            "UPDATE sessions s SET note = u.note FROM UNNEST($1::bigint[], $2::text[]) AS u (id, note)
+             WHERE s.id = u.id AND s.note IS NULL",
+        )
+        .bind(ids)
+        .bind(notes)
+        .execute(&mut *c)
+        .await
+        .map_err(db)?;
+    }
     Ok(())
+}
+
+/// Runs `sql` over (exercise id, position, text) rows, as three arrays.
+async fn update_sets(c: &mut PgConnection, sql: &str, rows: &[&(i64, i64, String)]) -> Result<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let (exercises, positions, texts) = unzip3(rows.iter().map(|(e, p, text)| (*e, *p, text.as_str())));
+    sqlx::query(sql).bind(exercises).bind(positions).bind(texts).execute(c).await.map_err(db)?;
+    Ok(())
+}
+
+fn unzip3<A, B, C>(items: impl Iterator<Item = (A, B, C)>) -> (Vec<A>, Vec<B>, Vec<C>) {
+    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    for (x, y, z) in items {
+        a.push(x);
+        b.push(y);
+        c.push(z);
+    }
+    (a, b, c)
 }

@@ -133,6 +133,7 @@ pub(super) async fn log_session(tx: &mut PgConnection, user: UserId, session: &N
         external_id: session.external_id.as_deref(),
         exercises: &session.exercises,
         checkins: &session.checkins,
+        note: session.note.as_ref(),
     };
     let ids = insert_sessions(tx, user.0, &[input], &[], &mut ImportCounts::default()).await?;
     let id = ids.first().copied().ok_or_else(|| codec::corrupt("the session got no id"))?;
@@ -364,6 +365,7 @@ pub(super) async fn import_history(pool: &PgPool, user: UserId, h: &History, mod
             external_id: s.id.as_deref(),
             exercises: &s.exercises,
             checkins: &s.checkins,
+            note: s.note.as_ref(),
         })
         .collect();
     let standalone = h

@@ -99,7 +99,7 @@ fn load_sessions(c: &Connection, user: UserId, since: Since) -> Result<Sessions>
     let mut index: HashMap<i64, usize> = HashMap::new();
     let mut s = c
         .prepare_cached(
-            "SELECT id, at_ns, at, external_id FROM sessions
+            "SELECT id, at_ns, at, external_id, note FROM sessions
              WHERE user_id = ?1 AND at_ns >= ?2 ORDER BY at_ns, id",
         )
         .map_err(db)?;
@@ -112,6 +112,7 @@ fn load_sessions(c: &Connection, user: UserId, since: Since) -> Result<Sessions>
             at: from_ns(r.get(1).map_err(db)?)?,
             exercises: Vec::new(),
             checkins: Vec::new(),
+            note: opt_text(r, 4)?.map(codec::note).transpose()?,
         });
         out.ids.push(SessionId(id));
         out.texts.push(r.get(2).map_err(db)?);
@@ -123,7 +124,7 @@ fn load_sessions(c: &Connection, user: UserId, since: Since) -> Result<Sessions>
     let mut exercises: HashMap<i64, (usize, usize)> = HashMap::new();
     let mut s = c
         .prepare_cached(
-            "SELECT e.id, e.session_id, e.exercise, e.tempo, e.block_height
+            "SELECT e.id, e.session_id, e.exercise, e.tempo, e.block_height, e.note
              FROM sessions s JOIN exercises e ON e.session_id = s.id
              WHERE s.user_id = ?1 AND s.at_ns >= ?2 ORDER BY s.at_ns, s.id, e.position",
         )
@@ -138,12 +139,13 @@ fn load_sessions(c: &Connection, user: UserId, since: Since) -> Result<Sessions>
             tempo: opt_text(r, 3)?.map(codec::tempo).transpose()?,
             block_height: opt_text(r, 4)?.map(codec::block_height).transpose()?,
             sets: Vec::new(),
+            note: opt_text(r, 5)?.map(codec::note).transpose()?,
         });
     }
 
     let mut s = c
         .prepare_cached(
-            "SELECT st.exercise_id, st.load, st.reps, st.rpe, st.warmup
+            "SELECT st.exercise_id, st.load, st.reps, st.rpe, st.warmup, st.note
              FROM sessions s JOIN exercises e ON e.session_id = s.id JOIN sets st ON st.exercise_id = e.id
              WHERE s.user_id = ?1 AND s.at_ns >= ?2 ORDER BY s.at_ns, s.id, e.position, st.position",
         )
@@ -168,6 +170,7 @@ fn load_sessions(c: &Connection, user: UserId, since: Since) -> Result<Sessions>
             reps: Reps::parse(reps).map_err(|e| codec::corrupt(format!("reps: {e}")))?,
             rpe: opt_text(r, 3)?.map(codec::rpe).transpose()?,
             warmup: r.get(4).map_err(db)?,
+            note: opt_text(r, 5)?.map(codec::note).transpose()?,
         });
     }
 

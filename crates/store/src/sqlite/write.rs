@@ -9,9 +9,10 @@ use crate::model::{
     NewSession, NewSymmetryTest, Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
     WorkoutCounts,
 };
+use crate::reimport::{self, Changes, StoredEntry, StoredSet, StoredWorkout};
 use jiff::Timestamp;
 use jiff::tz::Offset;
-use pullback_core::{ExerciseLog, History, Point, SessionCheckin, Side};
+use pullback_core::{ExerciseLog, History, Note, Point, SessionCheckin, Set, Side};
 use rusqlite::{Connection, ErrorCode, OptionalExtension, Transaction, TransactionBehavior, params};
 use std::collections::HashSet;
 
@@ -128,19 +129,59 @@ pub(super) fn text(at: At) -> String {
     at.to_string()
 }
 
+const INSERT_EXERCISE: &str = "INSERT INTO exercises (session_id, position, exercise, tempo, block_height, note)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+
+/// The parameters of [`INSERT_EXERCISE`].
+fn exercise_row(session: i64, position: i64, e: &ExerciseLog) -> impl rusqlite::Params + '_ {
+    (
+        session,
+        position,
+        e.exercise.as_str(),
+        e.tempo.map(|t| t.to_string()),
+        e.block_height.map(|h| h.value().to_string()),
+        e.note.as_ref().map(Note::as_str),
+    )
+}
+
+const INSERT_SET: &str = "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key, note)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// The parameters of [`INSERT_SET`].
+fn set_row(exercise: i64, position: i64, set: &Set, key: Option<u128>) -> impl rusqlite::Params + '_ {
+    (
+        exercise,
+        position,
+        set.load.to_string(),
+        set.reps.value(),
+        set.rpe.map(|r| r.value().to_string()),
+        set.warmup,
+        key.map(u128::to_be_bytes),
+        set.note.as_ref().map(Note::as_str),
+    )
+}
+
+/// A session to write whole, with its exercises, sets and check-ins.
+#[derive(Debug, Clone, Copy)]
+struct Whole<'a> {
+    at: At,
+    external_id: Option<&'a str>,
+    exercises: &'a [ExerciseLog],
+    checkins: &'a [SessionCheckin],
+    note: Option<&'a Note>,
+}
+
 /// Inserts a session with its exercises, sets and check-ins; adds to `counts`.
 fn insert_session(
     tx: &Transaction<'_>,
     user: UserId,
-    at: At,
-    external_id: Option<&str>,
-    exercises: &[ExerciseLog],
-    checkins: &[SessionCheckin],
+    whole: &Whole<'_>,
     counts: &mut ImportCounts,
 ) -> Result<SessionId> {
+    let Whole { at, external_id, exercises, checkins, note } = *whole;
     let at_ns = to_ns(at.instant)?;
-    tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
-        .and_then(|mut s| s.execute(params![user.0, text(at), at_ns, external_id]))
+    tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id, note) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .and_then(|mut s| s.execute(params![user.0, text(at), at_ns, external_id, note.map(Note::as_str)]))
         .map_err(db)?;
     let session = SessionId(tx.last_insert_rowid());
     insert_exercises(tx, session, exercises, counts)?;
@@ -169,38 +210,13 @@ pub(super) fn insert_exercises(
     exercises: &[ExerciseLog],
     counts: &mut ImportCounts,
 ) -> Result<()> {
-    let mut insert_exercise = tx
-        .prepare_cached(
-            "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .map_err(db)?;
-    let mut insert_set = tx
-        .prepare_cached(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )
-        .map_err(db)?;
+    let mut insert_exercise = tx.prepare_cached(INSERT_EXERCISE).map_err(db)?;
+    let mut insert_set = tx.prepare_cached(INSERT_SET).map_err(db)?;
     for (position, e) in exercises.iter().enumerate() {
-        insert_exercise
-            .execute(params![
-                session.0,
-                ordinal(position),
-                e.exercise.as_str(),
-                e.tempo.map(|t| t.to_string()),
-                e.block_height.map(|h| h.value().to_string()),
-            ])
-            .map_err(db)?;
+        insert_exercise.execute(exercise_row(session.0, ordinal(position), e)).map_err(db)?;
         let exercise_id = tx.last_insert_rowid();
         for (position, set) in e.sets.iter().enumerate() {
-            insert_set
-                .execute(params![
-                    exercise_id,
-                    ordinal(position),
-                    set.load.to_string(),
-                    set.reps.value(),
-                    set.rpe.map(|r| r.value().to_string()),
-                    set.warmup,
-                ])
-                .map_err(db)?;
+            insert_set.execute(set_row(exercise_id, ordinal(position), set, None)).map_err(db)?;
         }
         counts.exercises += 1;
         counts.sets += e.sets.len();
@@ -262,15 +278,14 @@ pub(super) fn add_session(c: &mut Connection, user: UserId, session: &NewSession
 /// Inserts a session and records the change, inside the caller's transaction.
 pub(super) fn log_session(tx: &Transaction<'_>, user: UserId, session: &NewSession) -> Result<SessionId> {
     let mut counts = ImportCounts::default();
-    let id = insert_session(
-        tx,
-        user,
-        session.at,
-        session.external_id.as_deref(),
-        &session.exercises,
-        &session.checkins,
-        &mut counts,
-    )?;
+    let whole = Whole {
+        at: session.at,
+        external_id: session.external_id.as_deref(),
+        exercises: &session.exercises,
+        checkins: &session.checkins,
+        note: session.note.as_ref(),
+    };
+    let id = insert_session(tx, user, &whole, &mut counts)?;
     changed(tx, user, Some(to_ns(session.at.instant)?))?;
     Ok(id)
 }
@@ -463,7 +478,14 @@ pub(super) fn import_history(c: &mut Connection, user: UserId, h: &History, mode
     };
     for s in &h.sessions {
         let at = At::new(s.at, offset(s.at));
-        insert_session(&tx, user, at, s.id.as_deref(), &s.exercises, &s.checkins, &mut counts)?;
+        let whole = Whole {
+            at,
+            external_id: s.id.as_deref(),
+            exercises: &s.exercises,
+            checkins: &s.checkins,
+            note: s.note.as_ref(),
+        };
+        insert_session(&tx, user, &whole, &mut counts)?;
         touch(s.at)?;
     }
     for c in &h.checkins {
@@ -551,14 +573,21 @@ fn import_workout(
     }
     let at_ns = to_ns(session.at.instant)?;
     let existing = stored_workout(tx, user, &session.external_id)?;
-    let mut known = match existing {
-        Some((id, _)) => keys_of(tx, id)?,
-        None => HashSet::new(),
+    let stored = match existing {
+        Some((id, _)) => stored_sets(tx, id)?,
+        None => StoredWorkout::default(),
     };
+    let mut changed_sets = false;
+    if let Some((id, _)) = existing {
+        let changes = reimport::changes(&stored, session, counts);
+        changed_sets = !changes.is_empty();
+        apply(tx, id, &changes)?;
+    }
+    let mut known: HashSet<u128> = stored.sets.keys().copied().collect();
     let fresh = session.set_keys.iter().filter(|k| !known.contains(*k)).count();
     counts.known_sets += total - fresh;
     if fresh == 0 {
-        return Ok(None);
+        return Ok(changed_sets.then_some(at_ns));
     }
     let (session_id, mut next_exercise) = match existing {
         Some(found) => {
@@ -566,24 +595,25 @@ fn import_workout(
             found
         }
         None => {
-            tx.prepare_cached("INSERT INTO sessions (user_id, at, at_ns, external_id) VALUES (?1, ?2, ?3, ?4)")
-                .and_then(|mut s| s.execute(params![user.0, text(session.at), at_ns, session.external_id]))
-                .map_err(db)?;
+            tx.prepare_cached(
+                "INSERT INTO sessions (user_id, at, at_ns, external_id, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    user.0,
+                    text(session.at),
+                    at_ns,
+                    session.external_id,
+                    session.note.as_ref().map(Note::as_str)
+                ])
+            })
+            .map_err(db)?;
             counts.sessions += 1;
             (tx.last_insert_rowid(), 0)
         }
     };
-    let mut insert_exercise = tx
-        .prepare_cached(
-            "INSERT INTO exercises (session_id, position, exercise, tempo, block_height) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )
-        .map_err(db)?;
-    let mut insert_set = tx
-        .prepare_cached(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )
-        .map_err(db)?;
+    let mut insert_exercise = tx.prepare_cached(INSERT_EXERCISE).map_err(db)?;
+    let mut insert_set = tx.prepare_cached(INSERT_SET).map_err(db)?;
     let mut keys = session.set_keys.iter();
     for e in &session.exercises {
         let mut exercise_id: Option<i64> = None;
@@ -596,30 +626,12 @@ fn import_workout(
             let id = match exercise_id {
                 Some(id) => id,
                 None => {
-                    insert_exercise
-                        .execute(params![
-                            session_id,
-                            next_exercise,
-                            e.exercise.as_str(),
-                            e.tempo.map(|t| t.to_string()),
-                            e.block_height.map(|h| h.value().to_string()),
-                        ])
-                        .map_err(db)?;
+                    insert_exercise.execute(exercise_row(session_id, next_exercise, e)).map_err(db)?;
                     next_exercise += 1;
                     *exercise_id.insert(tx.last_insert_rowid())
                 }
             };
-            insert_set
-                .execute(params![
-                    id,
-                    position,
-                    set.load.to_string(),
-                    set.reps.value(),
-                    set.rpe.map(|r| r.value().to_string()),
-                    set.warmup,
-                    key.to_be_bytes(),
-                ])
-                .map_err(db)?;
+            insert_set.execute(set_row(id, position, set, Some(*key))).map_err(db)?;
             position += 1;
             counts.sets += 1;
         }
@@ -638,14 +650,75 @@ fn stored_workout(tx: &Transaction<'_>, user: UserId, external_id: &str) -> Resu
     .map_err(db)
 }
 
-/// The import keys of a stored workout's sets.
-fn keys_of(tx: &Transaction<'_>, session: i64) -> Result<HashSet<u128>> {
+/// The imported sets of a stored workout by key, its entries, and whether it has a note.
+fn stored_sets(tx: &Transaction<'_>, session: i64) -> Result<StoredWorkout> {
+    let mut workout = StoredWorkout::default();
     let mut statement = tx
         .prepare_cached(
-            "SELECT st.import_key FROM exercises e JOIN sets st ON st.exercise_id = e.id
+            "SELECT e.id, e.exercise, e.block_height, e.note IS NOT NULL FROM exercises e WHERE e.session_id = ?1",
+        )
+        .map_err(db)?;
+    let mut rows = statement.query([session]).map_err(db)?;
+    while let Some(r) = rows.next().map_err(db)? {
+        let entry = StoredEntry {
+            exercise: r.get(1).map_err(db)?,
+            block_height: r.get(2).map_err(db)?,
+            has_note: r.get(3).map_err(db)?,
+        };
+        workout.entries.insert(r.get(0).map_err(db)?, entry);
+    }
+    let mut statement = tx
+        .prepare_cached(
+            "SELECT st.import_key, st.exercise_id, st.position, st.load, st.note IS NOT NULL
+             FROM exercises e JOIN sets st ON st.exercise_id = e.id
              WHERE e.session_id = ?1 AND st.import_key IS NOT NULL",
         )
         .map_err(db)?;
-    let rows = statement.query_map([session], |r| r.get::<_, [u8; 16]>(0)).map_err(db)?;
-    rows.map(|key| key.map(u128::from_be_bytes).map_err(db)).collect()
+    let mut rows = statement.query([session]).map_err(db)?;
+    while let Some(r) = rows.next().map_err(db)? {
+        let key = u128::from_be_bytes(r.get::<_, [u8; 16]>(0).map_err(db)?);
+        let set = StoredSet {
+            exercise_id: r.get(1).map_err(db)?,
+            position: r.get(2).map_err(db)?,
+            load: r.get(3).map_err(db)?,
+            has_note: r.get(4).map_err(db)?,
+        };
+        workout.sets.insert(key, set);
+    }
+    workout.has_note = tx
+        .prepare_cached("SELECT note IS NOT NULL FROM sessions WHERE id = ?1")
+        .and_then(|mut s| s.query_row([session], |r| r.get(0)))
+        .map_err(db)?;
+    Ok(workout)
+}
+
+/// Writes a re-import's changes to the sets imported before (see [`reimport`]).
+fn apply(tx: &Transaction<'_>, session: i64, changes: &Changes) -> Result<()> {
+    let mut rename =
+        tx.prepare_cached("UPDATE exercises SET exercise = ?2, block_height = ?3 WHERE id = ?1").map_err(db)?;
+    for (id, exercise, block) in &changes.entries {
+        rename.execute(params![id, exercise, block]).map_err(db)?;
+    }
+    let mut reload =
+        tx.prepare_cached("UPDATE sets SET load = ?3 WHERE exercise_id = ?1 AND position = ?2").map_err(db)?;
+    for (exercise, position, load) in &changes.loads {
+        reload.execute(params![exercise, position, load]).map_err(db)?;
+    }
+    let mut set_note = tx
+        .prepare_cached("UPDATE sets SET note = ?3 WHERE exercise_id = ?1 AND position = ?2 AND note IS NULL")
+        .map_err(db)?;
+    for (exercise, position, note) in &changes.set_notes {
+        set_note.execute(params![exercise, position, note]).map_err(db)?;
+    }
+    let mut entry_note =
+        tx.prepare_cached("UPDATE exercises SET note = ?2 WHERE id = ?1 AND note IS NULL").map_err(db)?;
+    for (id, note) in &changes.entry_notes {
+        entry_note.execute(params![id, note]).map_err(db)?;
+    }
+    if let Some(note) = &changes.session_note {
+        tx.prepare_cached("UPDATE sessions SET note = ?2 WHERE id = ?1 AND note IS NULL")
+            .and_then(|mut s| s.execute(params![session, note]))
+            .map_err(db)?;
+    }
+    Ok(())
 }

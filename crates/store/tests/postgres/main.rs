@@ -230,6 +230,7 @@ fn fifty_sessions() -> History {
             at: when,
             exercises: vec![deadlift(vec![set("100", 5); 4])],
             checkins: vec![],
+            note: None,
         });
     }
     big
@@ -264,7 +265,9 @@ fn workouts(n: usize, sets: usize, first_key: u128) -> Vec<KeyedSession> {
                 at: pullback_store::At::utc(when),
                 external_id: format!("strong {i}"),
                 exercises: vec![deadlift(vec![set("100", 5); sets])],
+                decided: vec![true],
                 set_keys: (0..u128::try_from(sets).unwrap()).map(|k| base + k).collect(),
+                note: None,
             }
         })
         .collect()
@@ -318,7 +321,16 @@ async fn repeated_workouts_within_and_across_batches_merge() {
     again.set_keys = vec![2, 99];
     first.push(again.clone());
     let counts = stream(&store, user, false, vec![first, vec![again]]).await.unwrap();
-    assert_eq!(counts, pullback_store::WorkoutCounts { sessions: 2, extended: 1, sets: 5, known_sets: 3 });
+    assert_eq!(
+        counts,
+        pullback_store::WorkoutCounts {
+            sessions: 2,
+            extended: 1,
+            sets: 5,
+            known_sets: 3,
+            ..pullback_store::WorkoutCounts::default()
+        }
+    );
     let history = store.history(user).await.unwrap().history;
     let first: Vec<usize> = history.sessions[0].exercises.iter().map(|e| e.sets.len()).collect();
     assert_eq!(first, [2, 1], "the new set of the repeat went into a new entry at the end");
@@ -500,6 +512,7 @@ async fn ten_years_of_sets_read_back() {
             at: start + jiff::SignedDuration::from_hours(29 * i),
             exercises: vec![deadlift(vec![set("140", 5); 10]), deadlift(vec![set("100", 8); 10])],
             checkins: session.checkins,
+            note: None,
         });
     }
     let started = Instant::now();

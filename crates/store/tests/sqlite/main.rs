@@ -158,6 +158,7 @@ async fn an_import_that_fails_midway_leaves_the_old_log() {
             at: when,
             exercises: vec![deadlift(vec![set("100", 5); 4])],
             checkins: vec![],
+            note: None,
         });
     }
     fail_on_set(&path, 150);
@@ -299,6 +300,7 @@ async fn ten_years_of_sets_read_back() {
             at: session.at.instant,
             exercises: session.exercises,
             checkins: session.checkins,
+            note: None,
         });
     }
     let started = Instant::now();

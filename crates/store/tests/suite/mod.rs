@@ -4,9 +4,9 @@
 
 use jiff::Timestamp;
 use pullback_core::{
-    BlockHeight, Decimal, Exercise, ExerciseId, ExerciseLog, History, Load, Overrides, Pain, Params, Point, Profile,
-    RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest,
-    Tempo, Units, Variation,
+    BlockHeight, Decimal, Exercise, ExerciseId, ExerciseLog, History, Load, Note, Overrides, Pain, Params, Point,
+    Profile, RedFlags, Reps, Rpe, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength,
+    SymmetryTest, Tempo, Units, Variation,
 };
 use pullback_store::{Admission, Limit, LimitRule, Tokens};
 use pullback_store::{
@@ -38,11 +38,11 @@ pub fn pain(v: i64) -> Pain {
 }
 
 pub fn set(l: &str, reps: i64) -> Set {
-    Set { load: load(l), reps: Reps::parse(reps).unwrap(), rpe: None, warmup: false }
+    Set { load: load(l), reps: Reps::parse(reps).unwrap(), rpe: None, warmup: false, note: None }
 }
 
 pub fn deadlift(sets: Vec<Set>) -> ExerciseLog {
-    ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets }
+    ExerciseLog { exercise: ExerciseId::Known(Exercise::Deadlift), tempo: None, block_height: None, sets, note: None }
 }
 
 /// A one-exercise session of `n` sets of 5 at 100.
@@ -52,17 +52,19 @@ pub fn simple_session(when: &str, n: usize) -> NewSession {
         external_id: None,
         exercises: vec![deadlift((0..n).map(|_| set("100", 5)).collect())],
         checkins: vec![],
+        note: None,
     }
 }
 
 /// A session that uses every field.
 pub fn rich_session(when: &str) -> NewSession {
-    let warm = Set { load: load("60"), reps: Reps::parse(5).unwrap(), rpe: None, warmup: true };
+    let warm = Set { load: load("60"), reps: Reps::parse(5).unwrap(), rpe: None, warmup: true, note: None };
     let top = Set {
         load: load("142.5"),
         reps: Reps::parse(3).unwrap(),
         rpe: Some(Rpe::parse(dec("8.5")).unwrap()),
         warmup: false,
+        note: Some(Note::parse("grindy, \"slow\" off the floor").unwrap()),
     };
     NewSession {
         at: at(when),
@@ -73,18 +75,21 @@ pub fn rich_session(when: &str) -> NewSession {
                 tempo: Some(Tempo::parse("3-1-3").unwrap()),
                 block_height: Some(BlockHeight::parse(dec("10.5")).unwrap()),
                 sets: vec![warm, top.clone(), top],
+                note: Some(Note::parse("belt on from the second set\nhook grip").unwrap()),
             },
             ExerciseLog {
                 exercise: ExerciseId::Other("squat".into()),
                 tempo: None,
                 block_height: None,
                 sets: vec![set("0", 10), set("100.25", 5)],
+                note: None,
             },
             ExerciseLog {
                 exercise: ExerciseId::Known(Exercise::BirdDog),
                 tempo: None,
                 block_height: None,
                 sets: vec![],
+                note: None,
             },
         ],
         checkins: vec![
@@ -106,6 +111,7 @@ pub fn rich_session(when: &str) -> NewSession {
                 bottom_only: false,
             },
         ],
+        note: Some(Note::parse("Träning i källaren — 深蹲 after").unwrap()),
     }
 }
 
@@ -151,6 +157,7 @@ fn as_session(s: &NewSession) -> Session {
         at: s.at.instant,
         exercises: s.exercises.clone(),
         checkins: s.checkins.clone(),
+        note: s.note.clone(),
     }
 }
 
@@ -776,7 +783,14 @@ async fn import_batches(
 fn workout(when: &str, external_id: &str, loads: &[&str], first_key: u128) -> KeyedSession {
     let sets: Vec<Set> = loads.iter().map(|l| set(l, 5)).collect();
     let set_keys = (0..sets.len() as u128).map(|i| first_key + i).collect();
-    KeyedSession { at: at(when), external_id: external_id.into(), exercises: vec![deadlift(sets)], set_keys }
+    KeyedSession {
+        at: at(when),
+        external_id: external_id.into(),
+        exercises: vec![deadlift(sets)],
+        decided: vec![true],
+        set_keys,
+        note: None,
+    }
 }
 
 fn all_loads(history: &History) -> Vec<String> {
@@ -794,13 +808,13 @@ pub async fn import_workouts_is_idempotent_by_set_key(store: &dyn Store) {
         ImportBatch::Commit,
     ];
     let counts = import_batches(store, user, false, first.clone()).await.unwrap();
-    assert_eq!(counts, WorkoutCounts { sessions: 2, extended: 0, sets: 3, known_sets: 0 });
+    assert_eq!(counts, WorkoutCounts { sessions: 2, extended: 0, sets: 3, known_sets: 0, ..WorkoutCounts::default() });
     let stored = store.history(user).await.unwrap();
     assert_eq!(all_loads(&stored.history), ["100", "110", "120"]);
     assert_eq!(stored.history.sessions[0].id.as_deref(), Some("strong 1"));
 
     let again = import_batches(store, user, false, first).await.unwrap();
-    assert_eq!(again, WorkoutCounts { sessions: 0, extended: 0, sets: 0, known_sets: 3 });
+    assert_eq!(again, WorkoutCounts { sessions: 0, extended: 0, sets: 0, known_sets: 3, ..WorkoutCounts::default() });
     assert_eq!(all_loads(&store.history(user).await.unwrap().history), all_loads(&stored.history));
     assert_eq!(store.history(user).await.unwrap().session_ids, stored.session_ids);
 
@@ -810,12 +824,81 @@ pub async fn import_workouts_is_idempotent_by_set_key(store: &dyn Store) {
         ImportBatch::Commit,
     ];
     let counts = import_batches(store, user, false, newer).await.unwrap();
-    assert_eq!(counts, WorkoutCounts { sessions: 0, extended: 1, sets: 1, known_sets: 1 });
+    assert_eq!(counts, WorkoutCounts { sessions: 0, extended: 1, sets: 1, known_sets: 1, ..WorkoutCounts::default() });
     let history = store.history(user).await.unwrap().history;
     assert_eq!(history.sessions.len(), 2);
     let second: Vec<Vec<String>> =
         history.sessions[1].exercises.iter().map(|e| e.sets.iter().map(|s| s.load.to_string()).collect()).collect();
     assert_eq!(second, [vec!["120"], vec!["125"]], "the new set goes in a new entry at the end");
+}
+
+/// An imported workout keeps its notes: the workout's, an exercise's and a set's.
+pub async fn import_workouts_keep_notes(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let mut noted = workout("2026-03-02T07:00:00+01:00", "hevy 1", &["100", "110"], 1);
+    noted.note = Some(Note::parse("Leg day moved to Monday").unwrap());
+    noted.exercises[0].note = Some(Note::parse("Hook grip from 100").unwrap());
+    noted.exercises[0].sets[1].note = Some(Note::parse("felt heavy, but no pain").unwrap());
+    let batches = vec![ImportBatch::Sessions(vec![noted.clone()]), ImportBatch::Commit];
+    import_batches(store, user, false, batches).await.unwrap();
+    let session = &store.history(user).await.unwrap().history.sessions[0];
+    assert_eq!(session.note, noted.note);
+    assert_eq!(session.exercises[0].note, noted.exercises[0].note);
+    let notes: Vec<Option<&str>> =
+        session.exercises[0].sets.iter().map(|s| s.note.as_ref().map(Note::as_str)).collect();
+    assert_eq!(notes, [None, Some("felt heavy, but no pain")]);
+}
+
+/// A re-import re-maps the sets imported before whose name its mapping decides,
+/// corrects their loads (the file read in another unit), and fills in missing
+/// notes; a name it does not decide, and notes already there, stay.
+pub async fn import_workouts_reimport_remaps_reloads_and_fills_notes(store: &dyn Store) {
+    let user = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    let mut old = workout("2026-03-02T07:00:00+01:00", "strong 1", &["225", "225"], 1);
+    old.exercises[0].exercise = ExerciseId::Other("Deadlift Old Data".into());
+    old.decided = vec![false];
+    old.exercises[0].sets[0].note = Some(Note::parse("kept as it was").unwrap());
+    import_batches(store, user, false, vec![ImportBatch::Sessions(vec![old.clone()]), ImportBatch::Commit])
+        .await
+        .unwrap();
+    let cp =
+        NewCheckpoint { covers_until: ts("2026-03-05T00:00:00Z"), made_at: ts("2026-03-06T00:00:00Z"), state: vec![] };
+    let revision = store.history(user).await.unwrap().revision;
+    assert!(store.put_checkpoint(user, &cp, revision).await.unwrap());
+
+    // The same file with a mapping and the unit given: 225 lb, deadlift, with notes.
+    let mut again = workout("2026-03-02T07:00:00+01:00", "strong 1", &["102.05828325", "102.05828325"], 1);
+    again.note = Some(Note::parse("Back felt fine").unwrap());
+    again.exercises[0].note = Some(Note::parse("straps").unwrap());
+    again.exercises[0].sets[0].note = Some(Note::parse("a newer note").unwrap());
+    again.exercises[0].sets[1].note = Some(Note::parse("grip went").unwrap());
+    let counts = import_batches(store, user, false, vec![ImportBatch::Sessions(vec![again]), ImportBatch::Commit])
+        .await
+        .unwrap();
+    assert_eq!((counts.sessions, counts.sets, counts.known_sets), (0, 0, 2));
+    let remapped: Vec<(&str, &str, usize)> =
+        counts.remapped.iter().map(|((from, to), n)| (from.as_str(), to.as_str(), *n)).collect();
+    assert_eq!(remapped, [("Deadlift Old Data", "deadlift", 2)]);
+    assert_eq!((counts.reloaded, counts.notes_added), (2, 3));
+    assert!(counts.changed_anything());
+    assert!(store.checkpoint(user).await.unwrap().is_none(), "the re-mapped workout is before the checkpoint");
+
+    let session = &store.history(user).await.unwrap().history.sessions[0];
+    let deadlift = &session.exercises[0];
+    assert_eq!(deadlift.exercise, ExerciseId::Known(Exercise::Deadlift));
+    assert_eq!(all_loads(&store.history(user).await.unwrap().history), ["102.05828325", "102.05828325"]);
+    assert_eq!(session.note.as_ref().map(Note::as_str), Some("Back felt fine"));
+    assert_eq!(deadlift.note.as_ref().map(Note::as_str), Some("straps"));
+    let notes: Vec<Option<&str>> = deadlift.sets.iter().map(|s| s.note.as_ref().map(Note::as_str)).collect();
+    assert_eq!(notes, [Some("kept as it was"), Some("grip went")]);
+
+    // A re-import whose mapping does not know the name leaves the entry as it is.
+    let counts =
+        import_batches(store, user, false, vec![ImportBatch::Sessions(vec![old]), ImportBatch::Commit]).await.unwrap();
+    assert!(counts.remapped.is_empty(), "{counts:?}");
+    assert_eq!(counts.reloaded, 2, "the old file's loads again");
+    let again = store.history(user).await.unwrap().history;
+    assert_eq!(again.sessions[0].exercises[0].exercise, ExerciseId::Known(Exercise::Deadlift));
 }
 
 /// Closing the channel without `Commit` stores nothing, keys included; a bad
@@ -1138,6 +1221,8 @@ macro_rules! shared_suite {
             import_round_trips,
             import_invalidates_checkpoints,
             import_workouts_is_idempotent_by_set_key,
+            import_workouts_keep_notes,
+            import_workouts_reimport_remaps_reloads_and_fills_notes,
             import_workouts_without_commit_stores_nothing,
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,

@@ -131,6 +131,8 @@ pub struct NewSession {
     pub exercises: Vec<Exercise>,
     /// Check-ins taken with the session.
     pub checkins: Option<Vec<SessionCheckin>>,
+    /// The lifter's note on the session: 1 to 2,000 characters.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, ToSchema)]
@@ -146,6 +148,8 @@ pub struct Exercise {
     /// Pulling from blocks: cm (kg profiles) or inches (lb profiles).
     pub block_height: Option<f64>,
     pub sets: Vec<Set>,
+    /// The lifter's note on the exercise: 1 to 2,000 characters.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, ToSchema)]
@@ -158,6 +162,8 @@ pub struct Set {
     /// 6 to 10 in halves.
     pub rpe: Option<f64>,
     pub warmup: Option<bool>,
+    /// The lifter's note on the set: 1 to 2,000 characters.
+    pub note: Option<String>,
 }
 
 /// When, relative to the session, pain was rated.

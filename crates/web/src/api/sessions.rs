@@ -95,6 +95,7 @@ pub async fn create(
         external_id: None,
         exercises: session.exercises,
         checkins: session.checkins,
+        note: session.note,
     };
     match client.ok().flatten() {
         Some(client) => {

@@ -169,7 +169,11 @@ pub fn top_sets(history: &History, window: &Window) -> Figure {
         id: "chart-top-sets",
         title: "Top set of your deadlifts",
         svg: None,
-        summary: format!("{}{}", top_sets_summary(&series, window, unit), episodes_note(window)),
+        summary: format!(
+            "{}{}",
+            top_sets_summary(&series, window, unit, history.profile.load_increment),
+            episodes_note(window)
+        ),
         legend: series.iter().enumerate().map(|(i, (lift, _))| (i, capitalised(lift.name()))).collect(),
     };
     if series.is_empty() {
@@ -192,25 +196,15 @@ pub fn top_sets(history: &History, window: &Window) -> Figure {
 }
 
 fn lift_tops(history: &History, window: &Window, lift: Exercise) -> Vec<(Timestamp, Load)> {
-    history
-        .sessions
-        .iter()
-        .filter(|s| window.contains(s.at))
-        .filter_map(|s| {
-            let top = s
-                .exercises
-                .iter()
-                .filter(|e| e.exercise.known() == Some(lift))
-                .flat_map(|e| e.sets.iter())
-                .filter(|set| !set.warmup)
-                .map(|set| set.load)
-                .max()?;
-            Some((s.at, top))
-        })
-        .collect()
+    history.sessions.iter().filter(|s| window.contains(s.at)).filter_map(|s| Some((s.at, s.top_set(lift)?))).collect()
 }
 
-fn top_sets_summary(series: &[(Exercise, Vec<(Timestamp, Load)>)], window: &Window, unit: &str) -> String {
+fn top_sets_summary(
+    series: &[(Exercise, Vec<(Timestamp, Load)>)],
+    window: &Window,
+    unit: &str,
+    increment: Load,
+) -> String {
     if series.is_empty() {
         return format!("No deadlift, sumo or trap bar deadlift sets in the last {CHART_DAYS} days.");
     }
@@ -222,11 +216,11 @@ fn top_sets_summary(series: &[(Exercise, Vec<(Timestamp, Load)>)], window: &Wind
             Some(format!(
                 "{}: {} {unit} on {} to {} {unit} on {}, heaviest {} {unit} ({} session{})",
                 capitalised(lift.name()),
-                first.1,
+                first.1.shown(increment),
                 window.day(first.0),
-                last.1,
+                last.1.shown(increment),
                 window.day(last.0),
-                heaviest,
+                heaviest.shown(increment),
                 tops.len(),
                 if tops.len() == 1 { "" } else { "s" }
             ))

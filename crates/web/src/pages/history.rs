@@ -11,7 +11,7 @@ use axum::extract::{Query, State};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, html};
-use pullback_core::{ExerciseLog, Point, RedFlags, Session, Set, Units};
+use pullback_core::{ExerciseLog, Point, Profile, RedFlags, Session, Set};
 use pullback_store::{SessionId, StoredHistory};
 use serde::Deserialize;
 
@@ -76,7 +76,7 @@ pub fn sections(stored: &StoredHistory, now: Timestamp, listing: Listing<'_>) ->
     html! {
         section.charts aria-label="Charts" { @for f in &figures { (charts::figure(f)) } }
         (range_switch(listing, history.sessions.len()))
-        (session_list(&sessions, history.profile.units, &zone, listing.own))
+        (session_list(&sessions, &history.profile, &zone, listing.own))
         (standalone_checkins(stored, since, &zone, listing.own))
         (screenings(stored, since, &zone, listing.own))
         (symmetry_tests(stored, since, &zone, listing.own))
@@ -106,7 +106,7 @@ fn range_switch(listing: Listing<'_>, total: usize) -> Markup {
     }
 }
 
-fn session_list(sessions: &[(&Session, SessionId)], units: Units, zone: &TimeZone, own: bool) -> Markup {
+fn session_list(sessions: &[(&Session, SessionId)], profile: &Profile, zone: &TimeZone, own: bool) -> Markup {
     html! {
         section.sessions aria-labelledby="sessions-title" {
             h2 #sessions-title { "Sessions" }
@@ -117,8 +117,9 @@ fn session_list(sessions: &[(&Session, SessionId)], units: Units, zone: &TimeZon
                     @for (session, id) in sessions.iter().rev() {
                         li.entry id=(format!("session-{id}")) {
                             time datetime=(session.at.to_string()) { (when(session.at, zone)) }
+                            @if let Some(note) = &session.note { p.note { "Note: " (note) } }
                             ul.exercises {
-                                @for e in &session.exercises { li { (exercise_line(e, units)) } }
+                                @for e in &session.exercises { li { (exercise_line(e, profile)) (exercise_notes(e)) } }
                             }
                             (session_pain(session))
                             @if own { a.change href=(format!("/history/sessions/{id}")) { "Change or delete" } }
@@ -135,14 +136,16 @@ fn when(at: Timestamp, zone: &TimeZone) -> String {
     at.to_zoned(zone.clone()).strftime("%a %-d %b %Y, %H:%M").to_string()
 }
 
-/// "Deadlift 140×5×3, 150×3 · warm-up 60×5, 100×3 · tempo 3-0-3 · from a 15 cm block".
-pub fn exercise_line(e: &ExerciseLog, units: Units) -> String {
+/// "Deadlift 140×5×3, 150×3 · warm-up 60×5, 100×3 · tempo 3-0-3 · from a 15 cm block";
+/// loads as the lifter reads them ([`pullback_core::Load::shown`]: a converted load rounded, "≈ 102.5").
+pub fn exercise_line(e: &ExerciseLog, profile: &Profile) -> String {
+    let units = profile.units;
     let name =
         capitalised(&e.exercise.known().map_or_else(|| e.exercise.as_str().replace('_', " "), |x| x.name().to_owned()));
     let (warmups, work): (Vec<&Set>, Vec<&Set>) = e.sets.iter().partition(|s| s.warmup);
-    let mut parts = vec![if work.is_empty() { name } else { format!("{name} {}", short_sets(&work, units)) }];
+    let mut parts = vec![if work.is_empty() { name } else { format!("{name} {}", short_sets(&work, profile)) }];
     if !warmups.is_empty() {
-        parts.push(format!("warm-up {}", short_sets(&warmups, units)));
+        parts.push(format!("warm-up {}", short_sets(&warmups, profile)));
     }
     if let Some(tempo) = e.tempo {
         parts.push(format!("tempo {tempo}"));
@@ -153,9 +156,19 @@ pub fn exercise_line(e: &ExerciseLog, units: Units) -> String {
     parts.join(" · ")
 }
 
+/// An exercise's note and its sets' notes ("Set 2: felt heavy"), as the lifter wrote them.
+fn exercise_notes(e: &ExerciseLog) -> Markup {
+    html! {
+        @if let Some(note) = &e.note { p.note { (note) } }
+        @for (i, set) in e.sets.iter().enumerate() {
+            @if let Some(note) = &set.note { p.note { "Set " (i + 1) ": " (note) } }
+        }
+    }
+}
+
 /// Sets as `LOAD×REPS×SETS` (equal consecutive sets grouped), `bw` for bodyweight,
 /// `@RPE` when logged; the unit once at the end.
-fn short_sets(sets: &[&Set], units: Units) -> String {
+fn short_sets(sets: &[&Set], profile: &Profile) -> String {
     let mut groups: Vec<(&Set, usize)> = Vec::new();
     for set in sets {
         match groups.last_mut() {
@@ -168,7 +181,11 @@ fn short_sets(sets: &[&Set], units: Units) -> String {
     let text: Vec<String> = groups
         .iter()
         .map(|(set, count)| {
-            let load = if set.load.value().is_zero() { "bw".to_owned() } else { set.load.to_string() };
+            let load = if set.load.value().is_zero() {
+                "bw".to_owned()
+            } else {
+                set.load.shown(profile.load_increment).to_string()
+            };
             let mut group = format!("{load}×{}", set.reps.value());
             if *count > 1 {
                 group.push_str(&format!("×{count}"));
@@ -180,7 +197,8 @@ fn short_sets(sets: &[&Set], units: Units) -> String {
         })
         .collect();
     let any_load = sets.iter().any(|s| !s.load.value().is_zero());
-    format!("{}{}", text.join(", "), if any_load { format!(" {}", units.load_symbol()) } else { String::new() })
+    let unit = profile.units.load_symbol();
+    format!("{}{}", text.join(", "), if any_load { format!(" {unit}") } else { String::new() })
 }
 
 /// The session's pain at each point it was rated (the latest rating of a point counts).

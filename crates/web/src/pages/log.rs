@@ -258,6 +258,7 @@ impl Entered {
                     })
                     .into_iter()
                     .collect(),
+                note: None,
             }),
             _ => Err(problems),
         }
@@ -296,7 +297,7 @@ impl Entered {
                 Err(mut row_problems) => problems.append(&mut row_problems),
             }
         }
-        exercise.map(|exercise| ExerciseLog { exercise, tempo, block_height, sets })
+        exercise.map(|exercise| ExerciseLog { exercise, tempo, block_height, sets, note: None })
     }
 }
 
@@ -415,7 +416,7 @@ fn read_row(label: &str, row: &Row, units: Units) -> Result<Set, Vec<String>> {
     });
     let rpe = keep(rpe, &mut problems);
     match (load, reps) {
-        (Some(load), Some(reps)) if problems.is_empty() => Ok(Set { load, reps, rpe, warmup: row.warmup }),
+        (Some(load), Some(reps)) if problems.is_empty() => Ok(Set { load, reps, rpe, warmup: row.warmup, note: None }),
         _ => Err(problems),
     }
 }
@@ -495,7 +496,11 @@ async fn fresh_page(state: &AppState, lifter: &Lifter, token: &CsrfToken, live: 
     let profile = state.store.profile(user).await?;
     let plan = pullback_contract::render(&stored_decision(state.store.as_ref(), user, now).await?);
     let exercise = profile.profile.usual_variation.exercise();
-    let last = last_set(state.store.as_ref(), user, exercise, now).await?;
+    let increment = profile.profile.load_increment;
+    // An imported load of many decimals is offered as the lifter would type it.
+    let last = last_set(state.store.as_ref(), user, exercise, now)
+        .await?
+        .map(|set| Set { load: Load::parse(set.load.shown(increment).value).unwrap_or(set.load), ..set });
     let entered = Entered::fresh(now, &profile, &plan, last.as_ref(), live)?;
     Ok(log_page(lifter, token, &profile, now, &entered, &[]))
 }
@@ -771,9 +776,26 @@ pub async fn edit_save(
         detail,
         at: now,
     };
-    let change = Edit::Session { at: session.at, exercises: session.exercises };
+    // The form does not show notes (from an import, say): they stay with their exercise and set.
+    let exercises = keep_notes(&entry.session.exercises, session.exercises);
+    let change = Edit::Session { at: session.at, exercises };
     state.store.edit_entry(Entry::Session(entry.id), &change, &audit).await?;
     Ok(saved("changed"))
+}
+
+/// The changed exercises with the notes of the stored ones at the same place (the
+/// same exercise at the same position, and its sets by position).
+fn keep_notes(before: &[ExerciseLog], mut after: Vec<ExerciseLog>) -> Vec<ExerciseLog> {
+    for (old, new) in before.iter().zip(after.iter_mut()) {
+        if old.exercise != new.exercise {
+            continue;
+        }
+        new.note = new.note.take().or_else(|| old.note.clone());
+        for (old_set, new_set) in old.sets.iter().zip(new.sets.iter_mut()) {
+            new_set.note = new_set.note.take().or_else(|| old_set.note.clone());
+        }
+    }
+    after
 }
 
 /// What changed, in a few words, for the audit log.

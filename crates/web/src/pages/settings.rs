@@ -17,7 +17,7 @@ use maud::{Markup, html};
 use pullback_app::csv_import::{CsvImportError, Imported, import_csv};
 use pullback_app::export::{fhir_document, full_document, write_csv};
 use pullback_core::{Decimal, Load, Units, Variation};
-use pullback_import::{BadRow, Format, ImportError, Options};
+use pullback_import::{BadRow, ImportError, Options, UnitsRead};
 use pullback_store::{ApiToken, StoreError, StoredProfile, TokenId};
 use serde::Deserialize;
 use std::str::FromStr;
@@ -232,6 +232,7 @@ impl<'a> View<'a> {
                 // The token comes first, so that it is checked before the file is read.
                 form.stack method="post" action="/settings/import" enctype="multipart/form-data" {
                     (csrf_field(self.token))
+                    (unit_choice(None))
                     label { "CSV file" input type="file" name="file" accept=".csv,text/csv" required; }
                     label.check { input type="checkbox" name="skip_bad_rows" value="1";
                         " Skip bad rows (they are listed) instead of refusing the file" }
@@ -520,7 +521,22 @@ fn download(body: Vec<u8>, content_type: &'static str, name: &str) -> Response {
 
 // --- Import ---
 
-/// The multipart upload: the CSRF token (first), `skip_bad_rows`, then `file`.
+/// The import form's choice of the unit of the file's weights (field `units`):
+/// as the file says, kilograms or pounds.
+fn unit_choice(chosen: Option<Units>) -> Markup {
+    html! {
+        fieldset.choice {
+            legend { "Unit of the file's weights" }
+            label { input type="radio" name="units" value="" checked[chosen.is_none()]; " as the file says" }
+            label { input type="radio" name="units" value="kg" checked[chosen == Some(Units::Kg)]; " kilograms" }
+            label { input type="radio" name="units" value="lb" checked[chosen == Some(Units::Lb)]; " pounds" }
+            span.hint { "Hevy, FitNotes and most Strong exports say their unit. Strong's comma export does not: \
+                choose the unit you logged in, or the file is refused. Loads are converted to your unit." }
+        }
+    }
+}
+
+/// The multipart upload: the CSRF token (first), `units`, `skip_bad_rows`, then `file`.
 ///
 /// The file is spooled to an anonymous temporary file first and imported only once
 /// it has arrived whole: the import's write transaction never waits on the client,
@@ -547,6 +563,17 @@ pub async fn import(
     let file = loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => break field,
+            Ok(Some(field)) if field.name() == Some("units") => match field.text().await.as_deref().map(str::trim) {
+                Ok("") => options.file_units = None,
+                Ok("kg") => options.file_units = Some(Units::Kg),
+                Ok("lb") => options.file_units = Some(Units::Lb),
+                Ok(other) => {
+                    let why = html! { p.problem role="alert" { "Unit of the file's weights: “" (other)
+                    "” is not a unit; choose kilograms or pounds, or as the file says." } };
+                    return import_refused(&lifter, &token, StatusCode::UNPROCESSABLE_ENTITY, why);
+                }
+                Err(e) => return import_refused(&lifter, &token, e.status(), upload_failed(&e.body_text())),
+            },
             Ok(Some(field)) => options.skip_bad_rows |= field.name() == Some("skip_bad_rows"),
             Ok(None) => return import_refused(&lifter, &token, StatusCode::UNPROCESSABLE_ENTITY, no_file()),
             Err(e) => return import_refused(&lifter, &token, e.status(), upload_failed(&e.body_text())),
@@ -559,7 +586,7 @@ pub async fn import(
     };
     let reader = Box::new(std::io::BufReader::new(spooled));
     match import_csv(state.store.as_ref(), lifter.user.id, reader, options, false, state.now()).await {
-        Ok(imported) => Ok(import_done(&lifter, &token, &imported).into_response()),
+        Ok(imported) => Ok(import_done(&lifter, &token, &imported, profile.profile.units).into_response()),
         Err(CsvImportError::File(e)) => {
             import_refused(&lifter, &token, StatusCode::UNPROCESSABLE_ENTITY, file_problems(&e))
         }
@@ -627,12 +654,23 @@ fn file_problems(error: &ImportError) -> Markup {
             }
             (bad_row_list(rows, *total))
         },
-        ImportError::UnknownFormat { header } => html! {
+        ImportError::UnknownFormat { header, columns, nearest } => html! {
             p.problem role="alert" {
                 "The file's first line is not the header of a Strong, Hevy or FitNotes CSV export; nothing was \
                 imported. Check that you chose the app's CSV export."
             }
             p { "The first line was: " code { (header) } }
+            p { "Its " (columns.len()) " columns: " (columns.join(", ")) "." }
+            @if let Some((format, missing)) = nearest {
+                p { "The nearest is a " (format.app_name()) " export, which also has " (missing.join(", ")) "." }
+            }
+        },
+        ImportError::UnitNeeded { format, line, weight } => html! {
+            p.problem role="alert" {
+                "This " (format.app_name()) " export has no unit column, so its weights (the first is " (weight)
+                " on line " (line) ") could be kilograms or pounds; nothing was imported. Choose the unit you \
+                logged in under “Unit of the file's weights” and upload it again."
+            }
         },
         other => html! { p.problem role="alert" { (capitalised(&other.to_string())) } },
     }
@@ -662,26 +700,66 @@ fn import_refused(lifter: &Lifter, token: &CsrfToken, status: StatusCode, why: M
     Ok((status, app_page("Import refused", &lifter.user, token, Nav::Settings, body)).into_response())
 }
 
-fn import_done(lifter: &Lifter, token: &CsrfToken, imported: &Imported) -> Markup {
+fn import_done(lifter: &Lifter, token: &CsrfToken, imported: &Imported, yours: Units) -> Markup {
     let (r, c) = (&imported.report, &imported.counts);
     let day = |z: &Option<jiff::Zoned>| z.as_ref().map_or("-".to_owned(), |z| z.strftime("%-d %b %Y").to_string());
+    let converted = match &r.units {
+        UnitsRead::Named { unit, .. } | UnitsRead::Given(unit) => *unit != yours,
+        UnitsRead::Column { kg, lb, .. } => {
+            if yours == Units::Kg {
+                *lb > 0
+            } else {
+                *kg > 0
+            }
+        }
+        UnitsRead::NotNeeded => false,
+    };
     let body = html! {
         h1 { "Import done" }
         p.notice role="status" {
-            @if c.sets == 0 {
+            @if !c.changed_anything() {
                 "Nothing new: the file's " (count(c.known_sets, "set is", "sets are")) " already in your log."
+            } @else if c.sets == 0 {
+                "No new sets: the file's " (count(c.known_sets, "set is", "sets are")) " already in your log."
             } @else {
                 "Imported " (count(c.sessions, "session", "sessions")) " (" (count(c.sets, "set", "sets")) ")"
                 @if c.extended > 0 { ", and new sets in " (count(c.extended, "session already logged", "sessions already logged")) }
                 "."
             }
+            @if !c.remapped.is_empty() {
+                " Re-mapped " (count(c.remapped_sets(), "set", "sets")) " imported before: "
+                (c.remapped.iter().map(|((from, to), n)| format!("{from} → {to} ({n})")).collect::<Vec<_>>().join("; ")) "."
+            }
+            @if c.reloaded > 0 { " Corrected the load of " (count(c.reloaded, "set", "sets")) " imported before." }
+            @if c.notes_added > 0 { " Added " (count(c.notes_added, "note", "notes")) " to what was imported before." }
         }
         dl.report {
-            dt { "File" } dd { (app_name(imported.format)) " export: " (count(r.rows, "row", "rows")) ", "
+            dt { "File" } dd { (imported.format.app_name()) " export: " (count(r.rows, "row", "rows")) ", "
                 (count(r.sessions, "workout", "workouts")) ", " (count(r.sets, "set", "sets")) ", from "
                 (day(&r.first)) " to " (day(&r.last)) }
+            dt { "Unit of the file's weights" } dd { (r.units)
+                @if converted { "; loads converted to " (yours.load_symbol()) ", your unit" } "."
+                @if let Some(unused) = r.given_units_unused {
+                    " The unit you chose (" (unused.load_symbol()) ") was not used: the file names its own."
+                }
+            }
+            @if let Some(english) = &r.read_by_position {
+                dt { "Header" } dd { "Not in English: its " (english.len()) " columns were read by the position of \
+                    Strong's (" (english.join(", ")) ")." }
+            }
             dt { "Already in your log" } dd { (count(c.known_sets, "set", "sets")) " skipped" }
             @for (reason, rows) in &r.skipped { dt { "Skipped (" (reason) ")" } dd { (count(*rows, "row", "rows")) } }
+            @if r.failed_sets > 0 {
+                dt { "Failed attempts (0 reps)" } dd { (count(r.failed_sets, "set", "sets")) " kept; never counted as a top set" }
+            }
+            @if r.notes.total() > 0 {
+                dt { "Notes kept" } dd { (count(r.notes.sessions, "workout", "workouts")) ", "
+                    (count(r.notes.exercises, "exercise", "exercises")) ", " (count(r.notes.sets, "set", "sets")) }
+            }
+            @for (name, (variant, sets)) in &r.variants {
+                dt { "Deadlift variant kept as another exercise" }
+                dd { (name) " (" (count(*sets, "set", "sets")) "): " (variant.explain()) }
+            }
             @for (name, sets) in &r.unmapped {
                 dt { "Kept as another exercise" } dd { (name) " (" (count(*sets, "set", "sets")) ")" }
             }
@@ -697,16 +775,6 @@ fn import_done(lifter: &Lifter, token: &CsrfToken, imported: &Imported) -> Marku
 
 fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// "Strong", "Hevy", "FitNotes".
-fn app_name(format: Format) -> &'static str {
-    match format.app() {
-        "strong" => "Strong",
-        "hevy" => "Hevy",
-        "fitnotes" => "FitNotes",
-        other => other,
-    }
 }
 
 // --- Tokens ---

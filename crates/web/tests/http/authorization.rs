@@ -33,21 +33,29 @@ struct Victim {
 async fn victim(server: &Server) -> Victim {
     let store = server.store.as_ref();
     let user = store.create_user(VICTIM, &StoredProfile::new(Units::Kg)).await.unwrap();
-    let set = Set { load: Load::parse(100.into()).unwrap(), reps: Reps::parse(5).unwrap(), rpe: None, warmup: false };
+    let set = Set {
+        load: Load::parse(100.into()).unwrap(),
+        reps: Reps::parse(5).unwrap(),
+        rpe: None,
+        warmup: false,
+        note: None,
+    };
     let secret = ExerciseLog {
         exercise: ExerciseId::Other(SECRET_EXERCISE.into()),
         tempo: None,
         block_height: None,
         sets: vec![set.clone()],
+        note: None,
     };
     let deadlift = ExerciseLog {
         exercise: ExerciseId::Known(Exercise::Deadlift),
         tempo: None,
         block_height: None,
         sets: vec![set],
+        note: None,
     };
     let at: At = "2026-03-01T07:00:00Z".parse().unwrap();
-    let session = NewSession { at, external_id: None, exercises: vec![deadlift, secret], checkins: vec![] };
+    let session = NewSession { at, external_id: None, exercises: vec![deadlift, secret], checkins: vec![], note: None };
     let session = store.add_session(user.id, &session).await.unwrap();
     let checkin = NewCheckin::of_session(session, Point::After1h, Pain::parse(4).unwrap(), None);
     store.add_checkin(user.id, &checkin).await.unwrap();

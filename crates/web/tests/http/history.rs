@@ -2,7 +2,9 @@
 //! screenings, the charts, and the page's weight.
 
 use crate::Server;
-use pullback_core::{Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, RedFlags, Reps, SessionCheckin, Set, Units};
+use pullback_core::{
+    Exercise, ExerciseId, ExerciseLog, Load, Note, Pain, Point, RedFlags, Reps, SessionCheckin, Set, Units,
+};
 use pullback_store::{At, NewCheckin, NewScreening, NewSession, SessionId, Store, StoredProfile, UserId};
 use reqwest::StatusCode;
 
@@ -11,14 +13,31 @@ pub async fn user_id(server: &Server, name: &str) -> UserId {
 }
 
 pub fn sets(exercise: Exercise, load: i64, reps: i64, count: usize, warmup: bool) -> ExerciseLog {
-    let set = Set { load: Load::parse(load.into()).unwrap(), reps: Reps::parse(reps).unwrap(), rpe: None, warmup };
-    ExerciseLog { exercise: ExerciseId::Known(exercise), tempo: None, block_height: None, sets: vec![set; count] }
+    let set = Set {
+        load: Load::parse(load.into()).unwrap(),
+        reps: Reps::parse(reps).unwrap(),
+        rpe: None,
+        warmup,
+        note: None,
+    };
+    ExerciseLog {
+        exercise: ExerciseId::Known(exercise),
+        tempo: None,
+        block_height: None,
+        sets: vec![set; count],
+        note: None,
+    }
 }
 
 /// `log` with a warm-up set of `load`×5 first.
 pub fn with_warmup(mut log: ExerciseLog, load: i64) -> ExerciseLog {
-    let warmup =
-        Set { load: Load::parse(load.into()).unwrap(), reps: Reps::parse(5).unwrap(), rpe: None, warmup: true };
+    let warmup = Set {
+        load: Load::parse(load.into()).unwrap(),
+        reps: Reps::parse(5).unwrap(),
+        rpe: None,
+        warmup: true,
+        note: None,
+    };
     log.sets.insert(0, warmup);
     log
 }
@@ -34,6 +53,7 @@ pub async fn log_deadlift(server: &Server, user: UserId, at: &str, load: i64, ra
         external_id: None,
         exercises: vec![with_warmup(sets(Exercise::Deadlift, load, 5, 3, false), 60)],
         checkins: ratings.iter().map(|(point, pain)| rated(*point, *pain)).collect(),
+        note: None,
     };
     server.store.add_session(user, &session).await.unwrap()
 }
@@ -82,6 +102,29 @@ async fn history_lists_sessions_check_ins_and_screenings_in_the_lifters_zone_wit
 }
 
 #[tokio::test]
+async fn history_shows_the_notes_of_a_session_its_exercises_and_sets() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let user = user_id(&server, "ana").await;
+    let note = |text: &str| Some(Note::parse(text).unwrap());
+    let mut deadlift = sets(Exercise::Deadlift, 140, 3, 2, false);
+    deadlift.note = note("hook grip from the first set");
+    deadlift.sets[1].note = note("felt heavy <but> no pain");
+    let session = NewSession {
+        at: "2026-02-27T17:00:00Z".parse().unwrap(),
+        external_id: Some("fitnotes 2026-02-27".into()),
+        exercises: vec![deadlift],
+        checkins: vec![],
+        note: note("Garage gym\nshort on time"),
+    };
+    server.store.add_session(user, &session).await.unwrap();
+    let body = ana.get("/history").await.body;
+    assert!(body.contains("<p class=\"note\">Note: Garage gym\nshort on time</p>"), "{body}");
+    assert!(body.contains("<p class=\"note\">hook grip from the first set</p>"), "{body}");
+    assert!(body.contains("<p class=\"note\">Set 2: felt heavy &lt;but&gt; no pain</p>"), "escaped: {body}");
+}
+
+#[tokio::test]
 async fn an_empty_history_says_so_and_draws_nothing() {
     let server = Server::start().await;
     let ana = server.lifter("ana").await;
@@ -111,6 +154,7 @@ async fn a_year_of_training(server: &Server, user: UserId) -> usize {
                 sets(Exercise::RomanianDeadlift, 70, 8, 3, false),
             ],
             checkins: vec![rated(Point::During, during), rated(Point::After1h, 2), rated(Point::After24h, 1)],
+            note: None,
         };
         server.store.add_session(user, &session).await.unwrap();
         logged += 1;

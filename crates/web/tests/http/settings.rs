@@ -107,8 +107,23 @@ async fn the_exports_hold_the_logged_session() {
 
 /// Uploads `file` through the import form: token first, then the checkbox, then the file.
 async fn upload(server: &Server, browser: &Browser, csrf: &str, skip_bad_rows: bool, file: &str) -> Answer {
+    upload_in(server, browser, csrf, Some("lb"), skip_bad_rows, file).await
+}
+
+/// Uploads `file` with the unit choice `units` (`None`: the field left out).
+async fn upload_in(
+    server: &Server,
+    browser: &Browser,
+    csrf: &str,
+    units: Option<&str>,
+    skip_bad_rows: bool,
+    file: &str,
+) -> Answer {
     let boundary = "pullback-test-7d1c0e";
     let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n");
+    if let Some(units) = units {
+        body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"units\"\r\n\r\n{units}\r\n"));
+    }
     if skip_bad_rows {
         body.push_str(&format!("--{boundary}\r\nContent-Disposition: form-data; name=\"skip_bad_rows\"\r\n\r\n1\r\n"));
     }
@@ -141,6 +156,80 @@ async fn a_strong_export_imports_its_three_workouts_once() {
     assert_eq!(again.status, StatusCode::OK, "{}", again.body);
     assert!(again.body.contains("Nothing new"), "{}", again.body);
     assert_eq!(sessions(&server, "ana").await, 3, "a second upload adds nothing");
+}
+
+#[tokio::test]
+async fn the_import_form_offers_the_unit_of_the_files_weights_after_its_token() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let page = ana.get("/settings").await.body;
+    let form = &page[page.find("action=\"/settings/import\"").expect("the import form")..];
+    let form = &form[..form.find("</form>").expect("the form's end")];
+    let token = form.find("name=\"csrf\"").expect("the token");
+    let units = form.find("name=\"units\"").expect("the unit choice");
+    let file = form.find("name=\"file\"").expect("the file");
+    assert!(token < units && units < file, "the token first, the unit before the file: {form}");
+    for value in ["value=\"\" checked", "value=\"kg\"", "value=\"lb\""] {
+        assert!(form.contains(value), "{value}: {form}");
+    }
+    assert!(form.contains("Unit of the file's weights") && form.contains("Strong's comma export does not"), "{form}");
+}
+
+#[tokio::test]
+async fn a_strong_export_without_a_unit_column_needs_the_unit_chosen() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let csrf = ana.get("/settings").await.csrf();
+    let refused = upload_in(&server, &ana, &csrf, Some(""), false, STRONG).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(
+        refused.body.contains("has no unit column") && refused.body.contains("Choose the unit"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(sessions(&server, "ana").await, 0, "nothing stored");
+    let refused = upload_in(&server, &ana, &csrf, None, false, STRONG).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "the field left out is “as the file says”");
+    let stone = upload_in(&server, &ana, &csrf, Some("stone"), false, STRONG).await;
+    assert_eq!(stone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stone.body.contains("“stone” is not a unit"), "{}", stone.body);
+
+    // In pounds, for a kilogram lifter: converted, and the page says which unit it read.
+    let done = upload_in(&server, &ana, &csrf, Some("lb"), false, STRONG).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert!(
+        done.body.contains("lb, as you said (the file has no unit column); loads converted to kg"),
+        "{}",
+        done.body
+    );
+    assert!(done.body.contains("Notes kept") && done.body.contains("1 workout, 1 exercise, 1 set"), "{}", done.body);
+    let history = ana.get("/history?all=1").await.body;
+    // 315 lb = 142.88159655 kg, shown rounded to the 2.5 kg step.
+    assert!(history.contains("Deadlift ≈ 142.5×5 @7, ≈ 142.5×5 @8"), "{history}");
+    assert!(history.contains("Note: Back felt fine, no pain"), "{history}");
+    let stored = server.store.history(user_id(&server, "ana").await).await.unwrap().history;
+    let top = stored.sessions[0].exercises[0].sets[2].load.to_string();
+    assert_eq!(top, "142.88159655", "stored exactly");
+
+    // A file that names its unit is read in it whatever is chosen, and the page says so.
+    let hevy = include_str!("../../../import/tests/fixtures/hevy_imperial.csv");
+    let done = upload_in(&server, &ana, &csrf, Some("kg"), false, hevy).await;
+    assert!(done.body.contains("lb, as the column &quot;weight_lbs&quot; says"), "{}", done.body);
+    assert!(done.body.contains("The unit you chose (kg) was not used: the file names its own."), "{}", done.body);
+}
+
+#[tokio::test]
+async fn a_newest_first_export_is_stored_oldest_first() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let csrf = ana.get("/settings").await.csrf();
+    let hevy = include_str!("../../../import/tests/fixtures/hevy_notes.csv");
+    let done = upload_in(&server, &ana, &csrf, None, false, hevy).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let listed = server.store.sessions(user_id(&server, "ana").await, None).await.unwrap();
+    let days: Vec<String> = listed.iter().map(|e| e.at.zoned().date().to_string()).collect();
+    assert_eq!(days, ["2026-01-07", "2026-01-10", "2026-01-14"]);
+    assert!(listed.windows(2).all(|w| w[0].id < w[1].id), "session ids run with time: {listed:?}");
 }
 
 #[tokio::test]

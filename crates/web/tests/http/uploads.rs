@@ -21,6 +21,7 @@ const BOUNDARY: &str = "pullback-slow-upload";
 fn body_in_two(csrf: &str) -> (Bytes, Bytes) {
     let head = format!(
         "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n\
+         --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"units\"\r\n\r\nlb\r\n\
          --{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"strong.csv\"\r\n\
          Content-Type: text/csv\r\n\r\n"
     );
