@@ -19,6 +19,7 @@ pub mod error;
 pub mod pages;
 pub mod routes;
 pub mod state;
+pub mod workers;
 
 pub use routes::{Access, ROUTES, Route};
 pub use state::{AppState, Config};

@@ -47,6 +47,8 @@ pub struct Inner {
     pub config: Config,
     /// Permits for password hashing ([`Config::password_hashes`]).
     pub passwords: Arc<tokio::sync::Semaphore>,
+    /// The threads that plan posted history documents ([`crate::api::plan`]).
+    pub documents: crate::workers::Workers,
 }
 
 impl std::fmt::Debug for Inner {
@@ -80,7 +82,12 @@ impl AppState {
         let passwords = Arc::new(tokio::sync::Semaphore::new(
             config.password_hashes.unwrap_or_else(default_password_hashes).max(1),
         ));
-        Ok(AppState(Arc::new(Inner { store, secret, config, passwords })))
+        let documents = crate::workers::Workers::new(
+            "plan-document",
+            crate::api::plan::DOCUMENT_WORKERS,
+            crate::api::plan::DOCUMENTS_WAITING,
+        )?;
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents })))
     }
 
     /// "Now": the configured instant, or the clock.
