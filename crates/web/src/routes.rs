@@ -101,7 +101,8 @@ pub static ROUTES: &[Route] = &[
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security
-/// headers, request tracing, a timeout and compression.
+/// headers (`Cache-Control: no-store` unless a handler sets its own), request
+/// tracing, a timeout and compression.
 pub fn router(state: AppState) -> Router {
     // The CSRF nonce is for forms: token routes (the API) read no cookie, so they
     // are served without it rather than making and setting one on every call.
@@ -121,6 +122,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Pages and answers carry personal data (plans, histories, notes, tokens
+        // shown once): no cache, shared or the browser's own, keeps them. Only
+        // the assets say otherwise (cached an hour).
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -224,3 +224,34 @@ async fn sign_ups_are_limited_per_address_also_when_simultaneous() {
         "{answers:?}"
     );
 }
+
+#[tokio::test]
+async fn pages_and_answers_with_personal_data_are_not_stored_by_caches() {
+    use pullback_store::Store as _;
+    use pullback_web::{Access, ROUTES};
+    let server = Server::start().await;
+    let kim = server.lifter("kim").await;
+    server.lifter("ana").await;
+    let (kim_id, ana_id) =
+        (server.store.user_by_name("kim").await.unwrap().id, server.store.user_by_name("ana").await.unwrap().id);
+    server.store.set_clinician(kim_id, true).await.unwrap();
+    let digest = pullback_web::auth::sha256(b"kim-invites-ana");
+    server.store.create_invitation(kim_id, &digest, "2026-03-09T07:00:00Z".parse().unwrap()).await.unwrap();
+    let ana = server.store.user(ana_id).await.unwrap();
+    server.store.accept_invitation(&ana, &digest, crate::NOW.parse().unwrap()).await.unwrap();
+    let (token, token_digest) = pullback_web::auth::new_token().unwrap();
+    server.store.create_api_token(kim_id, "test", &token_digest).await.unwrap();
+    let mut checked = 0;
+    for route in ROUTES.iter().filter(|r| r.method == reqwest::Method::GET && r.access != Access::Public) {
+        let path = route.path.replace("{lifter}", &ana_id.to_string()).replace("{code}", "KIMINVITES1");
+        let request = kim.client.get(server.url(&path));
+        let request = if route.access == Access::Token { request.bearer_auth(&token) } else { request };
+        let got = crate::answer(request.send().await.unwrap()).await;
+        assert!(got.status.is_success() || got.status == StatusCode::NOT_FOUND, "{path}: {}", got.status);
+        assert_eq!(got.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "{checked} routes");
+    let style = server.browser().get("/assets/style.css").await;
+    assert_eq!(style.headers["cache-control"], "public, max-age=3600", "assets stay cached");
+}
