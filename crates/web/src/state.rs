@@ -27,7 +27,13 @@ pub struct Config {
     /// How many password hashes (argon2id, about 19 MiB each) run at once
     /// ([`default_password_hashes`] when `None`); more log-ins and sign-ups wait.
     pub password_hashes: Option<usize>,
+    /// How often expired browser sessions are deleted ([`DEFAULT_SESSION_SWEEP`]
+    /// when `None`).
+    pub session_sweep: Option<std::time::Duration>,
 }
+
+/// The default of [`Config::session_sweep`]: hourly.
+pub const DEFAULT_SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The default of [`Config::password_hashes`]: the number of cores, from 2 to 8.
 pub fn default_password_hashes() -> usize {
@@ -88,6 +94,27 @@ impl AppState {
             crate::api::plan::DOCUMENTS_WAITING,
         )?;
         Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents })))
+    }
+
+    /// Deletes expired browser sessions now and every [`Config::session_sweep`],
+    /// on a task that ends when the app's state is dropped.
+    pub fn spawn_session_sweep(&self) {
+        let every = self.config.session_sweep.unwrap_or(DEFAULT_SESSION_SWEEP);
+        let app = Arc::downgrade(&self.0);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(inner) = app.upgrade() else { return };
+                let state = AppState(inner);
+                match state.store.delete_expired_web_sessions(state.now()).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, "deleted expired browser sessions"),
+                    Err(e) => tracing::warn!(error = %e, "deleting expired browser sessions failed"),
+                }
+            }
+        });
     }
 
     /// "Now": the configured instant, or the clock.

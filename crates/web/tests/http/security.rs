@@ -255,3 +255,35 @@ async fn pages_and_answers_with_personal_data_are_not_stored_by_caches() {
     let style = server.browser().get("/assets/style.css").await;
     assert_eq!(style.headers["cache-control"], "public, max-age=3600", "assets stay cached");
 }
+
+#[tokio::test]
+async fn expired_browser_sessions_are_deleted_while_the_server_runs() {
+    use pullback_store::Store as _;
+    let config = pullback_web::Config {
+        session_sweep: Some(std::time::Duration::from_millis(100)),
+        ..pullback_web::Config::default()
+    };
+    let server = Server::start_with(config).await;
+    server.lifter("ana").await;
+    let ana = server.store.user_by_name("ana").await.unwrap().id;
+    let expired: jiff::Timestamp = "2026-03-01T07:00:00Z".parse().unwrap();
+    for i in 0..3u8 {
+        server.store.create_web_session(ana, &[i; 32], expired).await.unwrap();
+    }
+    let count = |expired_only: bool| {
+        let db = pullback_store::rusqlite::Connection::open(server.store.path()).unwrap();
+        let sql = if expired_only {
+            "SELECT count(*) FROM web_sessions WHERE expires_ns <= 1772434800000000000"
+        } else {
+            "SELECT count(*) FROM web_sessions"
+        };
+        db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    // Wide margin: the sweep runs every 100 ms here; the test checks that it runs.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while count(true) > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(true), 0, "the expired sessions are gone");
+    assert_eq!(count(false), 1, "ana's own session, made at sign-up, stays");
+}
