@@ -138,8 +138,23 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout.unwrap_or(crate::state::DEFAULT_REQUEST_TIMEOUT),
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// Paths whose rest is a secret: an invitation's code grants access to a
+/// lifter's data until it is used, so it never goes into a log.
+const SECRET_PATHS: &[&str] = &["/invite/"];
+
+/// The log's span of a request (tower-http's default fields, at debug level),
+/// with the secret part of a path replaced by `<redacted>`.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let uri = request.uri();
+    let shown = match SECRET_PATHS.iter().find(|prefix| uri.path().starts_with(*prefix)) {
+        Some(prefix) => format!("{prefix}<redacted>"),
+        None => uri.to_string(),
+    };
+    tracing::debug_span!("request", method = %request.method(), uri = %shown, version = ?request.version())
 }
 
 /// Liveness and readiness: answers once the database does.

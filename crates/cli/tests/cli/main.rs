@@ -6,6 +6,7 @@ mod errors;
 mod examples;
 mod logging;
 mod migrate;
+mod serve_logs;
 mod story;
 mod transfer;
 mod two_servers;
