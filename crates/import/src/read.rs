@@ -253,13 +253,23 @@ impl<'o> Builder<'o> {
 
     fn add(&mut self, row: RowSet<'_>, line: u64) -> Result<(), BadRow> {
         let mapped = self.exercise(row.exercise);
+        // For a bad name of an unmapped exercise (read before `session` borrows self).
+        let exercise_column =
+            if mapped.is_none() { self.layout.name(self.layout.exercise).to_owned() } else { String::new() };
         let format = self.format;
         let session = self.session(row.start, row.title, line)?;
         session.duration = session.duration.or(row.duration);
         let index = match session.exercises.iter().position(|e| e.app_name == row.exercise) {
             Some(index) => index,
             None => {
-                let exercise = mapped.map_or_else(|| ExerciseId::Other(row.exercise.to_owned()), ExerciseId::Known);
+                let exercise = match mapped {
+                    Some(known) => ExerciseId::Known(known),
+                    None => ExerciseId::parse(row.exercise).map_err(|e| BadRow {
+                        line,
+                        column: exercise_column,
+                        reason: e.0,
+                    })?,
+                };
                 session.exercises.push(ExerciseBuild {
                     app_name: row.exercise.to_owned(),
                     log: ExerciseLog { exercise, tempo: None, block_height: None, sets: Vec::new() },

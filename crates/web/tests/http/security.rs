@@ -287,3 +287,35 @@ async fn expired_browser_sessions_are_deleted_while_the_server_runs() {
     assert_eq!(count(true), 0, "the expired sessions are gone");
     assert_eq!(count(false), 1, "ana's own session, made at sign-up, stays");
 }
+
+#[tokio::test]
+async fn a_name_with_hidden_characters_cannot_pose_as_another_lifter() {
+    let server = Server::start().await;
+    server.lifter("demo-bea").await;
+    let browser = server.browser();
+    for posing in ["demo-bea\u{200b}", "demo\u{202e}aeb", "\u{ff44}emo-bea"] {
+        let form = [("name", posing), ("password", PASSWORD), ("units", "kg")];
+        let refused = browser.submit("/signup", "/signup", &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{posing:?}");
+        assert!(
+            refused.body.contains("user name") && (refused.body.contains("U+") || refused.body.contains("taken")),
+            "{posing:?}: {}",
+            refused.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn another_spelling_of_the_same_name_gets_no_fresh_back_off() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browser = server.browser();
+    for _ in 0..pullback_web::auth::FREE_GUESSES {
+        let wrong = browser.submit("/login", "/login", &[("name", "ana"), ("password", "nope nope")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    for spelling in ["\u{ff41}na", " ANA ", "an\u{ff41}"] {
+        let slowed = browser.submit("/login", "/login", &[("name", spelling), ("password", "nope nope")]).await;
+        assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS, "{spelling:?}");
+    }
+}
