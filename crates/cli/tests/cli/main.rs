@@ -2,6 +2,7 @@
 //! it on the command line (exit codes, stdout, stderr).
 
 mod accounts;
+mod backup;
 mod errors;
 mod examples;
 mod logging;
