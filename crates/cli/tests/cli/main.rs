@@ -3,6 +3,7 @@
 
 mod accounts;
 mod backup;
+mod crash;
 mod errors;
 mod examples;
 mod logging;
