@@ -62,7 +62,7 @@ pub fn exercise(name: &str, others: &[String]) -> Result<ExerciseId, LogLineErro
         return Ok(ExerciseId::Known(*known));
     }
     if others.iter().any(|o| o.eq_ignore_ascii_case(name)) {
-        return Ok(ExerciseId::Other(name.to_owned()));
+        return ExerciseId::parse(name).map_err(|e| LogLineError::BadValue { token: name.to_owned(), reason: e.0 });
     }
     Err(LogLineError::UnknownExercise { name: name.to_owned(), suggestion: nearest(&normal) })
 }

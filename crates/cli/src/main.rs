@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 ok, 2 bad input (or usage), 1 anything else.
 
+mod backup;
 mod checkin;
 mod context;
 mod csv_import;
@@ -55,6 +56,7 @@ enum Command {
     Serve(serve::ServeArgs),
     Migrate(migrate::MigrateArgs),
     MigrateDb(migrate::MigrateDbArgs),
+    Backup(backup::BackupArgs),
 }
 
 /// What went wrong, and so which exit code.
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args, globals),
         Command::Migrate(args) => migrate::run(args, globals),
         Command::MigrateDb(args) => migrate::run_db(args, globals),
+        Command::Backup(args) => backup::run(args, globals),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -80,6 +80,7 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
             trust_proxy: args.trust_proxy,
             request_timeout: None,
             password_hashes: None,
+            session_sweep: None,
         };
         let app = pullback_web::app(store, config).await.context("starting the web app")?;
         let listener = tokio::net::TcpListener::bind(&args.bind)

@@ -131,12 +131,20 @@ pub enum ExerciseId {
 }
 
 impl ExerciseId {
-    /// Any non-empty name is accepted; known identifiers become [`ExerciseId::Known`].
+    /// A known identifier becomes [`ExerciseId::Known`]; any other name of 1 to
+    /// [`MAX_EXERCISE_NAME_CHARS`](crate::MAX_EXERCISE_NAME_CHARS) characters
+    /// without hidden ones ([`crate::names`]) becomes [`ExerciseId::Other`], in
+    /// its normal form.
     pub fn parse(name: &str) -> Result<Self, crate::ValueError> {
-        if name.trim().is_empty() {
-            return Err(crate::ValueError("an exercise name must not be empty".into()));
-        }
-        Ok(Exercise::from_id(name).map_or_else(|| ExerciseId::Other(name.to_owned()), ExerciseId::Known))
+        let name = crate::clean_name(name, crate::MAX_EXERCISE_NAME_CHARS)
+            .map_err(|e| crate::ValueError(format!("an exercise name {}", e.0)))?;
+        Ok(Exercise::from_id(&name).map_or(ExerciseId::Other(name), ExerciseId::Known))
+    }
+
+    /// A name as it was stored, without [`ExerciseId::parse`]'s checks: what was
+    /// kept before the checks existed still reads back.
+    pub fn stored(name: &str) -> Self {
+        Exercise::from_id(name).map_or_else(|| ExerciseId::Other(name.to_owned()), ExerciseId::Known)
     }
 
     pub fn as_str(&self) -> &str {

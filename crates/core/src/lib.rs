@@ -21,6 +21,7 @@ mod decision;
 mod explain;
 pub mod history;
 pub mod ladder;
+pub mod names;
 pub mod params;
 pub mod plates;
 pub mod replay;
@@ -35,6 +36,7 @@ pub use history::{
     SessionCheckin, Set, Side, StandaloneCheckin, SymmetryTest, Units, Variation,
 };
 pub use ladder::{Block, Prescribed, Rung};
+pub use names::{MAX_EXERCISE_NAME_CHARS, clean_name};
 pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, Params};
 pub use replay::{Step, Transition};
 pub use values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Shown, Strength, Tempo, ValueError};

@@ -401,13 +401,19 @@ impl<'o> Builder<'o> {
     ) -> Result<(usize, Lookup), BadRow> {
         let lookup = self.lookup(name);
         let units = self.options.units;
+        // For a bad name of an unmapped exercise (read before `session` borrows self).
+        let exercise_column = self.layout.name(self.layout.exercise).to_owned();
         let session = self.session(start, title, line)?;
         if let Some(index) = session.exercises.iter().position(|e| e.app_name == name) {
             return Ok((index, lookup));
         }
         let (exercise, block_height) = match lookup.exercise() {
             Some((exercise, height)) => (ExerciseId::Known(exercise), height.and_then(|h| h.in_units(units))),
-            None => (ExerciseId::Other(name.to_owned()), None),
+            None => {
+                let other =
+                    ExerciseId::parse(name).map_err(|e| BadRow { line, column: exercise_column, reason: e.0 })?;
+                (other, None)
+            }
         };
         session.exercises.push(ExerciseBuild {
             app_name: name.to_owned(),

@@ -60,8 +60,13 @@ pub fn tempo(text: &str) -> Result<Tempo> {
     Tempo::parse(text).map_err(|e| corrupt(format!("tempo: {e}")))
 }
 
+/// An exercise as stored (names kept before the checks of
+/// [`ExerciseId::parse`] existed read back as they are).
 pub fn exercise(text: &str) -> Result<ExerciseId> {
-    ExerciseId::parse(text).map_err(|e| corrupt(format!("exercise: {e}")))
+    if text.is_empty() {
+        return Err(corrupt("an exercise without a name"));
+    }
+    Ok(ExerciseId::stored(text))
 }
 
 pub fn pain(value: i64) -> Result<pullback_core::Pain> {
@@ -285,27 +290,24 @@ pub const MAX_TOKEN_NAME: usize = 64;
 /// The longest clinical note kept.
 pub const MAX_NOTE_CHARS: usize = 10_000;
 
-/// A user name, trimmed: 1 to [`MAX_NAME`] printable characters.
-pub fn check_user_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(StoreError::Invalid("a user name must not be empty".into()));
-    }
-    if name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
-        return Err(StoreError::Invalid(format!(
-            "{name:?} is not a usable name; use up to {MAX_NAME} printable characters"
-        )));
-    }
-    Ok(name)
+/// A user name in its normal form ([`pullback_core::names`]): NFKC, trimmed,
+/// 1 to [`MAX_NAME`] characters, none of them hidden.
+pub fn check_user_name(name: &str) -> Result<String> {
+    pullback_core::clean_name(name, MAX_NAME).map_err(|e| StoreError::Invalid(format!("a user name {e}")))
 }
 
-/// A token's name, trimmed: 1 to [`MAX_TOKEN_NAME`] characters.
-pub fn check_token_name(name: &str) -> Result<&str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > MAX_TOKEN_NAME {
-        return Err(StoreError::Invalid(format!("a token name must have 1 to {MAX_TOKEN_NAME} characters")));
-    }
-    Ok(name)
+/// The names a lookup tries, best first: the name as typed (trimmed), which finds a
+/// name stored before names were normalised, and its normal form, which finds
+/// every other (`ｄｅｍｏ` finds `demo`).
+pub fn lookup_names(name: &str) -> [String; 2] {
+    let typed = name.trim().to_owned();
+    let normal = pullback_core::clean_name(name, MAX_NAME).unwrap_or_else(|_| typed.clone());
+    [typed, normal]
+}
+
+/// A token's name in its normal form: 1 to [`MAX_TOKEN_NAME`] characters, none hidden.
+pub fn check_token_name(name: &str) -> Result<String> {
+    pullback_core::clean_name(name, MAX_TOKEN_NAME).map_err(|e| StoreError::Invalid(format!("a token name {e}")))
 }
 
 /// A clinical note, trimmed: 1 to [`MAX_NOTE_CHARS`] characters.

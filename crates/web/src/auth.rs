@@ -46,8 +46,11 @@ pub fn login_limits(name: &str, address: std::net::IpAddr) -> [Limit; 2] {
         forget: pullback_store::throttle::KEPT,
     };
     let window = LimitRule::Window { max: MAX_FAILURES_PER_ADDRESS, window: FAILURE_WINDOW };
+    // The account as the store finds it (`ｄｅｍｏ` is `demo`), so that spelling
+    // one name in other forms gets no fresh back-off.
+    let account = pullback_core::clean_name(name, usize::MAX).unwrap_or_else(|_| name.trim().to_owned());
     [
-        Limit { subject: format!("pair:{address} {}", name.trim().to_lowercase()), rule: backoff },
+        Limit { subject: format!("pair:{address} {}", account.to_lowercase()), rule: backoff },
         Limit { subject: format!("addr:{address}"), rule: window },
     ]
 }

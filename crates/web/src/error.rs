@@ -100,6 +100,12 @@ pub enum ApiError {
     NotFound,
     #[error("the request has problems")]
     Invalid(Vec<FieldProblem>),
+    /// The body is larger than the route takes (what the limit is).
+    #[error("{0}")]
+    TooLarge(String),
+    /// Too much work is waiting already: try again shortly.
+    #[error("the server is busy; try again in a moment")]
+    Busy,
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -125,6 +131,8 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(problems) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid", self.to_string(), problems.as_slice())
             }
+            ApiError::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", why.clone(), none),
+            ApiError::Busy => (StatusCode::SERVICE_UNAVAILABLE, "busy", self.to_string(), none),
             ApiError::Store(StoreError::Invalid(why)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid", why.clone(), none)
             }
@@ -141,6 +149,9 @@ impl IntoResponse for ApiError {
         let mut response = (status, Json(ErrorBody { error, message, problems })).into_response();
         if matches!(self, ApiError::Unauthorized) {
             response.headers_mut().insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+        }
+        if matches!(self, ApiError::Busy) {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("1"));
         }
         response
     }

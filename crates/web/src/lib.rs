@@ -19,6 +19,7 @@ pub mod error;
 pub mod pages;
 pub mod routes;
 pub mod state;
+pub mod workers;
 
 pub use routes::{Access, ROUTES, Route};
 pub use state::{AppState, Config};
@@ -28,9 +29,12 @@ use pullback_store::Store;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
-/// The application: every route of [`ROUTES`] with its middleware, over `store`.
+/// The application: every route of [`ROUTES`] with its middleware, over `store`;
+/// also starts the hourly deletion of expired browser sessions, which ends with
+/// the router.
 pub async fn app(store: Arc<dyn Store>, config: Config) -> anyhow::Result<Router> {
     let state = AppState::new(store, config).await?;
+    state.spawn_session_sweep();
     Ok(routes::router(state))
 }
 

@@ -136,7 +136,8 @@ pub static ROUTES: &[Route] = &[
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security
-/// headers, request tracing, a timeout and compression.
+/// headers (`Cache-Control: no-store` unless a handler sets its own), request
+/// tracing, a timeout and compression.
 pub fn router(state: AppState) -> Router {
     // The CSRF nonce is for forms: token routes (the API) read no cookie, so they
     // are served without it rather than making and setting one on every call.
@@ -156,6 +157,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        // Pages and answers carry personal data (plans, histories, notes, tokens
+        // shown once): no cache, shared or the browser's own, keeps them. Only
+        // the assets say otherwise (cached an hour).
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(
@@ -168,8 +173,23 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             state.config.request_timeout.unwrap_or(crate::state::DEFAULT_REQUEST_TIMEOUT),
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// Paths whose rest is a secret: an invitation's code grants access to a
+/// lifter's data until it is used, so it never goes into a log.
+const SECRET_PATHS: &[&str] = &["/invite/"];
+
+/// The log's span of a request (tower-http's default fields, at debug level),
+/// with the secret part of a path replaced by `<redacted>`.
+fn request_span<B>(request: &axum::http::Request<B>) -> tracing::Span {
+    let uri = request.uri();
+    let shown = match SECRET_PATHS.iter().find(|prefix| uri.path().starts_with(*prefix)) {
+        Some(prefix) => format!("{prefix}<redacted>"),
+        None => uri.to_string(),
+    };
+    tracing::debug_span!("request", method = %request.method(), uri = %shown, version = ?request.version())
 }
 
 /// Liveness and readiness: answers once the database does.

@@ -27,7 +27,13 @@ pub struct Config {
     /// How many password hashes (argon2id, about 19 MiB each) run at once
     /// ([`default_password_hashes`] when `None`); more log-ins and sign-ups wait.
     pub password_hashes: Option<usize>,
+    /// How often expired browser sessions are deleted ([`DEFAULT_SESSION_SWEEP`]
+    /// when `None`).
+    pub session_sweep: Option<std::time::Duration>,
 }
+
+/// The default of [`Config::session_sweep`]: hourly.
+pub const DEFAULT_SESSION_SWEEP: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// The default of [`Config::password_hashes`]: the number of cores, from 2 to 8.
 pub fn default_password_hashes() -> usize {
@@ -47,6 +53,8 @@ pub struct Inner {
     pub config: Config,
     /// Permits for password hashing ([`Config::password_hashes`]).
     pub passwords: Arc<tokio::sync::Semaphore>,
+    /// The threads that plan posted history documents ([`crate::api::plan`]).
+    pub documents: crate::workers::Workers,
 }
 
 impl std::fmt::Debug for Inner {
@@ -80,7 +88,33 @@ impl AppState {
         let passwords = Arc::new(tokio::sync::Semaphore::new(
             config.password_hashes.unwrap_or_else(default_password_hashes).max(1),
         ));
-        Ok(AppState(Arc::new(Inner { store, secret, config, passwords })))
+        let documents = crate::workers::Workers::new(
+            "plan-document",
+            crate::api::plan::DOCUMENT_WORKERS,
+            crate::api::plan::DOCUMENTS_WAITING,
+        )?;
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents })))
+    }
+
+    /// Deletes expired browser sessions now and every [`Config::session_sweep`],
+    /// on a task that ends when the app's state is dropped.
+    pub fn spawn_session_sweep(&self) {
+        let every = self.config.session_sweep.unwrap_or(DEFAULT_SESSION_SWEEP);
+        let app = Arc::downgrade(&self.0);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(inner) = app.upgrade() else { return };
+                let state = AppState(inner);
+                match state.store.delete_expired_web_sessions(state.now()).await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::info!(deleted, "deleted expired browser sessions"),
+                    Err(e) => tracing::warn!(error = %e, "deleting expired browser sessions failed"),
+                }
+            }
+        });
     }
 
     /// "Now": the configured instant, or the clock.

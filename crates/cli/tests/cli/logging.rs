@@ -70,6 +70,13 @@ fn an_unknown_exercise_suggests_declaring_it() {
 }
 
 #[test]
+fn another_exercise_with_an_over_long_or_hidden_name_is_refused() {
+    let long = "x".repeat(101);
+    refused(&ana(), &["log", &long, "100x5", "--other", &long], &["at most 100 characters"]);
+    refused(&ana(), &["log", "squat\u{200b}", "100x5", "--other", "squat\u{200b}"], &["U+200B"]);
+}
+
+#[test]
 fn a_malformed_set_is_refused() {
     refused(&ana(), &["log", "deadlift", "140x"], &["\"140x\"", "LOADxREPS"]);
 }

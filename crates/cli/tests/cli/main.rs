@@ -2,11 +2,14 @@
 //! it on the command line (exit codes, stdout, stderr).
 
 mod accounts;
+mod backup;
+mod crash;
 mod errors;
 mod examples;
 mod imports;
 mod logging;
 mod migrate;
+mod serve_logs;
 mod story;
 mod transfer;
 mod two_servers;

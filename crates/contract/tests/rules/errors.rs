@@ -308,3 +308,15 @@ fn plan_value_problems(h: &Value) -> Vec<(String, String)> {
         Err(problems) => problems.into_iter().map(|p| (p.pointer, p.message)).collect(),
     }
 }
+
+#[test]
+fn other_exercise_names_are_bounded_and_printable() {
+    refuse_each(&[
+        ("/sessions/0/exercises/0/exercise", json!("x".repeat(101)), "at most 100 characters"),
+        ("/sessions/0/exercises/0/exercise", json!("squat\u{202e}"), "U+202E"),
+        ("/sessions/0/exercises/0/exercise", json!("sq\u{200b}uat"), "U+200B"),
+        ("/sessions/0/exercises/0/exercise", json!("squat\n"), "U+000A"),
+    ]);
+    let fine = set(valid(), "/sessions/0/exercises/0/exercise", json!("x".repeat(100)));
+    check(fine, json!({ "action": "train" }));
+}

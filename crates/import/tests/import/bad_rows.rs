@@ -130,3 +130,23 @@ fn bad_units_and_hevy_fields() {
         ]
     );
 }
+
+#[test]
+fn an_unmapped_exercise_name_that_is_too_long_or_hides_characters_is_a_bad_row() {
+    let long = "x".repeat(101);
+    let file = [
+        HEADER.to_owned(),
+        format!("2025-11-03 07:15:02,Pull,1h,{long},1,140,5,0,0,,,"),
+        "2025-11-03 07:15:02,Pull,1h,Squat\u{202e},1,100,5,0,0,,,".to_owned(),
+        "2025-11-03 07:15:02,Pull,1h,Deadlift (Barbell),1,140,5,0,0,,,".to_owned(),
+    ]
+    .join("\n");
+    let err = read(file.as_bytes(), &options(Units::Kg, "UTC")).unwrap_err();
+    let ImportError::BadRows { rows, .. } = err else { panic!("{err}") };
+    assert_eq!(
+        rows.iter().map(|r| (r.line, r.column.as_str())).collect::<Vec<_>>(),
+        [(2, "Exercise Name"), (3, "Exercise Name")]
+    );
+    assert!(rows[0].reason.contains("at most 100 characters"), "{}", rows[0].reason);
+    assert!(rows[1].reason.contains("U+202E"), "{}", rows[1].reason);
+}

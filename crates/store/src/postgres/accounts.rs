@@ -32,11 +32,15 @@ pub(super) async fn set_password(pool: &PgPool, user: UserId, hash: &str, tokens
 }
 
 pub(super) async fn credentials(pool: &PgPool, name: &str) -> Result<Option<Credentials>> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE name = $1"))
-        .bind(name.trim())
-        .fetch_optional(pool)
-        .await
-        .map_err(db)?;
+    let [typed, normal] = crate::codec::lookup_names(name);
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, password_hash FROM users WHERE name IN ($1, $2) ORDER BY name = $1 DESC LIMIT 1"
+    ))
+    .bind(typed)
+    .bind(normal)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
     row.map(|r| Ok(Credentials { user: to_user(&r)?, password_hash: r.try_get(4).map_err(db)? })).transpose()
 }
 

@@ -74,11 +74,15 @@ pub(super) async fn user(pool: &PgPool, id: UserId) -> Result<User> {
 }
 
 pub(super) async fn user_by_name(pool: &PgPool, name: &str) -> Result<User> {
-    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE name = $1"))
-        .bind(name.trim())
-        .fetch_optional(pool)
-        .await
-        .map_err(db)?;
+    let [typed, normal] = crate::codec::lookup_names(name);
+    let row = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users WHERE name IN ($1, $2) ORDER BY name = $1 DESC LIMIT 1"
+    ))
+    .bind(typed)
+    .bind(normal)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
     to_user(&row.ok_or_else(|| StoreError::not_found("user", name))?)
 }
 

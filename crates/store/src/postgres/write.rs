@@ -55,7 +55,7 @@ pub(super) async fn create_user(
     let created_at = Timestamp::now();
     let inserted =
         sqlx::query_scalar("INSERT INTO users (name, created_at, password_hash) VALUES ($1, $2, $3) RETURNING id")
-            .bind(name)
+            .bind(&name)
             .bind(created_at.to_string())
             .bind(password_hash)
             .fetch_one(&mut *tx)

@@ -22,13 +22,19 @@ pub(super) fn set_password(c: &mut Connection, user: UserId, hash: &str, tokens:
 }
 
 pub(super) fn credentials(c: &mut Connection, name: &str) -> Result<Option<Credentials>> {
-    c.prepare_cached("SELECT id, name, created_at, clinician, password_hash FROM users WHERE name = ?1")
-        .and_then(|mut s| {
-            s.query_row([name.trim()], |r| Ok((super::read::user_row(r)?, r.get::<_, Option<String>>(4)?))).optional()
+    c.prepare_cached(
+        "SELECT id, name, created_at, clinician, password_hash FROM users WHERE name IN (?1, ?2)
+         ORDER BY name = ?1 DESC LIMIT 1",
+    )
+    .and_then(|mut s| {
+        s.query_row(crate::codec::lookup_names(name), |r| {
+            Ok((super::read::user_row(r)?, r.get::<_, Option<String>>(4)?))
         })
-        .map_err(db)?
-        .map(|(row, password_hash)| Ok(Credentials { user: super::read::to_user(row)?, password_hash }))
-        .transpose()
+        .optional()
+    })
+    .map_err(db)?
+    .map(|(row, password_hash)| Ok(Credentials { user: super::read::to_user(row)?, password_hash }))
+    .transpose()
 }
 
 pub(super) fn create_web_session(c: &mut Connection, user: UserId, id: &Digest, expires: Timestamp) -> Result<()> {

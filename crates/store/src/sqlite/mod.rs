@@ -2,6 +2,7 @@
 //! work runs on tokio's blocking threads, WAL mode, and migrations applied at open.
 
 mod accounts;
+pub mod backup;
 mod care;
 mod edit;
 mod migrate;
@@ -27,6 +28,7 @@ use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use backup::{BackupSummary, backup};
 pub use migrate::MIGRATIONS;
 
 /// How long a connection waits for another writer (another process, say) before

@@ -54,8 +54,10 @@ pub(super) fn user(c: &mut Connection, id: UserId) -> Result<User> {
 
 pub(super) fn user_by_name(c: &mut Connection, name: &str) -> Result<User> {
     let row = c
-        .prepare_cached("SELECT id, name, created_at, clinician FROM users WHERE name = ?1")
-        .and_then(|mut s| s.query_row([name.trim()], user_row).optional())
+        .prepare_cached(
+            "SELECT id, name, created_at, clinician FROM users WHERE name IN (?1, ?2) ORDER BY name = ?1 DESC LIMIT 1",
+        )
+        .and_then(|mut s| s.query_row(crate::codec::lookup_names(name), user_row).optional())
         .map_err(db)?;
     to_user(row.ok_or_else(|| StoreError::not_found("user", name))?)
 }

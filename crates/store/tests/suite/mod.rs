@@ -1167,6 +1167,31 @@ pub async fn an_invitation_of_a_former_clinician_cannot_be_accepted(store: &dyn 
     assert!(store.audit_log(ana.id, 10).await.unwrap().is_empty(), "nothing recorded");
 }
 
+/// Names people choose are normalised (NFKC) and may not hide characters: no
+/// control, format (zero-width, direction-changing) or other invisible ones.
+pub async fn names_are_normalised_and_may_not_hide_characters(store: &dyn Store) {
+    let bea = store.create_user("demo-bea", &StoredProfile::new(Units::Kg)).await.unwrap();
+    for (posing, hidden) in [
+        ("demo-bea\u{200b}", "U+200B"),
+        ("\u{202e}aeb-omed", "U+202E"),
+        ("demo\u{2066}-bea\u{2069}", "U+2066"),
+        ("demo-bea\u{feff}", "U+FEFF"),
+        ("demo\u{3164}-bea", "U+3164"),
+        ("demo-bea\u{7}", "U+0007"),
+    ] {
+        let refused = store.create_user(posing, &StoredProfile::new(Units::Kg)).await;
+        assert!(matches!(&refused, Err(StoreError::Invalid(why)) if why.contains(hidden)), "{posing:?}: {refused:?}");
+    }
+    let fullwidth = store.create_user("\u{ff44}\u{ff45}\u{ff4d}\u{ff4f}-bea", &StoredProfile::new(Units::Kg)).await;
+    assert!(matches!(fullwidth, Err(StoreError::Conflict(_))), "NFKC makes it demo-bea: {fullwidth:?}");
+    let found = store.credentials("\u{ff44}\u{ff45}\u{ff4d}\u{ff4f}-bea").await.unwrap().map(|c| c.user.id);
+    assert_eq!(found, Some(bea.id), "and finds demo-bea when logging in");
+    let spaced = store.create_user("  Zoë   Ann  ", &StoredProfile::new(Units::Kg)).await.unwrap();
+    assert_eq!(spaced.name, "Zoë Ann", "trimmed, runs of spaces made one");
+    let token = store.create_api_token(bea.id, "phone\u{202e}", &[3; 32]).await;
+    assert!(matches!(&token, Err(StoreError::Invalid(why)) if why.contains("U+202E")), "{token:?}");
+}
+
 /// Attempts that arrive together are checked and counted one after the other:
 /// exactly the limit's number is admitted.
 pub async fn simultaneous_attempts_are_admitted_up_to_the_limit(store: &dyn Store) {
@@ -1233,6 +1258,7 @@ macro_rules! shared_suite {
             simultaneous_attempts_are_admitted_up_to_the_limit,
             clinicians,
             an_invitation_of_a_former_clinician_cannot_be_accepted,
+            names_are_normalised_and_may_not_hide_characters,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {

@@ -335,6 +335,43 @@ async fn the_plan_calculator_reports_the_contracts_problems() {
     assert_eq!(session_count(&server, "ana").await, 0, "the calculator stores nothing");
 }
 
+/// A valid plan document of `bytes` bytes: a small history, padded with spaces.
+fn padded_document(bytes: usize) -> String {
+    let fine = json!({ "contract": "pullback.plan/v1", "as_of": "2026-03-02T07:00:00Z", "profile": { "units": "kg" } });
+    let mut text = fine.to_string();
+    text.push_str(&" ".repeat(bytes.saturating_sub(text.len())));
+    text
+}
+
+#[tokio::test]
+async fn a_large_plan_document_is_planned_and_one_over_the_limit_refused() {
+    let server = Server::start().await;
+    let ana = Api::lifter(&server, "ana").await;
+    let limit = pullback_web::api::plan::MAX_DOCUMENT_BYTES;
+    assert_eq!(limit, 8 * 1024 * 1024, "README and ARCHITECTURE give this figure");
+    // Over the in-memory part: spooled to a file while it arrives, then planned.
+    let large = ana.post_text("/api/v1/plan", &padded_document(limit)).await;
+    assert_eq!(large.status, StatusCode::OK, "{}", large.body);
+    assert_eq!(large.json()["action"], "train");
+
+    let over = ana.post_text("/api/v1/plan", &padded_document(limit + 1)).await;
+    assert_eq!(over.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", over.body);
+    assert_eq!(over.json()["error"], "too_large");
+    assert!(over.json()["message"].as_str().unwrap().contains("at most 8 MiB"), "{}", over.body);
+
+    // The same without a Content-Length: the body stops being read at the limit.
+    let chunks = padded_document(limit + 1).into_bytes().chunks(1 << 20).map(<[u8]>::to_vec).collect::<Vec<_>>();
+    let stream = tokio_stream::iter(chunks.into_iter().map(Ok::<_, std::io::Error>));
+    let request = ana
+        .client
+        .post(format!("{}/api/v1/plan", ana.base))
+        .bearer_auth(&ana.token)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(stream));
+    let chunked = answer(request.send().await.unwrap()).await;
+    assert_eq!(chunked.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", chunked.body);
+}
+
 #[tokio::test]
 async fn the_export_comes_in_each_format() {
     let server = Server::start().await;

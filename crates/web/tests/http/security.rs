@@ -224,3 +224,98 @@ async fn sign_ups_are_limited_per_address_also_when_simultaneous() {
         "{answers:?}"
     );
 }
+
+#[tokio::test]
+async fn pages_and_answers_with_personal_data_are_not_stored_by_caches() {
+    use pullback_store::Store as _;
+    use pullback_web::{Access, ROUTES};
+    let server = Server::start().await;
+    let kim = server.lifter("kim").await;
+    server.lifter("ana").await;
+    let (kim_id, ana_id) =
+        (server.store.user_by_name("kim").await.unwrap().id, server.store.user_by_name("ana").await.unwrap().id);
+    server.store.set_clinician(kim_id, true).await.unwrap();
+    let digest = pullback_web::auth::sha256(b"kim-invites-ana");
+    server.store.create_invitation(kim_id, &digest, "2026-03-09T07:00:00Z".parse().unwrap()).await.unwrap();
+    let ana = server.store.user(ana_id).await.unwrap();
+    server.store.accept_invitation(&ana, &digest, crate::NOW.parse().unwrap()).await.unwrap();
+    let (token, token_digest) = pullback_web::auth::new_token().unwrap();
+    server.store.create_api_token(kim_id, "test", &token_digest).await.unwrap();
+    let mut checked = 0;
+    for route in ROUTES.iter().filter(|r| r.method == reqwest::Method::GET && r.access != Access::Public) {
+        let path = route.path.replace("{lifter}", &ana_id.to_string()).replace("{code}", "KIMINVITES1");
+        let request = kim.client.get(server.url(&path));
+        let request = if route.access == Access::Token { request.bearer_auth(&token) } else { request };
+        let got = crate::answer(request.send().await.unwrap()).await;
+        assert!(got.status.is_success() || got.status == StatusCode::NOT_FOUND, "{path}: {}", got.status);
+        assert_eq!(got.headers.get("cache-control").map(|v| v.to_str().unwrap()), Some("no-store"), "{path}");
+        checked += 1;
+    }
+    assert!(checked >= 15, "{checked} routes");
+    let style = server.browser().get("/assets/style.css").await;
+    assert_eq!(style.headers["cache-control"], "public, max-age=3600", "assets stay cached");
+}
+
+#[tokio::test]
+async fn expired_browser_sessions_are_deleted_while_the_server_runs() {
+    use pullback_store::Store as _;
+    let config = pullback_web::Config {
+        session_sweep: Some(std::time::Duration::from_millis(100)),
+        ..pullback_web::Config::default()
+    };
+    let server = Server::start_with(config).await;
+    server.lifter("ana").await;
+    let ana = server.store.user_by_name("ana").await.unwrap().id;
+    let expired: jiff::Timestamp = "2026-03-01T07:00:00Z".parse().unwrap();
+    for i in 0..3u8 {
+        server.store.create_web_session(ana, &[i; 32], expired).await.unwrap();
+    }
+    let count = |expired_only: bool| {
+        let db = pullback_store::rusqlite::Connection::open(server.store.path()).unwrap();
+        let sql = if expired_only {
+            "SELECT count(*) FROM web_sessions WHERE expires_ns <= 1772434800000000000"
+        } else {
+            "SELECT count(*) FROM web_sessions"
+        };
+        db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap()
+    };
+    // Wide margin: the sweep runs every 100 ms here; the test checks that it runs.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while count(true) > 0 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(count(true), 0, "the expired sessions are gone");
+    assert_eq!(count(false), 1, "ana's own session, made at sign-up, stays");
+}
+
+#[tokio::test]
+async fn a_name_with_hidden_characters_cannot_pose_as_another_lifter() {
+    let server = Server::start().await;
+    server.lifter("demo-bea").await;
+    let browser = server.browser();
+    for posing in ["demo-bea\u{200b}", "demo\u{202e}aeb", "\u{ff44}emo-bea"] {
+        let form = [("name", posing), ("password", PASSWORD), ("units", "kg")];
+        let refused = browser.submit("/signup", "/signup", &form).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{posing:?}");
+        assert!(
+            refused.body.contains("user name") && (refused.body.contains("U+") || refused.body.contains("taken")),
+            "{posing:?}: {}",
+            refused.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn another_spelling_of_the_same_name_gets_no_fresh_back_off() {
+    let server = Server::start().await;
+    server.lifter("ana").await;
+    let browser = server.browser();
+    for _ in 0..pullback_web::auth::FREE_GUESSES {
+        let wrong = browser.submit("/login", "/login", &[("name", "ana"), ("password", "nope nope")]).await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    }
+    for spelling in ["\u{ff41}na", " ANA ", "an\u{ff41}"] {
+        let slowed = browser.submit("/login", "/login", &[("name", spelling), ("password", "nope nope")]).await;
+        assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS, "{spelling:?}");
+    }
+}
