@@ -136,7 +136,8 @@ pub static ROUTES: &[Route] = &[
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security
-/// headers (`Cache-Control: no-store` unless a handler sets its own), request
+/// headers (`Cache-Control`: `no-store` on the API, `private, no-cache` on pages,
+/// unless a handler sets its own), request
 /// tracing, a timeout and compression.
 pub fn router(state: AppState) -> Router {
     // The CSRF nonce is for forms: token routes (the API) read no cookie, so they
@@ -148,6 +149,12 @@ pub fn router(state: AppState) -> Router {
             _ => pages = pages.route(route.path, (route.handler)()),
         }
     }
+    // The API's answers are never stored by any cache. Pages are revalidated every
+    // time and never kept by a shared cache (`private, no-cache`): `no-store` on a
+    // page stalled the service worker's own fetches in Chromium (it never
+    // installed), and the offline app keeps the lifter's own pages by design.
+    let api =
+        api.layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     pages
         .layer(axum::middleware::from_fn_with_state(state.clone(), csrf::ensure_nonce))
         .merge(api)
@@ -157,10 +164,13 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        // Pages and answers carry personal data (plans, histories, notes, tokens
-        // shown once): no cache, shared or the browser's own, keeps them. Only
-        // the assets say otherwise (cached an hour).
-        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        // Pages carry personal data (plans, histories, notes): no shared cache keeps
+        // them, and the browser asks again every time. Only the assets say otherwise
+        // (cached an hour); a page showing a secret once sets `no-store` itself.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(

@@ -126,8 +126,10 @@ pub fn logout_form(token: &CsrfToken) -> Markup {
 }
 
 /// `/offline`: what the app shows, without signal, for a page never opened before.
-pub async fn offline() -> Markup {
-    public_page(
+/// It holds nobody's data, so it may be cached (the service worker keeps it when
+/// it installs; a `no-store` answer there stalled the install in Chromium).
+pub async fn offline() -> impl axum::response::IntoResponse {
+    let page = public_page(
         "Offline",
         html! {
             h1 { "No connection" }
@@ -136,5 +138,6 @@ pub async fn offline() -> Markup {
                  check-in you save without signal is kept on this phone and sent when you are back online." }
             p { a.button href="/" { "Today" } " " a.button.secondary href="/session" { "Start session" } }
         },
-    )
+    );
+    ([(axum::http::header::CACHE_CONTROL, "public, max-age=3600")], page)
 }
