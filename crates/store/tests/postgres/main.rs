@@ -556,3 +556,96 @@ async fn a_large_streamed_import_and_its_repeat() {
         rate(repeat)
     );
 }
+
+// --- TLS (managed PostgreSQL): the throwaway TLS-only cluster of scripts/postgres-tls
+
+/// The TLS-only server's URL and its certificate authority's file, from
+/// `eval "$(scripts/postgres-tls)"`; the tests fail, saying so, without them.
+fn tls_server() -> (String, String) {
+    let get = |name: &str| {
+        std::env::var(name).unwrap_or_else(|_| {
+            panic!("{name} is not set: start the TLS-only PostgreSQL cluster with eval \"$(scripts/postgres-tls)\"")
+        })
+    };
+    (get("PULLBACK_TEST_POSTGRES_TLS_URL"), get("PULLBACK_TEST_POSTGRES_TLS_CA"))
+}
+
+/// `url` with its database replaced by `database` and `query` appended.
+fn on_database(url: &str, database: &str, query: &str) -> String {
+    let server = url.rsplit_once('/').map_or(url, |(server, _)| server);
+    format!("{server}/{database}?{query}")
+}
+
+/// A database of its own on the TLS server, made and dropped over TLS.
+struct TlsDatabase {
+    url: String,
+    name: String,
+}
+
+impl TlsDatabase {
+    async fn create() -> TlsDatabase {
+        let (url, _) = tls_server();
+        let name =
+            format!("pullback_tls_{}_{}", std::process::id(), jiff::Timestamp::now().as_nanosecond() % 1_000_000_000);
+        let mut admin = PgConnection::connect(&on_database(&url, "postgres", "sslmode=require"))
+            .await
+            .unwrap_or_else(|e| panic!("the TLS server at {url} does not answer over TLS: {e}"));
+        admin.execute(format!("CREATE DATABASE {name}").as_str()).await.unwrap();
+        admin.close().await.unwrap();
+        TlsDatabase { url, name }
+    }
+
+    fn url(&self, query: &str) -> String {
+        on_database(&self.url, &self.name, query)
+    }
+}
+
+impl Drop for TlsDatabase {
+    fn drop(&mut self) {
+        let (admin, name) = (on_database(&self.url, "postgres", "sslmode=require"), self.name.clone());
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                let mut admin = PgConnection::connect(&admin).await.unwrap();
+                admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await.unwrap();
+            });
+        })
+        .join();
+    }
+}
+
+/// Whether the pool's connection is encrypted, by the server's own account.
+async fn encrypted(store: &PostgresStore) -> bool {
+    sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn tls_sslmode_require_connects_encrypted_and_the_store_works() {
+    let db = TlsDatabase::create().await;
+    let store = PostgresStore::connect(&db.url("sslmode=require&max_connections=2"), Migrate::Apply).await.unwrap();
+    assert!(encrypted(&store).await, "sslmode=require gave a connection without TLS");
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap();
+    store.add_session(ana.id, &simple_session("2026-03-01T07:00:00Z", 3)).await.unwrap();
+    assert_eq!(store.history(ana.id).await.unwrap().history.sessions.len(), 1);
+    store.pool().close().await;
+}
+
+#[tokio::test]
+async fn tls_verify_full_checks_the_certificate_against_the_given_authority() {
+    let db = TlsDatabase::create().await;
+    let (_, ca) = tls_server();
+    let url = db.url(&format!("sslmode=verify-full&sslrootcert={ca}"));
+    let verified = PostgresStore::connect(&url, Migrate::Apply).await.unwrap();
+    assert!(encrypted(&verified).await);
+    verified.pool().close().await;
+    // The test authority is in no system store: without it, verify-full refuses.
+    let unknown = PostgresStore::connect(&db.url("sslmode=verify-full&acquire_timeout=5"), Migrate::Apply).await;
+    assert!(unknown.is_err(), "a certificate of an unknown authority was accepted");
+    // And the server takes nothing but TLS, so the connections above were TLS by need.
+    let plain = PostgresStore::connect(&db.url("sslmode=disable&acquire_timeout=5"), Migrate::Apply).await;
+    let plain = plain.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(plain.contains("no encryption") || plain.contains("pg_hba.conf"), "{plain}");
+}
