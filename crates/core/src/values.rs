@@ -167,9 +167,9 @@ pub struct Rpe(Decimal);
 
 impl Rpe {
     pub fn parse(value: Decimal) -> Result<Self, ValueError> {
+        // In range first: doubling a huge value would overflow.
         let in_range = value >= Decimal::from(6) && value <= Decimal::from(10);
-        let in_halves = (value * Decimal::TWO).fract().is_zero();
-        if !in_range || !in_halves {
+        if !in_range || !(value * Decimal::TWO).fract().is_zero() {
             return Err(refuse(format!("{value} is not between 6 and 10 in steps of 0.5")));
         }
         Ok(Rpe(value.normalize()))
@@ -347,6 +347,13 @@ mod tests {
         assert!(Rpe::parse(Decimal::new(55, 1)).is_err());
         assert!(Rpe::parse(Decimal::new(725, 2)).is_err());
         assert!(Rpe::parse(Decimal::new(105, 1)).is_err());
+    }
+
+    #[test]
+    fn a_huge_or_tiny_rpe_is_refused_not_a_panic() {
+        for value in [Decimal::MAX, Decimal::MIN, Decimal::from_str_exact("40439414709227850000000000000").unwrap()] {
+            assert!(Rpe::parse(value).unwrap_err().0.contains("between 6 and 10"), "{value}");
+        }
     }
 
     #[test]

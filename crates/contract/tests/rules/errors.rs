@@ -320,3 +320,11 @@ fn other_exercise_names_are_bounded_and_printable() {
     let fine = set(valid(), "/sessions/0/exercises/0/exercise", json!("x".repeat(100)));
     check(fine, json!({ "action": "train" }));
 }
+
+#[test]
+fn a_huge_rpe_is_a_problem_not_a_panic() {
+    refuse_each(&[
+        ("/sessions/0/exercises/0/sets/1/rpe", json!(4.043941470922785e28), "between 6 and 10"),
+        ("/sessions/0/exercises/0/sets/1/rpe", json!(-7.9e28), "between 6 and 10"),
+    ]);
+}
