@@ -6,6 +6,7 @@
 //! store raises the lifter's revision). Every change and deletion is in the lifter's
 //! audit log, which their clinicians see. Deleting asks once, on its own page.
 
+use crate::api::audit;
 use crate::auth::Lifter;
 use crate::csrf::{CsrfToken, Form, NoFields};
 use crate::error::PageError;
@@ -21,7 +22,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
 use pullback_core::{Pain, Point, RedFlags, Side, Strength};
-use pullback_store::{CheckinId, Edit, Entry, NewAudit, ScreeningId, Store, SymmetryTestId, UserId};
+use pullback_store::{At, CheckinId, Edit, Entry, NewAudit, ScreeningId, Store, SymmetryTestId, UserId};
 use std::collections::HashMap;
 
 /// A stored check-in as the pages show it.
@@ -139,11 +140,17 @@ pub async fn checkin_save(
         let page = checkin_form(&lifter, &token, &checkin, &zone, &typed, &problems);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
-    let detail = format!("check-in, {}: pain {} → {pain}", checkin.words(&zone), checkin.pain);
+    // The audit entry in the same words as a change through the API.
+    let name = match checkin.of_session {
+        Some((point, session_at)) => audit::session_checkin_name(point, At::in_zone(session_at, &zone)),
+        None => audit::standalone_checkin_name(checkin.at, &zone),
+    };
+    let changes = audit::checkin_changes((checkin.pain, checkin.side, checkin.bottom_only), (pain, side, bottom_only));
+    let detail = audit::detail(&name, &changes);
     let audit = NewAudit {
         lifter: user,
         actor: &lifter.user,
-        action: crate::api::audit::changed_action(Entry::Checkin(checkin.id)),
+        action: audit::changed_action(Entry::Checkin(checkin.id)),
         detail,
         at: state.now(),
     };
@@ -233,15 +240,12 @@ pub async fn screening_save(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let yes = |flags: &RedFlags| {
-        let yes = flags.yes();
-        if yes.is_empty() { "no red flags".to_owned() } else { yes.join(", ").replace('_', " ") }
-    };
-    let detail = format!("screening of {}: {} → {}", day(at, &zone), yes(&before), yes(&answers));
+    let name = audit::event_name("screening", at, &zone);
+    let detail = audit::detail(&name, &audit::screening_changes(&before, &answers));
     let audit = NewAudit {
         lifter: user,
         actor: &lifter.user,
-        action: crate::api::audit::changed_action(Entry::Screening(id)),
+        action: audit::changed_action(Entry::Screening(id)),
         detail,
         at: state.now(),
     };
@@ -320,18 +324,12 @@ pub async fn symmetry_save(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let detail = format!(
-        "symmetry test of {}: left {} → {}, right {} → {}",
-        day(at, &zone),
-        old_left.value(),
-        left.value(),
-        old_right.value(),
-        right.value()
-    );
+    let name = audit::event_name("symmetry test", at, &zone);
+    let detail = audit::detail(&name, &audit::symmetry_changes((old_left, old_right), (left, right)));
     let audit = NewAudit {
         lifter: user,
         actor: &lifter.user,
-        action: crate::api::audit::changed_action(Entry::SymmetryTest(id)),
+        action: audit::changed_action(Entry::SymmetryTest(id)),
         detail,
         at: state.now(),
     };
@@ -451,7 +449,7 @@ async fn confirm_page(
 async fn delete(state: &AppState, lifter: &Lifter, kind: &str, id: &str) -> Result<Response, PageError> {
     let user = lifter.user.id;
     let (entry, words) = entry_to_delete(state.store.as_ref(), user, kind, id).await?;
-    let action = crate::api::audit::deleted_action(entry);
+    let action = audit::deleted_action(entry);
     let audit = NewAudit { lifter: user, actor: &lifter.user, action, detail: words, at: state.now() };
     state.store.delete_entry(entry, &audit).await?;
     Ok(saved("deleted"))

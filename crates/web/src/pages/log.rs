@@ -12,6 +12,7 @@
 //! syncs. Every form carries a `client_id`, so a save sent twice (a retry, a
 //! double tap, a sync after a lost answer) is stored once.
 
+use crate::api::audit;
 use crate::auth::Lifter;
 use crate::csrf::{CsrfToken, Form};
 use crate::error::PageError;
@@ -763,21 +764,19 @@ pub async fn edit_save(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     };
-    let zone = &profile.profile.time_zone;
-    let detail = format!(
-        "session of {}: {}",
-        entry.at.instant.to_zoned(zone.clone()).strftime("%a %-d %b %Y %H:%M"),
-        change_words(&entry, &session, zone)
-    );
+    // The form does not show notes (from an import, say): they stay with their exercise and set.
+    let exercises = keep_notes(&entry.session.exercises, session.exercises);
+    // The audit entry in the same words as a change through the API.
+    let units = profile.profile.units;
+    let changes = audit::session_changes((entry.at, &entry.session.exercises), (session.at, &exercises), units);
+    let detail = audit::detail(&audit::session_name(entry.at), &changes);
     let audit = NewAudit {
         lifter: user,
         actor: &lifter.user,
-        action: crate::api::audit::changed_action(Entry::Session(entry.id)),
+        action: audit::changed_action(Entry::Session(entry.id)),
         detail,
         at: now,
     };
-    // The form does not show notes (from an import, say): they stay with their exercise and set.
-    let exercises = keep_notes(&entry.session.exercises, session.exercises);
     let change = Edit::Session { at: session.at, exercises };
     state.store.edit_entry(Entry::Session(entry.id), &change, &audit).await?;
     Ok(saved("changed"))
@@ -796,19 +795,6 @@ fn keep_notes(before: &[ExerciseLog], mut after: Vec<ExerciseLog>) -> Vec<Exerci
         }
     }
     after
-}
-
-/// What changed, in a few words, for the audit log.
-fn change_words(before: &SessionEntry, after: &NewSession, zone: &TimeZone) -> String {
-    let mut words = Vec::new();
-    if before.at.instant != after.at.instant {
-        words.push(format!("moved to {}", after.at.instant.to_zoned(zone.clone()).strftime("%a %-d %b %Y %H:%M")));
-    }
-    if before.session.exercises != after.exercises {
-        let sets: usize = after.exercises.iter().map(|e| e.sets.len()).sum();
-        words.push(format!("exercises and sets changed ({} exercises, {sets} sets now)", after.exercises.len()));
-    }
-    if words.is_empty() { "saved unchanged".to_owned() } else { words.join("; ") }
 }
 
 /// Below the session form: its check-ins (each changed on its own page) and delete.
