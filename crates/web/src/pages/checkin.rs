@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
+use pullback_app::planning::{Owed, owed};
 use pullback_core::{Pain, Point, Side};
-use pullback_store::planning::{Owed, owed};
 use pullback_store::{At, ClientId, NewCheckin, SessionEntry, SessionId, Store, UserId};
 use serde::Deserialize;
 

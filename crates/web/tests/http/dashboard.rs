@@ -4,8 +4,8 @@
 
 use crate::{Browser, NOW, Server};
 use jiff::Timestamp;
+use pullback_app::planning::{owed, stored_decision};
 use pullback_core::{Decimal, Load};
-use pullback_store::planning::{owed, stored_decision};
 use pullback_store::{Store, StoredProfile};
 use pullback_web::clinic::dashboard::Status;
 use pullback_web::demo::{self, DemoLogin, Expect};
