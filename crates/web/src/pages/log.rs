@@ -115,7 +115,7 @@ impl Intent {
 
 /// A fresh client id for a form (128 random bits as hex).
 fn new_client_id() -> Result<String, PageError> {
-    Ok(hex::encode(crate::auth::random_bytes::<16>()?))
+    Ok(hex::encode(pullback_app::secrets::random_bytes::<16>()?))
 }
 
 impl Entered {
