@@ -69,7 +69,7 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
         })?;
         if args.demo {
             let at = fixed_now.unwrap_or_else(jiff::Timestamp::now);
-            let login = pullback_web::demo::seed(store.as_ref(), at).await.context("seeding the demo data")?;
+            let login = pullback_app::demo::seed(store.as_ref(), at).await.context("seeding the demo data")?;
             println!("{login}");
         }
         let config = pullback_web::Config {

@@ -14,7 +14,6 @@ pub mod assets;
 pub mod auth;
 pub mod clinic;
 pub mod csrf;
-pub mod demo;
 pub mod error;
 pub mod pages;
 pub mod routes;

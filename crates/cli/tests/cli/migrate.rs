@@ -179,7 +179,7 @@ fn migrate_db_moves_the_demo_caseload_with_every_lifters_plan_unchanged() {
     let now: jiff::Timestamp = NOW.parse().unwrap_or_else(|e| panic!("{e}"));
     runtime().block_on(async {
         let store = pullback_store::open(&sqlite).await.unwrap_or_else(|e| panic!("{e}"));
-        pullback_web::demo::seed(store.as_ref(), now).await.unwrap_or_else(|e| panic!("seeding the demo: {e}"));
+        pullback_app::demo::seed(store.as_ref(), now).await.unwrap_or_else(|e| panic!("seeding the demo: {e}"));
     });
     let names: Vec<String> =
         ok(&sqlite, &["user", "list"]).lines().filter_map(|l| l.split('\t').next()).map(str::to_owned).collect();

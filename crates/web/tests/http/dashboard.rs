@@ -4,11 +4,11 @@
 
 use crate::{Browser, NOW, Server};
 use jiff::Timestamp;
+use pullback_app::caseload::Status;
+use pullback_app::demo::{self, DemoLogin, Expect};
 use pullback_app::planning::{owed, stored_decision};
 use pullback_core::{Decimal, Load};
 use pullback_store::{Store, StoredProfile};
-use pullback_web::clinic::dashboard::Status;
-use pullback_web::demo::{self, DemoLogin, Expect};
 use reqwest::StatusCode;
 
 fn now() -> Timestamp {
