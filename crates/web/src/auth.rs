@@ -152,11 +152,11 @@ impl FromRequestParts<AppState> for Lifter {
             return Err(PageError::SignInFirst);
         };
         let session = sha256(id.as_bytes());
-        let Some(user) = state.store.web_session(&session, state.now()).await? else {
+        // One read: the session, its user and their revision.
+        let Some(caller) = state.store.web_session(&session, state.now()).await? else {
             return Err(PageError::SignInFirst);
         };
-        let user = state.store.user(user).await?;
-        Ok(Lifter { user, session })
+        Ok(Lifter { user: caller.user, session })
     }
 }
 
@@ -166,6 +166,8 @@ impl FromRequestParts<AppState> for Lifter {
 #[derive(Debug, Clone)]
 pub struct ApiLifter {
     pub user: User,
+    /// The lifter's revision when the token was checked (keys the plan cache).
+    pub revision: pullback_store::Revision,
 }
 
 impl FromRequestParts<AppState> for ApiLifter {
@@ -180,8 +182,9 @@ impl FromRequestParts<AppState> for ApiLifter {
             .map(str::trim)
             .filter(|t| t.starts_with(TOKEN_PREFIX))
             .ok_or(ApiError::Unauthorized)?;
-        let user = state.store.api_token_user(&sha256(token.as_bytes())).await?.ok_or(ApiError::Unauthorized)?;
-        Ok(ApiLifter { user: state.store.user(user).await? })
+        // One read: the token, its user and their revision.
+        let caller = state.store.api_token_user(&sha256(token.as_bytes())).await?.ok_or(ApiError::Unauthorized)?;
+        Ok(ApiLifter { user: caller.user, revision: caller.revision })
     }
 }
 

@@ -948,30 +948,40 @@ pub async fn accounts(store: &dyn Store) {
     let later = ts("2026-03-09T07:00:00Z");
     store.create_web_session(ana, &[1; 32], later).await.unwrap();
     store.create_web_session(ben, &[2; 32], later).await.unwrap();
-    assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), Some(ana));
-    assert_eq!(store.web_session(&[1; 32], later).await.unwrap(), None, "expired");
-    assert_eq!(store.web_session(&[3; 32], now).await.unwrap(), None);
+    assert_eq!(store.web_session(&[1; 32], now).await.unwrap().map(|c| c.user.id), Some(ana));
+    assert_eq!(store.web_session(&[1; 32], later).await.unwrap().map(|c| c.user.id), None, "expired");
+    assert_eq!(store.web_session(&[3; 32], now).await.unwrap().map(|c| c.user.id), None);
     store.delete_web_session(&[2; 32]).await.unwrap();
-    assert_eq!(store.web_session(&[2; 32], now).await.unwrap(), None);
+    assert_eq!(store.web_session(&[2; 32], now).await.unwrap().map(|c| c.user.id), None);
     store.create_api_token(ana, "script", &[10; 32]).await.unwrap();
     store.set_password(ana, "$argon2id$v=19$other", Tokens::Keep).await.unwrap();
-    assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), None, "a new password signs out");
-    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), Some(ana), "kept");
+    assert_eq!(store.web_session(&[1; 32], now).await.unwrap().map(|c| c.user.id), None, "a new password signs out");
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap().map(|c| c.user.id), Some(ana), "kept");
     store.create_web_session(ana, &[11; 32], later).await.unwrap();
     store.set_password(ana, "$argon2id$v=19$third", Tokens::Revoke).await.unwrap();
-    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), None, "revoked with the password");
-    assert_eq!(store.web_session(&[11; 32], now).await.unwrap(), None);
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap().map(|c| c.user.id), None, "revoked with the password");
+    assert_eq!(store.web_session(&[11; 32], now).await.unwrap().map(|c| c.user.id), None);
     store.create_web_session(ana, &[4; 32], now).await.unwrap();
     assert_eq!(store.delete_expired_web_sessions(now).await.unwrap(), 1);
 
     let token = store.create_api_token(ana, "phone", &[9; 32]).await.unwrap();
-    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap(), Some(ana));
+    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap().map(|c| c.user.id), Some(ana));
+    // Who is asking comes with the revision a cached plan is keyed by: it rises
+    // with the lifter's log, the same through a token and a browser session.
+    let before = store.api_token_user(&[9; 32]).await.unwrap().unwrap();
+    assert_eq!((before.user.name.as_str(), before.user.clinician), ("ana", false));
+    store.create_web_session(ana, &[12; 32], later).await.unwrap();
+    assert_eq!(store.web_session(&[12; 32], now).await.unwrap(), Some(before.clone()));
+    store.add_session(ana, &simple_session("2026-03-02T07:00:00Z", 1)).await.unwrap();
+    let after = store.api_token_user(&[9; 32]).await.unwrap().unwrap();
+    assert!(after.revision > before.revision, "{before:?} then {after:?}");
+    assert_eq!(store.web_session(&[12; 32], now).await.unwrap().map(|c| c.revision), Some(after.revision));
     assert_eq!(store.api_tokens(ana).await.unwrap().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["phone"]);
     assert!(store.api_tokens(ben).await.unwrap().is_empty());
     let theft = store.delete_api_token(ben, token).await;
     assert!(matches!(theft, Err(StoreError::NotFound { .. })), "{theft:?}");
     store.delete_api_token(ana, token).await.unwrap();
-    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap(), None);
+    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap().map(|c| c.user.id), None);
     assert!(matches!(store.create_api_token(ana, " ", &[8; 32]).await, Err(StoreError::Invalid(_))));
 
     let first = store.server_secret(&[5; 32]).await.unwrap();
@@ -1027,8 +1037,8 @@ pub async fn accounts(store: &dyn Store) {
     store.create_web_session(ben, &[7; 32], later).await.unwrap();
     store.create_api_token(ben, "laptop", &[7; 32]).await.unwrap();
     store.delete_user(ben).await.unwrap();
-    assert_eq!(store.web_session(&[7; 32], now).await.unwrap(), None);
-    assert_eq!(store.api_token_user(&[7; 32]).await.unwrap(), None);
+    assert_eq!(store.web_session(&[7; 32], now).await.unwrap().map(|c| c.user.id), None);
+    assert_eq!(store.api_token_user(&[7; 32]).await.unwrap().map(|c| c.user.id), None);
 }
 
 /// Clinicians: roles, one-time invitations, care links and their revocation, the
