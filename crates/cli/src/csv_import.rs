@@ -95,7 +95,7 @@ fn progress(bytes: Option<u64>) -> indicatif::ProgressBar {
 /// What the file held: sessions, sets, dates, the unit read, names mapped or
 /// kept, failed attempts, notes, rows skipped.
 fn print_report(format: Format, r: &Report, yours: Units) {
-    use crate::transfer::count;
+    use pullback_app::words::count;
     let day = |z: &Option<jiff::Zoned>| z.as_ref().map_or("-".to_string(), |z| z.strftime("%Y-%m-%d").to_string());
     println!(
         "{} export: {} rows, {} sessions, {} sets, from {} to {}.",
@@ -160,7 +160,7 @@ fn print_report(format: Format, r: &Report, yours: Units) {
 }
 
 fn print_counts(name: &str, replace: bool, c: &WorkoutCounts) {
-    use crate::transfer::count;
+    use pullback_app::words::count;
     if c.sets == 0 && !c.changed_anything() {
         println!(
             "Nothing new to import: the file's {} are already in {name}'s log.",

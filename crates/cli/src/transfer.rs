@@ -9,11 +9,10 @@ use anyhow::Context as _;
 use clap::{Args, ValueEnum};
 use jiff::Timestamp;
 use pullback_app::export;
+use pullback_app::json_import::{self, Tally, profile_differs, skip_known};
 use pullback_contract::{PlanRequest, Problem};
-use pullback_core::{History, Session};
-use pullback_store::{ImportCounts, ImportMode, User};
+use pullback_store::{ImportMode, User};
 use serde_json::{Value, json};
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -302,34 +301,16 @@ fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanReq
 
 /// Events logged after now are refused, as `pullback log` refuses them.
 fn future_problems(request: &PlanRequest, now: Timestamp) -> Result<(), Failure> {
-    let h = &request.history;
-    let mut problems = Vec::new();
-    let mut check = |pointer: String, at: Timestamp| {
-        if at > now {
-            problems.push(format!(
+    let mut problems: Vec<String> = json_import::future_events(&request.history, now)
+        .into_iter()
+        .map(|(pointer, at)| {
+            format!(
                 "{pointer}: {at} is after now ({now}); import what has happened, or set --as-of",
                 at = pullback_contract::format_time(at),
                 now = pullback_contract::format_time(now)
-            ));
-        }
-    };
-    for (i, s) in h.sessions.iter().enumerate() {
-        check(format!("/sessions/{i}/at"), s.at);
-        for (j, c) in s.checkins.iter().enumerate() {
-            if let Some(at) = c.at {
-                check(format!("/sessions/{i}/checkins/{j}/at"), at);
-            }
-        }
-    }
-    for (i, c) in h.checkins.iter().enumerate() {
-        check(format!("/checkins/{i}/at"), c.at);
-    }
-    for (i, s) in h.screenings.iter().enumerate() {
-        check(format!("/screenings/{i}/at"), s.at);
-    }
-    for (i, t) in h.symmetry_tests.iter().enumerate() {
-        check(format!("/symmetry_tests/{i}/at"), t.at);
-    }
+            )
+        })
+        .collect();
     // A file from the future can have thousands: the first ones say what to do.
     const SHOWN: usize = 20;
     if problems.len() > SHOWN {
@@ -338,122 +319,6 @@ fn future_problems(request: &PlanRequest, now: Timestamp) -> Result<(), Failure>
         problems.push(format!("… and {more} more events after now; nothing was imported"));
     }
     if problems.is_empty() { Ok(()) } else { Err(Failure::BadInput(problems)) }
-}
-
-/// The file's history without what `stored` already holds: events at the same
-/// instant with the same content (session ids aside). Each stored event matches
-/// at most one in the file, so a file with two identical sessions re-imports none
-/// and imports into an empty log both.
-fn skip_known(mut file: History, stored: &History) -> (History, Tally) {
-    let before = Tally::of(&file);
-    let same_session = |a: &Session, b: &Session| a.exercises == b.exercises && a.checkins == b.checkins;
-    file.sessions = fresh(file.sessions, &stored.sessions, |s| s.at, same_session);
-    file.checkins = fresh(file.checkins, &stored.checkins, |c| c.at, PartialEq::eq);
-    file.screenings = fresh(file.screenings, &stored.screenings, |s| s.at, PartialEq::eq);
-    file.symmetry_tests = fresh(file.symmetry_tests, &stored.symmetry_tests, |t| t.at, PartialEq::eq);
-    let after = Tally::of(&file);
-    let skipped = Tally {
-        sessions: before.sessions - after.sessions,
-        exercises: before.exercises - after.exercises,
-        sets: before.sets - after.sets,
-        checkins: before.checkins - after.checkins,
-        screenings: before.screenings - after.screenings,
-        symmetry_tests: before.symmetry_tests - after.symmetry_tests,
-    };
-    (file, skipped)
-}
-
-/// The items of `incoming` that no unused item of `stored` at the same time equals.
-fn fresh<T>(incoming: Vec<T>, stored: &[T], at: impl Fn(&T) -> Timestamp, same: impl Fn(&T, &T) -> bool) -> Vec<T> {
-    let mut by_time: HashMap<Timestamp, Vec<usize>> = HashMap::new();
-    for (i, item) in stored.iter().enumerate() {
-        by_time.entry(at(item)).or_default().push(i);
-    }
-    let mut used = vec![false; stored.len()];
-    incoming
-        .into_iter()
-        .filter(|item| {
-            let candidates = by_time.get(&at(item)).map_or(&[][..], Vec::as_slice);
-            match candidates.iter().find(|&&i| !used[i] && same(&stored[i], item)) {
-                Some(&i) => {
-                    used[i] = true;
-                    false
-                }
-                None => true,
-            }
-        })
-        .collect()
-}
-
-/// Whether the file's profile or parameters differ from the stored ones.
-fn profile_differs(file: &History, stored: &History) -> bool {
-    let (a, b) = (&file.profile, &stored.profile);
-    a.working_weight != b.working_weight
-        || a.usual_variation != b.usual_variation
-        || a.load_increment != b.load_increment
-        || a.bar_weight != b.bar_weight
-        || a.kettlebell_weight != b.kettlebell_weight
-        || a.time_zone.iana_name() != b.time_zone.iana_name()
-        || file.params != stored.params
-}
-
-/// How many of each kind of row.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Tally {
-    sessions: usize,
-    exercises: usize,
-    sets: usize,
-    /// Session and standalone check-ins.
-    checkins: usize,
-    screenings: usize,
-    symmetry_tests: usize,
-}
-
-impl Tally {
-    fn of(h: &History) -> Tally {
-        Tally {
-            sessions: h.sessions.len(),
-            exercises: h.sessions.iter().map(|s| s.exercises.len()).sum(),
-            sets: h.sessions.iter().flat_map(|s| &s.exercises).map(|e| e.sets.len()).sum(),
-            checkins: h.sessions.iter().map(|s| s.checkins.len()).sum::<usize>() + h.checkins.len(),
-            screenings: h.screenings.len(),
-            symmetry_tests: h.symmetry_tests.len(),
-        }
-    }
-
-    fn is_empty(&self) -> bool {
-        *self == Tally::default()
-    }
-
-    /// "3 sessions (4 exercises, 12 sets), 5 check-ins, 1 screening, 0 symmetry tests".
-    fn describe(&self) -> String {
-        format!(
-            "{} ({}, {}), {}, {}, {}",
-            count(self.sessions, "session", "sessions"),
-            count(self.exercises, "exercise", "exercises"),
-            count(self.sets, "set", "sets"),
-            count(self.checkins, "check-in", "check-ins"),
-            count(self.screenings, "screening", "screenings"),
-            count(self.symmetry_tests, "symmetry test", "symmetry tests"),
-        )
-    }
-}
-
-impl From<ImportCounts> for Tally {
-    fn from(c: ImportCounts) -> Tally {
-        Tally {
-            sessions: c.sessions,
-            exercises: c.exercises,
-            sets: c.sets,
-            checkins: c.checkins,
-            screenings: c.screenings,
-            symmetry_tests: c.symmetry_tests,
-        }
-    }
-}
-
-pub(crate) fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn print_dry_run(lifter: &User, mode: ImportMode, incoming: &Tally, skipped: &Tally, stored: &Tally) {

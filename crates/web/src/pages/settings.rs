@@ -17,6 +17,7 @@ use maud::{Markup, html};
 use pullback_app::csv_import::{CsvImportError, Imported, import_csv};
 use pullback_app::export::{fhir_document, full_document, write_csv};
 use pullback_app::secrets::new_token;
+use pullback_app::words::count;
 use pullback_core::{Decimal, Load, Units, Variation};
 use pullback_import::{BadRow, ImportError, Options, UnitsRead};
 use pullback_store::{ApiToken, StoreError, StoredProfile, TokenId};
@@ -772,10 +773,6 @@ fn import_done(lifter: &Lifter, token: &CsrfToken, imported: &Imported, yours: U
         p { a.button href="/history" { "See your history" } " " a.button.secondary href="/settings" { "Back to Settings" } }
     };
     app_page("Import done", &lifter.user, token, Nav::Settings, body)
-}
-
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 // --- Tokens ---
