@@ -33,6 +33,7 @@
 
 mod assemble;
 mod codec;
+pub mod copy;
 mod error;
 pub mod model;
 pub mod postgres;
@@ -68,11 +69,6 @@ pub async fn open(url: &str) -> Result<Arc<dyn Store>> {
     }
     Ok(Arc::new(SqliteStore::open_url(url).await?))
 }
-
-/// The database drivers, for tools that copy rows between backends
-/// (`pullback migrate-db`) and for their tests.
-pub use rusqlite;
-pub use sqlx;
 
 /// Opens the store a URL names, like [`open`]; with `migrate` false it applies no
 /// migration and refuses (`Schema`) a database whose schema is behind or ahead of

@@ -277,7 +277,7 @@ async fn expired_browser_sessions_are_deleted_while_the_server_runs() {
         server.store.create_web_session(ana, &[i; 32], expired).await.unwrap();
     }
     let count = |expired_only: bool| {
-        let db = pullback_store::rusqlite::Connection::open(server.store.path()).unwrap();
+        let db = rusqlite::Connection::open(server.store.path()).unwrap();
         let sql = if expired_only {
             "SELECT count(*) FROM web_sessions WHERE expires_ns <= 1772434800000000000"
         } else {
