@@ -4,25 +4,10 @@ use crate::Failure;
 use crate::context::{Ctx, Globals};
 use crate::logs::when;
 use clap::Args;
-use pullback_core::{Decimal, RedFlags, Strength};
+use pullback_core::{Decimal, RedFlagQuestion, RedFlags, Strength};
 use pullback_store::{NewScreening, NewSymmetryTest};
 use std::io::{BufRead, IsTerminal, Write};
 use std::str::FromStr;
-
-/// The questions in plain words, by their identifier.
-const QUESTIONS: [(&str, &str); 8] = [
-    (
-        "saddle_anesthesia",
-        "Any numbness or tingling around your groin, buttocks or inner thighs (where you sit on a saddle)?",
-    ),
-    ("bladder_bowel", "Any new trouble controlling your bladder or bowels, or passing urine?"),
-    ("progressive_weakness", "Is a leg getting weaker and weaker (tripping, a foot that drops)?"),
-    ("fever", "Do you have a fever, or feel generally unwell, along with the back pain?"),
-    ("trauma", "Did the pain start after a fall, an accident or a blow to your back?"),
-    ("cancer_history", "Have you ever had cancer?"),
-    ("weight_loss", "Have you lost weight recently without trying?"),
-    ("night_pain", "Does the pain wake you at night and not ease when you rest or change position?"),
-];
 
 /// Answer the red-flag screening: interactively, or with flags in scripts.
 #[derive(Debug, Args)]
@@ -59,16 +44,7 @@ pub fn run(args: &ScreenArgs, globals: &Globals) -> Result<(), Failure> {
     let profile = ctx.block_on(ctx.store.profile(lifter.id))?;
     let at = when(&ctx, args.at.as_deref(), &profile.profile.time_zone)?;
     ctx.block_on(ctx.store.add_screening(lifter.id, &NewScreening { at, answers }))?;
-    if answers.saddle_anesthesia || answers.bladder_bowel || answers.progressive_weakness {
-        println!(
-            "URGENT: these can be signs of pressure on the nerves of the lower back. Get emergency care now: go to an \
-             emergency department or call your local emergency number. Do not train."
-        );
-    } else if answers.fever || answers.trauma || answers.cancer_history || answers.weight_loss || answers.night_pain {
-        println!("Screening saved. See a doctor for a medical assessment before you train again.");
-    } else {
-        println!("Screening saved: no red flags.");
-    }
+    println!("{}", answers.outcome());
     Ok(())
 }
 
@@ -89,7 +65,7 @@ fn ask() -> Result<RedFlags, Failure> {
     let stdin = std::io::stdin();
     let mut lines = stdin.lock().lines();
     println!("Red-flag screening: answer y or n.");
-    for (id, question) in QUESTIONS {
+    for RedFlagQuestion { id, question, .. } in RedFlags::QUESTIONS {
         loop {
             print!("{question} [y/n] ");
             std::io::stdout().flush().map_err(|e| Failure::Other(e.into()))?;

@@ -489,33 +489,11 @@ fn percent(share: Decimal) -> String {
 }
 
 fn urgent_answers(a: &RedFlags) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    if a.saddle_anesthesia {
-        out.push("numbness around the groin, buttocks or inner thighs");
-    }
-    if a.bladder_bowel {
-        out.push("a change in bladder or bowel control");
-    }
-    if a.progressive_weakness {
-        out.push("leg weakness that is getting worse");
-    }
-    out
+    a.answered_yes().filter(|q| q.urgent).map(|q| q.in_reason).collect()
 }
 
 fn doctor_answers(a: &RedFlags) -> Vec<&'static str> {
-    let mut out = Vec::new();
-    for (yes, text) in [
-        (a.fever, "fever"),
-        (a.trauma, "a recent fall, accident or blow"),
-        (a.cancer_history, "a history of cancer"),
-        (a.weight_loss, "unexplained weight loss"),
-        (a.night_pain, "pain at night that rest does not ease"),
-    ] {
-        if yes {
-            out.push(text);
-        }
-    }
-    out
+    a.answered_yes().filter(|q| !q.urgent).map(|q| q.in_reason).collect()
 }
 
 fn join(items: &[&str]) -> String {

@@ -381,18 +381,101 @@ pub struct RedFlags {
     pub night_pain: bool,
 }
 
+/// One red-flag question and its words, in one place for every front end and
+/// the engine's reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedFlagQuestion {
+    /// The identifier, as the contract names the field.
+    pub id: &'static str,
+    /// The question as the lifter is asked it.
+    pub question: &'static str,
+    /// A short phrase for a list of the answers given ("a history of cancer").
+    pub short: &'static str,
+    /// The answer as a plan's reason names it.
+    pub in_reason: &'static str,
+    /// A sign of pressure on the nerves of the lower back (cauda equina): a yes
+    /// sends the lifter to emergency care, any other yes to a doctor (section 3).
+    pub urgent: bool,
+}
+
+/// What a lifter is told when a screening with these answers is saved.
+pub const SCREENING_URGENT: &str = "URGENT: these can be signs of pressure on the nerves of the lower back. Get \
+     emergency care now: go to an emergency department or call your local emergency number. Do not train.";
+pub const SCREENING_DOCTOR: &str = "Screening saved. See a doctor for a medical assessment before you train again.";
+pub const SCREENING_CLEAR: &str = "Screening saved: no red flags.";
+
 impl RedFlags {
-    /// The questions' identifiers, as the contract names the fields.
-    pub const IDS: [&'static str; 8] = [
-        "saddle_anesthesia",
-        "bladder_bowel",
-        "progressive_weakness",
-        "fever",
-        "trauma",
-        "cancer_history",
-        "weight_loss",
-        "night_pain",
+    /// The eight questions, in the contract's order.
+    pub const QUESTIONS: [RedFlagQuestion; 8] = [
+        RedFlagQuestion {
+            id: "saddle_anesthesia",
+            question: "Any numbness or tingling around your groin, buttocks or inner thighs (where you sit on a \
+                       saddle)?",
+            short: "numbness in the saddle area",
+            in_reason: "numbness around the groin, buttocks or inner thighs",
+            urgent: true,
+        },
+        RedFlagQuestion {
+            id: "bladder_bowel",
+            question: "Any new trouble controlling your bladder or bowels, or passing urine?",
+            short: "bladder or bowel changes",
+            in_reason: "a change in bladder or bowel control",
+            urgent: true,
+        },
+        RedFlagQuestion {
+            id: "progressive_weakness",
+            question: "Is a leg getting weaker and weaker (tripping, a foot that drops)?",
+            short: "a leg getting weaker",
+            in_reason: "leg weakness that is getting worse",
+            urgent: true,
+        },
+        RedFlagQuestion {
+            id: "fever",
+            question: "Do you have a fever, or feel generally unwell, along with the back pain?",
+            short: "fever or feeling unwell",
+            in_reason: "fever",
+            urgent: false,
+        },
+        RedFlagQuestion {
+            id: "trauma",
+            question: "Did the pain start after a fall, an accident or a blow to your back?",
+            short: "a fall, accident or blow",
+            in_reason: "a recent fall, accident or blow",
+            urgent: false,
+        },
+        RedFlagQuestion {
+            id: "cancer_history",
+            question: "Have you ever had cancer?",
+            short: "a history of cancer",
+            in_reason: "a history of cancer",
+            urgent: false,
+        },
+        RedFlagQuestion {
+            id: "weight_loss",
+            question: "Have you lost weight recently without trying?",
+            short: "weight loss without trying",
+            in_reason: "unexplained weight loss",
+            urgent: false,
+        },
+        RedFlagQuestion {
+            id: "night_pain",
+            question: "Does the pain wake you at night and not ease when you rest or change position?",
+            short: "night pain that rest does not ease",
+            in_reason: "pain at night that rest does not ease",
+            urgent: false,
+        },
     ];
+
+    /// The questions' identifiers, as the contract names the fields.
+    pub const IDS: [&'static str; 8] = {
+        let mut ids = [""; 8];
+        let mut i = 0;
+        while i < 8 {
+            ids[i] = RedFlags::QUESTIONS[i].id;
+            i += 1;
+        }
+        ids
+    };
 
     /// The answer to question `id`, to read or set; `None` for an unknown id.
     pub fn answer_mut(&mut self, id: &str) -> Option<&mut bool> {
@@ -409,16 +492,34 @@ impl RedFlags {
         })
     }
 
+    /// The questions answered yes, in [`RedFlags::QUESTIONS`] order.
+    pub fn answered_yes(&self) -> impl Iterator<Item = &'static RedFlagQuestion> {
+        let mut copy = *self;
+        let yes: Vec<bool> = RedFlags::QUESTIONS.iter().map(|q| copy.answer_mut(q.id).is_some_and(|a| *a)).collect();
+        RedFlags::QUESTIONS.iter().zip(yes).filter(|(_, yes)| *yes).map(|(q, _)| q)
+    }
+
     /// The identifiers of the questions answered yes, in [`RedFlags::IDS`] order.
     pub fn yes(&self) -> Vec<&'static str> {
-        let mut copy = *self;
-        RedFlags::IDS.into_iter().filter(|id| copy.answer_mut(id).is_some_and(|a| *a)).collect()
+        self.answered_yes().map(|q| q.id).collect()
     }
 
     /// The signs of pressure on the nerves of the lower back (cauda equina): these
     /// send the lifter to emergency care, the others to a doctor (section 3).
     pub fn urgent(&self) -> bool {
-        self.saddle_anesthesia || self.bladder_bowel || self.progressive_weakness
+        self.answered_yes().any(|q| q.urgent)
+    }
+
+    /// What the lifter is told once the screening is saved: emergency care, a
+    /// doctor, or nothing to do.
+    pub fn outcome(&self) -> &'static str {
+        if self.urgent() {
+            SCREENING_URGENT
+        } else if self.answered_yes().next().is_some() {
+            SCREENING_DOCTOR
+        } else {
+            SCREENING_CLEAR
+        }
     }
 }
 
@@ -499,5 +600,24 @@ mod tests {
         assert!(!set(405, 0, false).can_be_top_set());
         assert!(!set(60, 5, true).can_be_top_set());
         assert!(set(315, 1, false).can_be_top_set());
+    }
+
+    #[test]
+    fn every_red_flag_question_names_an_answer_and_the_first_three_are_urgent() {
+        for question in RedFlags::QUESTIONS {
+            let mut answers = RedFlags::default();
+            let answer = answers.answer_mut(question.id);
+            assert!(answer.is_some(), "{} is no answer", question.id);
+            if let Some(answer) = answer {
+                *answer = true;
+            }
+            assert_eq!(answers.yes(), [question.id]);
+            assert_eq!(answers.urgent(), question.urgent, "{}", question.id);
+            let told = if question.urgent { SCREENING_URGENT } else { SCREENING_DOCTOR };
+            assert_eq!(answers.outcome(), told, "{}", question.id);
+        }
+        let urgent: Vec<&str> = RedFlags::QUESTIONS.iter().filter(|q| q.urgent).map(|q| q.id).collect();
+        assert_eq!(urgent, ["saddle_anesthesia", "bladder_bowel", "progressive_weakness"]);
+        assert_eq!(RedFlags::default().outcome(), SCREENING_CLEAR);
     }
 }

@@ -32,8 +32,9 @@ pub use checkpoint::{Checkpoint, ENGINE_REVISION, Stale, plan_resumed};
 pub use decide::{plan, trace};
 pub use decision::{Action, Decision, Education, EpisodeInfo, Flag, Metrics, Reason, Referral};
 pub use history::{
-    CHECKIN_LOOK_BACK, Exercise, ExerciseId, ExerciseLog, History, Point, Profile, RedFlags, Screening, Session,
-    SessionCheckin, Set, Side, StandaloneCheckin, SymmetryTest, Units, Variation,
+    CHECKIN_LOOK_BACK, Exercise, ExerciseId, ExerciseLog, History, Point, Profile, RedFlagQuestion, RedFlags,
+    SCREENING_CLEAR, SCREENING_DOCTOR, SCREENING_URGENT, Screening, Session, SessionCheckin, Set, Side,
+    StandaloneCheckin, SymmetryTest, Units, Variation,
 };
 pub use ladder::{Block, Prescribed, Rung};
 pub use names::{MAX_EXERCISE_NAME_CHARS, clean_name};

@@ -176,14 +176,7 @@ pub(super) fn every_answer_given(body: &Map<String, Value>) -> Vec<FieldProblem>
 /// cauda equina signs send them to emergency care, the others to a doctor.
 pub(super) fn screening_saved(id: i64, answers: &RedFlags) -> ScreeningSaved {
     let red_flags: Vec<String> = answers.yes().into_iter().map(str::to_owned).collect();
-    let message = if answers.urgent() {
-        "URGENT: these can be signs of pressure on the nerves of the lower back. Get emergency care now: go to an \
-         emergency department or call your local emergency number. Do not train."
-    } else if red_flags.is_empty() {
-        "Screening saved: no red flags."
-    } else {
-        "Screening saved. See a doctor for a medical assessment before you train again."
-    };
+    let message = answers.outcome();
     ScreeningSaved { id, red_flags, message: message.to_owned() }
 }
 

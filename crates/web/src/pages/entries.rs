@@ -11,7 +11,7 @@ use crate::auth::Lifter;
 use crate::csrf::{CsrfToken, Form, NoFields};
 use crate::error::PageError;
 use crate::pages::log::{own_session, pain_scale, problem_list, saved};
-use crate::pages::screening::{QUESTIONS, SymmetryForm, answers};
+use crate::pages::screening::{SymmetryForm, answers};
 use crate::pages::today::point_words;
 use crate::pages::{Nav, app_page, csrf_field};
 use crate::state::AppState;
@@ -269,7 +269,7 @@ fn screening_form(
             (csrf_field(token))
             fieldset.flags {
                 legend { "Tick for yes" }
-                @for (qid, question) in QUESTIONS {
+                @for pullback_core::RedFlagQuestion { id: qid, question, .. } in RedFlags::QUESTIONS {
                     label.check {
                         input type="checkbox" name=(qid) value="yes" checked[fields.get(qid).is_some_and(|v| v == "yes")];
                         span { (question) }

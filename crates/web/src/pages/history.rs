@@ -260,29 +260,8 @@ fn standalone_checkins(stored: &StoredHistory, since: Timestamp, zone: &TimeZone
 }
 
 /// The red-flag questions in a few words, in the screening's order.
-const RED_FLAG_WORDS: [&str; 8] = [
-    "numbness in the saddle area",
-    "bladder or bowel changes",
-    "a leg getting weaker",
-    "fever or feeling unwell",
-    "a fall, accident or blow",
-    "a history of cancer",
-    "weight loss without trying",
-    "night pain that rest does not ease",
-];
-
 fn answered_yes(answers: &RedFlags) -> Vec<&'static str> {
-    let flags = [
-        answers.saddle_anesthesia,
-        answers.bladder_bowel,
-        answers.progressive_weakness,
-        answers.fever,
-        answers.trauma,
-        answers.cancer_history,
-        answers.weight_loss,
-        answers.night_pain,
-    ];
-    flags.iter().zip(RED_FLAG_WORDS).filter(|(yes, _)| **yes).map(|(_, words)| words).collect()
+    answers.answered_yes().map(|q| q.short).collect()
 }
 
 fn screenings(stored: &StoredHistory, since: Timestamp, zone: &TimeZone, own: bool) -> Markup {

@@ -13,31 +13,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use maud::{Markup, html};
-use pullback_core::{Decimal, RedFlags, Strength};
+use pullback_core::{Decimal, RedFlagQuestion, RedFlags, Strength};
 use pullback_store::{At, NewScreening, NewSymmetryTest};
 use std::collections::HashMap;
 use std::str::FromStr;
-
-/// The questions in plain words, by their identifier (the same as `pullback screen`).
-pub const QUESTIONS: [(&str, &str); 8] = [
-    (
-        "saddle_anesthesia",
-        "Any numbness or tingling around your groin, buttocks or inner thighs (where you sit on a saddle)?",
-    ),
-    ("bladder_bowel", "Any new trouble controlling your bladder or bowels, or passing urine?"),
-    ("progressive_weakness", "Is a leg getting weaker and weaker (tripping, a foot that drops)?"),
-    ("fever", "Do you have a fever, or feel generally unwell, along with the back pain?"),
-    ("trauma", "Did the pain start after a fall, an accident or a blow to your back?"),
-    ("cancer_history", "Have you ever had cancer?"),
-    ("weight_loss", "Have you lost weight recently without trying?"),
-    ("night_pain", "Does the pain wake you at night and not ease when you rest or change position?"),
-];
 
 /// The answers of the form: a ticked box sends "yes", an unticked one nothing.
 pub fn answers(fields: &HashMap<String, String>) -> Result<RedFlags, Vec<String>> {
     let mut flags = RedFlags::default();
     let mut problems = Vec::new();
-    for (id, question) in QUESTIONS {
+    for RedFlagQuestion { id, question, .. } in RedFlags::QUESTIONS {
         let yes = match fields.get(id).map(|v| v.trim().to_lowercase()).as_deref() {
             None | Some("" | "no") => false,
             Some("yes" | "on") => true,
@@ -86,7 +71,7 @@ fn screening_page(lifter: &Lifter, token: &CsrfToken, fields: &HashMap<String, S
             (csrf_field(token))
             fieldset.flags {
                 legend { "Tick for yes" }
-                @for (id, question) in QUESTIONS {
+                @for RedFlagQuestion { id, question, .. } in RedFlags::QUESTIONS {
                     label.check {
                         input type="checkbox" name=(id) value="yes" checked[fields.get(id).is_some_and(|v| v == "yes")];
                         span { (question) }
