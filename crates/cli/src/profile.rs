@@ -65,11 +65,28 @@ struct SetArgs {
     clear_protocol: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-enum VariationArg {
-    Deadlift,
-    SumoDeadlift,
-    TrapBarDeadlift,
+/// `--usual-variation`: each of core's variations by its id in kebab case
+/// (`sumo-deadlift`), so a new variation needs nothing here.
+#[derive(Debug, Clone, Copy)]
+struct VariationArg(Variation);
+
+/// The variations with their names on the command line, made once.
+static VARIATION_ARGS: std::sync::LazyLock<Vec<(VariationArg, &'static str)>> = std::sync::LazyLock::new(|| {
+    let kebab = |v: Variation| -> &'static str { Box::leak(v.exercise().id().replace('_', "-").into_boxed_str()) };
+    Variation::ALL.into_iter().map(|v| (VariationArg(v), kebab(v))).collect()
+});
+
+impl ValueEnum for VariationArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static VARIANTS: std::sync::LazyLock<Vec<VariationArg>> =
+            std::sync::LazyLock::new(|| VARIATION_ARGS.iter().map(|(v, _)| *v).collect());
+        &VARIANTS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let (_, name) = VARIATION_ARGS.iter().find(|(v, _)| v.0 == self.0)?;
+        Some(clap::builder::PossibleValue::new(*name))
+    }
 }
 
 pub fn run(args: &ProfileArgs, globals: &Globals) -> Result<(), Failure> {
@@ -96,13 +113,8 @@ fn apply(set: &SetArgs, stored: &mut StoredProfile) -> Result<(), Failure> {
             }
         }
     };
-    if let Some(units) = set.units.map(Units::from).filter(|u| *u != stored.profile.units) {
-        let p = &mut stored.profile;
-        p.units = units;
-        p.load_increment = units.default_increment();
-        p.bar_weight = units.default_bar();
-        p.kettlebell_weight = units.default_kettlebell();
-        stored.plates = None;
+    if let Some(units) = set.units.map(Units::from) {
+        stored.switch_units(units);
     }
     let p = &mut stored.profile;
     match set.working_weight.as_deref() {
@@ -122,11 +134,7 @@ fn apply(set: &SetArgs, stored: &mut StoredProfile) -> Result<(), Failure> {
         p.kettlebell_weight = v;
     }
     if let Some(v) = set.usual_variation {
-        p.usual_variation = match v {
-            VariationArg::Deadlift => Variation::Deadlift,
-            VariationArg::SumoDeadlift => Variation::SumoDeadlift,
-            VariationArg::TrapBarDeadlift => Variation::TrapBarDeadlift,
-        };
+        p.usual_variation = v.0;
     }
     if let Some(list) = &set.plates {
         let plates: Result<Vec<Load>, String> = list

@@ -134,7 +134,7 @@ pub fn plates_note(
     plates: &[pullback_core::Load],
     units: pullback_core::Units,
 ) -> Option<String> {
-    let barbell = matches!(line.exercise, "deadlift" | "sumo_deadlift" | "romanian_deadlift" | "trap_bar_deadlift");
+    let barbell = pullback_core::Exercise::from_id(line.exercise).is_some_and(pullback_core::Exercise::is_barbell);
     let load = pullback_core::Load::parse(rust_decimal::Decimal::try_from(line.load?).ok()?).ok()?;
     if !barbell || load < bar {
         return None;

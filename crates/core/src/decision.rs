@@ -39,6 +39,31 @@ pub enum Flag {
 }
 
 impl Flag {
+    pub const ALL: [Flag; 6] = [
+        Flag::IntensitySpike,
+        Flag::Layoff,
+        Flag::MissingCheckin,
+        Flag::Pattern,
+        Flag::VolumeSpike,
+        Flag::WorkingWeightUnknown,
+    ];
+
+    pub fn from_id(id: &str) -> Option<Flag> {
+        Flag::ALL.into_iter().find(|f| f.id() == id)
+    }
+
+    /// The flag in a few plain words, for a list ("flags: intensity spike, layoff").
+    pub fn words(self) -> &'static str {
+        match self {
+            Flag::IntensitySpike => "intensity spike",
+            Flag::Layoff => "layoff",
+            Flag::MissingCheckin => "missing 24 h check-in",
+            Flag::Pattern => "pattern",
+            Flag::VolumeSpike => "volume spike",
+            Flag::WorkingWeightUnknown => "working weight unknown",
+        }
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Flag::IntensitySpike => "intensity_spike",
@@ -61,6 +86,23 @@ pub enum Referral {
 }
 
 impl Referral {
+    pub const ALL: [Referral; 4] =
+        [Referral::Asymmetry, Referral::Duration, Referral::NoTolerableRung, Referral::RepeatedFlares];
+
+    pub fn from_id(id: &str) -> Option<Referral> {
+        Referral::ALL.into_iter().find(|r| r.id() == id)
+    }
+
+    /// The reason in a few plain words, for a list ("see a clinician: repeated flares").
+    pub fn words(self) -> &'static str {
+        match self {
+            Referral::Asymmetry => "left/right asymmetry",
+            Referral::Duration => "episode past the referral day (6 weeks by default)",
+            Referral::NoTolerableRung => "no tolerable rung",
+            Referral::RepeatedFlares => "repeated flares",
+        }
+    }
+
     pub fn id(self) -> &'static str {
         match self {
             Referral::Asymmetry => "asymmetry",
@@ -184,5 +226,24 @@ pub struct Decision {
 impl Decision {
     pub fn in_episode(&self) -> bool {
         self.episode.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_referrals_read_back_from_their_ids_and_have_words() {
+        for flag in Flag::ALL {
+            assert_eq!(Flag::from_id(flag.id()), Some(flag));
+            assert!(!flag.words().is_empty());
+        }
+        for referral in Referral::ALL {
+            assert_eq!(Referral::from_id(referral.id()), Some(referral));
+            assert!(!referral.words().is_empty());
+        }
+        assert_eq!(Flag::from_id("no_such_flag"), None);
+        assert_eq!(Referral::RepeatedFlares.words(), "repeated flares");
     }
 }

@@ -110,6 +110,14 @@ impl Exercise {
         }
     }
 
+    /// Lifted with a barbell (and its plates), so a load on it has a plate breakdown.
+    pub fn is_barbell(self) -> bool {
+        matches!(
+            self,
+            Exercise::Deadlift | Exercise::SumoDeadlift | Exercise::RomanianDeadlift | Exercise::TrapBarDeadlift
+        )
+    }
+
     /// The first seven exercises make a session count (protocol section 2);
     /// the Jefferson curl alone does not.
     pub fn counts(self) -> bool {
@@ -172,6 +180,17 @@ pub enum Variation {
 }
 
 impl Variation {
+    pub const ALL: [Variation; 3] = [Variation::Deadlift, Variation::SumoDeadlift, Variation::TrapBarDeadlift];
+
+    /// The variation's name on a form ("Sumo deadlift").
+    pub fn label(self) -> &'static str {
+        match self {
+            Variation::Deadlift => "Deadlift (conventional)",
+            Variation::SumoDeadlift => "Sumo deadlift",
+            Variation::TrapBarDeadlift => "Trap bar deadlift",
+        }
+    }
+
     pub fn exercise(self) -> Exercise {
         match self {
             Variation::Deadlift => Exercise::Deadlift,
@@ -181,9 +200,7 @@ impl Variation {
     }
 
     pub fn from_id(id: &str) -> Option<Variation> {
-        [Variation::Deadlift, Variation::SumoDeadlift, Variation::TrapBarDeadlift]
-            .into_iter()
-            .find(|v| v.exercise().id() == id)
+        Variation::ALL.into_iter().find(|v| v.exercise().id() == id)
     }
 }
 
@@ -203,6 +220,19 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Switches to `units` (when they differ): the increment, bar and kettlebell
+    /// go back to the new unit's defaults, since the old numbers mean other
+    /// weights now. The working weight is kept as it stands.
+    pub fn switch_units(&mut self, units: Units) {
+        if units == self.units {
+            return;
+        }
+        self.units = units;
+        self.load_increment = units.default_increment();
+        self.bar_weight = units.default_bar();
+        self.kettlebell_weight = units.default_kettlebell();
+    }
+
     /// A profile with every optional field at its default for `units`.
     pub fn new(units: Units) -> Profile {
         Profile {
@@ -619,5 +649,32 @@ mod tests {
         let urgent: Vec<&str> = RedFlags::QUESTIONS.iter().filter(|q| q.urgent).map(|q| q.id).collect();
         assert_eq!(urgent, ["saddle_anesthesia", "bladder_bowel", "progressive_weakness"]);
         assert_eq!(RedFlags::default().outcome(), SCREENING_CLEAR);
+    }
+
+    #[test]
+    fn the_barbell_lifts_are_the_four_deadlifts() {
+        let barbell: Vec<&str> = Exercise::ALL.into_iter().filter(|e| e.is_barbell()).map(Exercise::id).collect();
+        assert_eq!(barbell, ["deadlift", "sumo_deadlift", "trap_bar_deadlift", "romanian_deadlift"]);
+    }
+
+    #[test]
+    fn every_variation_has_a_label_and_reads_back_from_its_id() {
+        for v in Variation::ALL {
+            assert_eq!(Variation::from_id(v.exercise().id()), Some(v));
+            assert!(v.label().to_lowercase().contains(v.exercise().name()), "{}", v.label());
+        }
+    }
+
+    #[test]
+    fn switching_units_resets_the_unit_bound_weights_only() {
+        let mut profile = Profile::new(Units::Kg);
+        profile.working_weight = Load::parse(Decimal::from(140)).ok();
+        profile.switch_units(Units::Lb);
+        assert_eq!(profile.units, Units::Lb);
+        assert_eq!(
+            (profile.load_increment, profile.bar_weight, profile.kettlebell_weight),
+            (Units::Lb.default_increment(), Units::Lb.default_bar(), Units::Lb.default_kettlebell())
+        );
+        assert_eq!(profile.working_weight, Load::parse(Decimal::from(140)).ok(), "kept as it stands");
     }
 }

@@ -38,7 +38,7 @@ pub use history::{
 };
 pub use ladder::{Block, Prescribed, Rung};
 pub use names::{MAX_EXERCISE_NAME_CHARS, clean_name};
-pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, Params};
+pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, ParamRange, Params};
 pub use replay::{Step, Transition};
 pub use values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Shown, Strength, Tempo, ValueError};
 

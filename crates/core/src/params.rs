@@ -2,6 +2,7 @@
 
 use rust_decimal::Decimal;
 use std::fmt;
+use std::str::FromStr;
 
 /// The keys a history's `protocol` object may override, and only these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,6 +52,38 @@ impl ParamKey {
         Self::ALL.into_iter().find(|k| k.id() == id)
     }
 
+    /// What the parameter means, in a few words for a form.
+    pub fn words(self) -> &'static str {
+        match self {
+            ParamKey::TolerableMax => "the highest pain (0–10) that is still tolerable; above it is a flare",
+            ParamKey::WorseDelta => "in an episode, 24 h pain this much above the baseline is significantly worse",
+            ParamKey::SoreMin => "24 h pain from which a session counts as sore",
+            ParamKey::PatternWindow => "how many recent sessions the soreness pattern looks at",
+            ParamKey::PatternMin => "how many of them must be sore to start an episode",
+            ParamKey::IntensitySpikeRatio => "top sets are capped at this × the heaviest of the last 28 days",
+            ParamKey::VolumeSpikeAcwr => "an acute:chronic workload ratio above this is a volume spike",
+            ParamKey::LayoffCaps => "after this many days off, loads are capped at this share of the working weight",
+            ParamKey::EpisodeReferralDays => "an episode longer than this many days recommends a clinician",
+            ParamKey::LsiMin => "a limb symmetry index below this (with one-sided pain) recommends a clinician",
+        }
+    }
+
+    /// What the parameter accepts (section 9): the ranges [`Params::from_overrides`] checks.
+    pub fn range(self) -> ParamRange {
+        match self {
+            ParamKey::TolerableMax => ParamRange::Whole(1, 8),
+            ParamKey::WorseDelta => ParamRange::Whole(1, 5),
+            ParamKey::SoreMin => ParamRange::Whole(1, 10),
+            ParamKey::PatternWindow => ParamRange::Whole(2, 10),
+            ParamKey::PatternMin => ParamRange::UpToPatternWindow,
+            ParamKey::IntensitySpikeRatio => ParamRange::Ratio(Decimal::new(10, 1), Decimal::new(20, 1)),
+            ParamKey::VolumeSpikeAcwr => ParamRange::Ratio(Decimal::new(10, 1), Decimal::new(30, 1)),
+            ParamKey::LayoffCaps => ParamRange::Bands,
+            ParamKey::EpisodeReferralDays => ParamRange::Whole(7, 365),
+            ParamKey::LsiMin => ParamRange::Ratio(Decimal::new(5, 1), Decimal::new(10, 1)),
+        }
+    }
+
     /// Whether the key takes an integer (so `4.0` is refused).
     pub fn is_integer(self) -> bool {
         matches!(
@@ -68,6 +101,33 @@ impl ParamKey {
 impl fmt::Display for ParamKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
+    }
+}
+
+/// What a parameter accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamRange {
+    /// A whole number from the first to the second, both included.
+    Whole(i64, i64),
+    /// A whole number from 1 to the effective `pattern_window`.
+    UpToPatternWindow,
+    /// A number from the first to the second, both included.
+    Ratio(Decimal, Decimal),
+    /// `[days, factor]` bands: days rising, factors above 0 and at most 1.
+    Bands,
+}
+
+impl ParamRange {
+    /// The range in words, for a form's hint ("a whole number 1–8").
+    pub fn hint(self) -> String {
+        match self {
+            ParamRange::Whole(low, high) => format!("a whole number {low}–{high}"),
+            ParamRange::UpToPatternWindow => "a whole number from 1 to pattern_window".to_owned(),
+            ParamRange::Ratio(low, high) => format!("{low}–{high}"),
+            ParamRange::Bands => {
+                "DAYS:FACTOR bands, comma-separated, days rising, factors above 0 and at most 1".to_owned()
+            }
+        }
     }
 }
 
@@ -145,7 +205,13 @@ struct Checker {
 }
 
 impl Checker {
-    fn int(&mut self, key: ParamKey, value: Option<i64>, low: i64, high: i64, default: u32) -> u32 {
+    /// A whole number in `key`'s range (`pattern_min` 1–10 here; that it fits under
+    /// the window is [`Checker::check_pattern_fits`]'s).
+    fn int(&mut self, key: ParamKey, value: Option<i64>, default: u32) -> u32 {
+        let (low, high) = match key.range() {
+            ParamRange::Whole(low, high) => (low, high),
+            _ => (1, 10),
+        };
         let Some(v) = value else { return default };
         if (low..=high).contains(&v) {
             // In range, and every range here fits in u32.
@@ -156,14 +222,9 @@ impl Checker {
         }
     }
 
-    fn ratio(
-        &mut self,
-        key: ParamKey,
-        value: Option<Decimal>,
-        low: Decimal,
-        high: Decimal,
-        default: Decimal,
-    ) -> Decimal {
+    fn ratio(&mut self, key: ParamKey, value: Option<Decimal>, default: Decimal) -> Decimal {
+        let ParamRange::Ratio(low, high) = key.range() else { return default };
+        let (low, high) = (low.normalize(), high.normalize());
         let Some(v) = value else { return default };
         if v >= low && v <= high {
             v.normalize()
@@ -213,36 +274,26 @@ impl Params {
         let d = Params::default();
         let mut c = Checker { problems: Vec::new() };
         let small = |v: u32| u8::try_from(v).unwrap_or(u8::MAX);
-        let pattern_window = small(c.int(ParamKey::PatternWindow, o.pattern_window, 2, 10, d.pattern_window.into()));
+        let pattern_window = small(c.int(ParamKey::PatternWindow, o.pattern_window, d.pattern_window.into()));
         let params = Params {
-            tolerable_max: small(c.int(ParamKey::TolerableMax, o.tolerable_max, 1, 8, d.tolerable_max.into())),
-            worse_delta: small(c.int(ParamKey::WorseDelta, o.worse_delta, 1, 5, d.worse_delta.into())),
-            sore_min: small(c.int(ParamKey::SoreMin, o.sore_min, 1, 10, d.sore_min.into())),
+            tolerable_max: small(c.int(ParamKey::TolerableMax, o.tolerable_max, d.tolerable_max.into())),
+            worse_delta: small(c.int(ParamKey::WorseDelta, o.worse_delta, d.worse_delta.into())),
+            sore_min: small(c.int(ParamKey::SoreMin, o.sore_min, d.sore_min.into())),
             pattern_window,
-            pattern_min: small(c.int(ParamKey::PatternMin, o.pattern_min, 1, 10, d.pattern_min.into())),
+            pattern_min: small(c.int(ParamKey::PatternMin, o.pattern_min, d.pattern_min.into())),
             intensity_spike_ratio: c.ratio(
                 ParamKey::IntensitySpikeRatio,
                 o.intensity_spike_ratio,
-                Decimal::ONE,
-                Decimal::TWO,
                 d.intensity_spike_ratio,
             ),
-            volume_spike_acwr: c.ratio(
-                ParamKey::VolumeSpikeAcwr,
-                o.volume_spike_acwr,
-                Decimal::ONE,
-                Decimal::from(3),
-                d.volume_spike_acwr,
-            ),
+            volume_spike_acwr: c.ratio(ParamKey::VolumeSpikeAcwr, o.volume_spike_acwr, d.volume_spike_acwr),
             layoff_caps: c.layoff_caps(o.layoff_caps.as_deref(), d.layoff_caps.clone()),
             episode_referral_days: c.int(
                 ParamKey::EpisodeReferralDays,
                 o.episode_referral_days,
-                7,
-                365,
                 d.episode_referral_days,
             ),
-            lsi_min: c.ratio(ParamKey::LsiMin, o.lsi_min, Decimal::new(5, 1), Decimal::ONE, d.lsi_min),
+            lsi_min: c.ratio(ParamKey::LsiMin, o.lsi_min, d.lsi_min),
         };
         c.check_pattern_fits(&params, o);
         if c.problems.is_empty() { Ok(params) } else { Err(c.problems) }
@@ -301,10 +352,96 @@ impl Params {
         }
     }
 
+    /// The value in effect for `key` as text (decimals without trailing zeros, so
+    /// that 1.10 and 1.1 are the same value); [`Overrides::set_text`] reads it back.
+    pub fn text(&self, key: ParamKey) -> String {
+        match key {
+            ParamKey::TolerableMax => self.tolerable_max.to_string(),
+            ParamKey::WorseDelta => self.worse_delta.to_string(),
+            ParamKey::SoreMin => self.sore_min.to_string(),
+            ParamKey::PatternWindow => self.pattern_window.to_string(),
+            ParamKey::PatternMin => self.pattern_min.to_string(),
+            ParamKey::IntensitySpikeRatio => self.intensity_spike_ratio.normalize().to_string(),
+            ParamKey::VolumeSpikeAcwr => self.volume_spike_acwr.normalize().to_string(),
+            ParamKey::LayoffCaps => bands_text(self.layoff_caps.iter().map(|b| (i64::from(b.days), b.factor))),
+            ParamKey::EpisodeReferralDays => self.episode_referral_days.to_string(),
+            ParamKey::LsiMin => self.lsi_min.normalize().to_string(),
+        }
+    }
+
     /// The band a gap of `days` whole days reaches: the highest whose days it reaches.
     pub fn layoff_band(&self, days: i64) -> Option<LayoffBand> {
         self.layoff_caps.iter().rev().find(|b| days >= i64::from(b.days)).copied()
     }
+}
+
+impl Overrides {
+    /// The override of `key`, if set, as text like [`Params::text`].
+    pub fn text(&self, key: ParamKey) -> Option<String> {
+        let int = |v: Option<i64>| v.map(|v| v.to_string());
+        let dec = |v: Option<Decimal>| v.map(|v| v.normalize().to_string());
+        match key {
+            ParamKey::TolerableMax => int(self.tolerable_max),
+            ParamKey::WorseDelta => int(self.worse_delta),
+            ParamKey::SoreMin => int(self.sore_min),
+            ParamKey::PatternWindow => int(self.pattern_window),
+            ParamKey::PatternMin => int(self.pattern_min),
+            ParamKey::IntensitySpikeRatio => dec(self.intensity_spike_ratio),
+            ParamKey::VolumeSpikeAcwr => dec(self.volume_spike_acwr),
+            ParamKey::LayoffCaps => self.layoff_caps.as_ref().map(|bands| bands_text(bands.iter().copied())),
+            ParamKey::EpisodeReferralDays => int(self.episode_referral_days),
+            ParamKey::LsiMin => dec(self.lsi_min),
+        }
+    }
+
+    /// Sets `key` from text as [`Overrides::text`] writes it (not yet range-checked);
+    /// an empty text leaves it unset, which means the default.
+    pub fn set_text(&mut self, key: ParamKey, text: &str) -> Result<(), String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(());
+        }
+        match key {
+            ParamKey::TolerableMax => self.tolerable_max = Some(whole(text)?),
+            ParamKey::WorseDelta => self.worse_delta = Some(whole(text)?),
+            ParamKey::SoreMin => self.sore_min = Some(whole(text)?),
+            ParamKey::PatternWindow => self.pattern_window = Some(whole(text)?),
+            ParamKey::PatternMin => self.pattern_min = Some(whole(text)?),
+            ParamKey::IntensitySpikeRatio => self.intensity_spike_ratio = Some(number(text)?),
+            ParamKey::VolumeSpikeAcwr => self.volume_spike_acwr = Some(number(text)?),
+            ParamKey::LayoffCaps => self.layoff_caps = Some(bands(text)?),
+            ParamKey::EpisodeReferralDays => self.episode_referral_days = Some(whole(text)?),
+            ParamKey::LsiMin => self.lsi_min = Some(number(text)?),
+        }
+        Ok(())
+    }
+}
+
+/// "14:0.8, 56:0.6, 182:0.5".
+fn bands_text(bands: impl Iterator<Item = (i64, Decimal)>) -> String {
+    bands.map(|(days, factor)| format!("{days}:{}", factor.normalize())).collect::<Vec<_>>().join(", ")
+}
+
+fn whole(text: &str) -> Result<i64, String> {
+    text.parse().map_err(|_| format!("“{text}” is not a whole number"))
+}
+
+fn number(text: &str) -> Result<Decimal, String> {
+    Decimal::from_str(text).map_err(|_| format!("“{text}” is not a number; write it like 1.2"))
+}
+
+fn bands(text: &str) -> Result<Vec<(i64, Decimal)>, String> {
+    text.split(',')
+        .map(str::trim)
+        .enumerate()
+        .map(|(i, band)| {
+            let (days, factor) =
+                band.split_once(':').ok_or_else(|| format!("band {}, “{band}”, is not DAYS:FACTOR", i + 1))?;
+            let days = whole(days.trim()).map_err(|e| format!("band {}: {e}", i + 1))?;
+            let factor = number(factor.trim()).map_err(|e| format!("band {}: {e}", i + 1))?;
+            Ok((days, factor))
+        })
+        .collect()
 }
 
 impl Checker {
@@ -362,5 +499,69 @@ mod tests {
         assert_eq!(p.layoff_band(14).map(|b| b.days), Some(14));
         assert_eq!(p.layoff_band(56).map(|b| b.days), Some(56));
         assert_eq!(p.layoff_band(400).map(|b| b.days), Some(182));
+    }
+
+    fn with(key: ParamKey, text: &str) -> Result<Params, Vec<ParamProblem>> {
+        let mut o = Overrides::default();
+        o.set_text(key, text).unwrap_or_else(|e| panic!("{key} {text}: {e}"));
+        // pattern_window's low end needs pattern_min to fit under it.
+        if key == ParamKey::PatternWindow {
+            o.pattern_min = Some(1);
+        }
+        Params::from_overrides(&o)
+    }
+
+    #[test]
+    fn the_ranges_shown_are_the_ranges_checked() {
+        for key in ParamKey::ALL {
+            match key.range() {
+                ParamRange::Whole(low, high) => {
+                    assert!(with(key, &low.to_string()).is_ok(), "{key} {low}");
+                    assert!(with(key, &high.to_string()).is_ok(), "{key} {high}");
+                    assert!(with(key, &(low - 1).to_string()).is_err(), "{key} below {low}");
+                    assert!(with(key, &(high + 1).to_string()).is_err(), "{key} above {high}");
+                }
+                ParamRange::Ratio(low, high) => {
+                    let step = Decimal::new(1, 2);
+                    assert!(with(key, &low.to_string()).is_ok(), "{key} {low}");
+                    assert!(with(key, &high.to_string()).is_ok(), "{key} {high}");
+                    assert!(with(key, &(low - step).to_string()).is_err(), "{key} below {low}");
+                    assert!(with(key, &(high + step).to_string()).is_err(), "{key} above {high}");
+                }
+                ParamRange::UpToPatternWindow => {
+                    assert!(with(key, "1").is_ok());
+                    assert!(with(key, "4").is_ok(), "the default pattern_window is 4");
+                    assert!(with(key, "5").is_err());
+                    assert!(with(key, "0").is_err());
+                }
+                ParamRange::Bands => {
+                    assert!(with(key, "10:0.9, 30:0.7").is_ok());
+                    assert!(with(key, "30:0.9, 10:0.7").is_err(), "days must rise");
+                    assert!(with(key, "10:1.1").is_err(), "a factor above 1");
+                }
+            }
+            assert!(!key.words().is_empty() && !key.range().hint().is_empty(), "{key}");
+        }
+        assert_eq!(ParamKey::IntensitySpikeRatio.range().hint(), "1.0–2.0");
+        let refused = with(ParamKey::LsiMin, "1.2").err().unwrap_or_default();
+        assert_eq!(refused[0].message, "1.2 is outside 0.5..=1", "the message as before the ranges moved here");
+    }
+
+    #[test]
+    fn the_defaults_read_back_from_their_text() {
+        let defaults = Params::default();
+        let mut o = Overrides::default();
+        for key in ParamKey::ALL {
+            o.set_text(key, &defaults.text(key)).unwrap_or_else(|e| panic!("{key}: {e}"));
+            assert_eq!(o.text(key), Some(defaults.text(key)), "{key}");
+        }
+        assert_eq!(Params::from_overrides(&o), Ok(Params::default()));
+        assert_eq!(defaults.text(ParamKey::LayoffCaps), "14:0.8, 56:0.6, 182:0.5");
+    }
+
+    #[test]
+    fn bad_text_names_the_band() {
+        assert_eq!(bands("14:0.8, 56"), Err("band 2, “56”, is not DAYS:FACTOR".to_owned()));
+        assert_eq!(whole("4.0"), Err("“4.0” is not a whole number".to_owned()));
     }
 }

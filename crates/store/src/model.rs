@@ -269,6 +269,17 @@ impl StoredProfile {
         Ok(self)
     }
 
+    /// Switches to `units` ([`Profile::switch_units`]); the plates go back to the
+    /// new unit's default set too. Gives whether anything changed.
+    pub fn switch_units(&mut self, units: Units) -> bool {
+        if units == self.profile.units {
+            return false;
+        }
+        self.profile.switch_units(units);
+        self.plates = None;
+        true
+    }
+
     /// The plates at hand: the configured ones or the unit's default.
     pub fn plates_or_default(&self) -> Vec<Load> {
         self.plates.clone().unwrap_or_else(|| pullback_core::plates::default_plates(self.profile.units))

@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use jiff::Timestamp;
 use maud::{Markup, html};
 use pullback_app::caseload::{PainAt, RECENT_DAYS, Row, Status, caseload};
+use pullback_core::{Flag, Referral};
 use pullback_store::{Store, UserId};
 use serde::Deserialize;
 use std::sync::Arc;
@@ -220,24 +221,14 @@ pub fn status_details(row: &Row) -> Vec<String> {
     details
 }
 
+/// A referral's words by its id (an id this build does not know, from an older
+/// cached row, is shown as it is).
 pub fn referral_words(id: &str) -> &str {
-    match id {
-        "duration" => "episode past the referral day (6 weeks by default)",
-        "repeated_flares" => "repeated flares",
-        "no_tolerable_rung" => "no tolerable rung",
-        "asymmetry" => "left/right asymmetry",
-        other => other,
-    }
+    Referral::from_id(id).map_or(id, |r| r.words())
 }
 
 fn flag_words(id: &str) -> &str {
-    match id {
-        "intensity_spike" => "intensity spike",
-        "volume_spike" => "volume spike",
-        "missing_checkin" => "missing 24 h check-in",
-        "working_weight_unknown" => "working weight unknown",
-        other => other,
-    }
+    Flag::from_id(id).map_or(id, |f| f.words())
 }
 
 fn rung_words(row: &Row) -> String {

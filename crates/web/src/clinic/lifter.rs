@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
 use pullback_app::planning::stored_decision;
-use pullback_core::{Decimal, Load, Overrides, ParamKey, Params, Variation};
+use pullback_core::{Decimal, Load, Overrides, ParamKey, ParamRange, Params, Variation};
 use pullback_store::{AuditEntry, ClinicalNote, NewAudit, StoreError, StoredHistory, StoredProfile, User};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -203,23 +203,23 @@ impl<'a> View<'a> {
                 (problem_summary(&self.protocol_problems))
                 form.stack method="post" action=(format!("{here}/protocol")) {
                     (csrf_field(self.token))
-                    @for spec in PARAMS {
-                        @let id = spec.key.id();
+                    @for key in ParamKey::ALL {
+                        @let id = key.id();
                         @let value = match &self.protocol_sent {
                             Some(sent) => sent.get(id).cloned().unwrap_or_default(),
-                            None => override_text(stored, spec.key).unwrap_or_default(),
+                            None => stored.text(key).unwrap_or_default(),
                         };
                         @let problem = problem_for(&self.protocol_problems, id);
                         label.param {
-                            span { code { (id) } " — " (spec.words) }
-                            input name=(id) id=(id) value=(value) inputmode=(spec.range.input_mode())
-                                placeholder=(effective_text(&defaults, spec.key))
+                            span { code { (id) } " — " (key.words()) }
+                            input name=(id) id=(id) value=(value) inputmode=(input_mode(key.range()))
+                                placeholder=(defaults.text(key))
                                 aria-describedby=(format!("{id}-hint")) aria-invalid=[problem.map(|_| "true")];
                             span.hint id=(format!("{id}-hint")) {
-                                "Default " strong { (effective_text(&defaults, spec.key)) } " · allowed: "
-                                (spec.range.text())
-                                " · now: " strong { (effective_text(&current, spec.key)) }
-                                @if override_text(stored, spec.key).is_some() { " (set for this lifter)" }
+                                "Default " strong { (defaults.text(key)) } " · allowed: "
+                                (key.range().hint())
+                                " · now: " strong { (current.text(key)) }
+                                @if stored.text(key).is_some() { " (set for this lifter)" }
                                 @else { " (the default)" }
                             }
                             @if let Some(p) = problem { span.problem { (p) } }
@@ -255,9 +255,9 @@ impl<'a> View<'a> {
                     label {
                         "Usual variation"
                         select name="usual_variation" {
-                            @for (v, name) in VARIATIONS {
+                            @for v in Variation::ALL {
                                 option value=(v.exercise().id()) selected[fields.usual_variation == v.exercise().id()] {
-                                    (name)
+                                    (v.label())
                                 }
                             }
                         }
@@ -416,178 +416,13 @@ fn reason(sent: Option<&String>, problems: &mut Vec<FieldProblem>) -> String {
 
 // --- The protocol's parameters ---
 
-/// What a parameter accepts, for the form's hints. The checks themselves are
-/// [`Params::from_overrides`]'s; a test keeps these texts in step with them.
-#[derive(Debug, Clone, Copy)]
-enum Range {
-    Whole(i64, i64),
-    /// From 1 to the effective `pattern_window`.
-    UpToPatternWindow,
-    Ratio(&'static str, &'static str),
-    Bands,
-}
-
-impl Range {
-    fn text(self) -> String {
-        match self {
-            Range::Whole(low, high) => format!("a whole number {low}–{high}"),
-            Range::UpToPatternWindow => "a whole number from 1 to pattern_window".to_owned(),
-            Range::Ratio(low, high) => format!("{low}–{high}"),
-            Range::Bands => "DAYS:FACTOR bands, comma-separated, days rising, factors above 0 and at most 1".to_owned(),
-        }
+/// The input keyboard a parameter's field asks a phone for.
+fn input_mode(range: ParamRange) -> &'static str {
+    match range {
+        ParamRange::Whole(..) | ParamRange::UpToPatternWindow => "numeric",
+        ParamRange::Ratio(..) => "decimal",
+        ParamRange::Bands => "text",
     }
-
-    fn input_mode(self) -> &'static str {
-        match self {
-            Range::Whole(..) | Range::UpToPatternWindow => "numeric",
-            Range::Ratio(..) => "decimal",
-            Range::Bands => "text",
-        }
-    }
-}
-
-/// One parameter of section 9 in the form.
-struct ParamSpec {
-    key: ParamKey,
-    words: &'static str,
-    range: Range,
-}
-
-const PARAMS: [ParamSpec; 10] = [
-    ParamSpec {
-        key: ParamKey::TolerableMax,
-        words: "the highest pain (0–10) that is still tolerable; above it is a flare",
-        range: Range::Whole(1, 8),
-    },
-    ParamSpec {
-        key: ParamKey::WorseDelta,
-        words: "in an episode, 24 h pain this much above the baseline is significantly worse",
-        range: Range::Whole(1, 5),
-    },
-    ParamSpec {
-        key: ParamKey::SoreMin,
-        words: "24 h pain from which a session counts as sore",
-        range: Range::Whole(1, 10),
-    },
-    ParamSpec {
-        key: ParamKey::PatternWindow,
-        words: "how many recent sessions the soreness pattern looks at",
-        range: Range::Whole(2, 10),
-    },
-    ParamSpec {
-        key: ParamKey::PatternMin,
-        words: "how many of them must be sore to start an episode",
-        range: Range::UpToPatternWindow,
-    },
-    ParamSpec {
-        key: ParamKey::IntensitySpikeRatio,
-        words: "top sets are capped at this × the heaviest of the last 28 days",
-        range: Range::Ratio("1.0", "2.0"),
-    },
-    ParamSpec {
-        key: ParamKey::VolumeSpikeAcwr,
-        words: "an acute:chronic workload ratio above this is a volume spike",
-        range: Range::Ratio("1.0", "3.0"),
-    },
-    ParamSpec {
-        key: ParamKey::LayoffCaps,
-        words: "after this many days off, loads are capped at this share of the working weight",
-        range: Range::Bands,
-    },
-    ParamSpec {
-        key: ParamKey::EpisodeReferralDays,
-        words: "an episode longer than this many days recommends a clinician",
-        range: Range::Whole(7, 365),
-    },
-    ParamSpec {
-        key: ParamKey::LsiMin,
-        words: "a limb symmetry index below this (with one-sided pain) recommends a clinician",
-        range: Range::Ratio("0.5", "1.0"),
-    },
-];
-
-/// The value in effect for `key`, as the form writes it (decimals without trailing
-/// zeros, so that 1.10 and 1.1 are the same value).
-fn effective_text(params: &Params, key: ParamKey) -> String {
-    match key {
-        ParamKey::TolerableMax => params.tolerable_max().to_string(),
-        ParamKey::WorseDelta => params.worse_delta().to_string(),
-        ParamKey::SoreMin => params.sore_min().to_string(),
-        ParamKey::PatternWindow => params.pattern_window().to_string(),
-        ParamKey::PatternMin => params.pattern_min().to_string(),
-        ParamKey::IntensitySpikeRatio => params.intensity_spike_ratio().normalize().to_string(),
-        ParamKey::VolumeSpikeAcwr => params.volume_spike_acwr().normalize().to_string(),
-        ParamKey::LayoffCaps => bands_text(params.layoff_caps().iter().map(|b| (i64::from(b.days), b.factor))),
-        ParamKey::EpisodeReferralDays => params.episode_referral_days().to_string(),
-        ParamKey::LsiMin => params.lsi_min().normalize().to_string(),
-    }
-}
-
-/// The lifter's own value for `key`, if they have one, as the form writes it.
-fn override_text(o: &Overrides, key: ParamKey) -> Option<String> {
-    let int = |v: Option<i64>| v.map(|v| v.to_string());
-    let dec = |v: Option<Decimal>| v.map(|v| v.normalize().to_string());
-    match key {
-        ParamKey::TolerableMax => int(o.tolerable_max),
-        ParamKey::WorseDelta => int(o.worse_delta),
-        ParamKey::SoreMin => int(o.sore_min),
-        ParamKey::PatternWindow => int(o.pattern_window),
-        ParamKey::PatternMin => int(o.pattern_min),
-        ParamKey::IntensitySpikeRatio => dec(o.intensity_spike_ratio),
-        ParamKey::VolumeSpikeAcwr => dec(o.volume_spike_acwr),
-        ParamKey::LayoffCaps => o.layoff_caps.as_ref().map(|bands| bands_text(bands.iter().copied())),
-        ParamKey::EpisodeReferralDays => int(o.episode_referral_days),
-        ParamKey::LsiMin => dec(o.lsi_min),
-    }
-}
-
-/// "14:0.8, 56:0.6, 182:0.5".
-fn bands_text(bands: impl Iterator<Item = (i64, Decimal)>) -> String {
-    bands.map(|(days, factor)| format!("{days}:{}", factor.normalize())).collect::<Vec<_>>().join(", ")
-}
-
-/// Sets `key` in `o` from the form's text (not yet range-checked); an empty text
-/// leaves it unset, which means the default.
-fn set_from_text(o: &mut Overrides, key: ParamKey, text: &str) -> Result<(), String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(());
-    }
-    match key {
-        ParamKey::TolerableMax => o.tolerable_max = Some(whole(text)?),
-        ParamKey::WorseDelta => o.worse_delta = Some(whole(text)?),
-        ParamKey::SoreMin => o.sore_min = Some(whole(text)?),
-        ParamKey::PatternWindow => o.pattern_window = Some(whole(text)?),
-        ParamKey::PatternMin => o.pattern_min = Some(whole(text)?),
-        ParamKey::IntensitySpikeRatio => o.intensity_spike_ratio = Some(number(text)?),
-        ParamKey::VolumeSpikeAcwr => o.volume_spike_acwr = Some(number(text)?),
-        ParamKey::LayoffCaps => o.layoff_caps = Some(bands(text)?),
-        ParamKey::EpisodeReferralDays => o.episode_referral_days = Some(whole(text)?),
-        ParamKey::LsiMin => o.lsi_min = Some(number(text)?),
-    }
-    Ok(())
-}
-
-fn whole(text: &str) -> Result<i64, String> {
-    text.parse().map_err(|_| format!("“{text}” is not a whole number"))
-}
-
-fn number(text: &str) -> Result<Decimal, String> {
-    Decimal::from_str(text).map_err(|_| format!("“{text}” is not a number; write it like 1.2"))
-}
-
-fn bands(text: &str) -> Result<Vec<(i64, Decimal)>, String> {
-    text.split(',')
-        .map(str::trim)
-        .enumerate()
-        .map(|(i, band)| {
-            let (days, factor) =
-                band.split_once(':').ok_or_else(|| format!("band {}, “{band}”, is not DAYS:FACTOR", i + 1))?;
-            let days = whole(days.trim()).map_err(|e| format!("band {}: {e}", i + 1))?;
-            let factor = number(factor.trim()).map_err(|e| format!("band {}: {e}", i + 1))?;
-            Ok((days, factor))
-        })
-        .collect()
 }
 
 /// The overrides the protocol form asks for, checked against section 9: every
@@ -595,10 +430,10 @@ fn bands(text: &str) -> Result<Vec<(i64, Decimal)>, String> {
 fn overrides_from_form(sent: &HashMap<String, String>) -> Result<Params, Vec<FieldProblem>> {
     let mut overrides = Overrides::default();
     let mut problems = Vec::new();
-    for spec in &PARAMS {
-        let text = sent.get(spec.key.id()).map(String::as_str).unwrap_or_default();
-        if let Err(message) = set_from_text(&mut overrides, spec.key, text) {
-            problems.push(param_problem(spec.key, &message));
+    for key in ParamKey::ALL {
+        let text = sent.get(key.id()).map(String::as_str).unwrap_or_default();
+        if let Err(message) = overrides.set_text(key, text) {
+            problems.push(param_problem(key, &message));
         }
     }
     if !problems.is_empty() {
@@ -649,8 +484,7 @@ pub async fn save_protocol(
     let before = Params::from_overrides(&stored.overrides).unwrap_or_default();
     // Only what differs from the defaults is kept: "4" where 4 is the default is no override.
     let wanted = params.overrides();
-    let changed: Vec<ParamKey> =
-        ParamKey::ALL.into_iter().filter(|k| effective_text(&before, *k) != effective_text(&params, *k)).collect();
+    let changed: Vec<ParamKey> = ParamKey::ALL.into_iter().filter(|k| before.text(*k) != params.text(*k)).collect();
     if changed.is_empty() {
         return Ok(saved(&patient, "unchanged", "protocol"));
     }
@@ -659,9 +493,9 @@ pub async fn save_protocol(
         .map(|key| {
             let detail = format!(
                 "{key} {} → {} (default {}): {why}",
-                effective_text(&before, key),
-                effective_text(&params, key),
-                effective_text(&Params::default(), key)
+                before.text(key),
+                params.text(key),
+                Params::default().text(key)
             );
             audit(&patient, "protocol_changed", detail, state.now())
         })
@@ -677,12 +511,6 @@ fn saved(patient: &Patient, what: &str, anchor: &str) -> Response {
 }
 
 // --- Working weight and usual variation ---
-
-const VARIATIONS: [(Variation, &str); 3] = [
-    (Variation::Deadlift, "Deadlift (conventional)"),
-    (Variation::SumoDeadlift, "Sumo deadlift"),
-    (Variation::TrapBarDeadlift, "Trap bar deadlift"),
-];
 
 /// The working weight and usual variation form, as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -816,72 +644,4 @@ pub async fn add_note(
     let entry = audit(&patient, "note_added", "a private note (only its author can read it)".to_owned(), state.now());
     state.store.record_audit(&entry).await?;
     Ok(saved(&patient, "note", "notes"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn with(key: ParamKey, text: &str) -> Result<Params, Vec<pullback_core::ParamProblem>> {
-        let mut o = Overrides::default();
-        set_from_text(&mut o, key, text).unwrap_or_else(|e| panic!("{key} {text}: {e}"));
-        // pattern_window's low end needs pattern_min to fit under it.
-        if key == ParamKey::PatternWindow {
-            o.pattern_min = Some(1);
-        }
-        Params::from_overrides(&o)
-    }
-
-    #[test]
-    fn the_ranges_shown_are_the_ranges_checked() {
-        for spec in &PARAMS {
-            let key = spec.key;
-            match spec.range {
-                Range::Whole(low, high) => {
-                    assert!(with(key, &low.to_string()).is_ok(), "{key} {low}");
-                    assert!(with(key, &high.to_string()).is_ok(), "{key} {high}");
-                    assert!(with(key, &(low - 1).to_string()).is_err(), "{key} below {low}");
-                    assert!(with(key, &(high + 1).to_string()).is_err(), "{key} above {high}");
-                }
-                Range::Ratio(low, high) => {
-                    let step = Decimal::new(1, 2);
-                    let (low, high) = (number(low).unwrap(), number(high).unwrap());
-                    assert!(with(key, &low.to_string()).is_ok(), "{key} {low}");
-                    assert!(with(key, &high.to_string()).is_ok(), "{key} {high}");
-                    assert!(with(key, &(low - step).to_string()).is_err(), "{key} below {low}");
-                    assert!(with(key, &(high + step).to_string()).is_err(), "{key} above {high}");
-                }
-                Range::UpToPatternWindow => {
-                    assert!(with(key, "1").is_ok());
-                    assert!(with(key, "4").is_ok(), "the default pattern_window is 4");
-                    assert!(with(key, "5").is_err());
-                    assert!(with(key, "0").is_err());
-                }
-                Range::Bands => {
-                    assert!(with(key, "10:0.9, 30:0.7").is_ok());
-                    assert!(with(key, "30:0.9, 10:0.7").is_err(), "days must rise");
-                    assert!(with(key, "10:1.1").is_err(), "a factor above 1");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn every_parameter_is_in_the_form_and_the_defaults_read_back() {
-        let keys: Vec<ParamKey> = PARAMS.iter().map(|p| p.key).collect();
-        assert_eq!(keys, ParamKey::ALL);
-        let defaults = Params::default();
-        let mut o = Overrides::default();
-        for key in ParamKey::ALL {
-            set_from_text(&mut o, key, &effective_text(&defaults, key)).unwrap();
-        }
-        assert_eq!(Params::from_overrides(&o), Ok(Params::default()));
-        assert_eq!(effective_text(&defaults, ParamKey::LayoffCaps), "14:0.8, 56:0.6, 182:0.5");
-    }
-
-    #[test]
-    fn bad_text_names_the_band() {
-        assert_eq!(bands("14:0.8, 56"), Err("band 2, “56”, is not DAYS:FACTOR".to_owned()));
-        assert_eq!(whole("4.0"), Err("“4.0” is not a whole number".to_owned()));
-    }
 }

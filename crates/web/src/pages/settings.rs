@@ -55,12 +55,6 @@ const COMMON_ZONES: [&str; 24] = [
     "Pacific/Auckland",
 ];
 
-const VARIATIONS: [(Variation, &str); 3] = [
-    (Variation::Deadlift, "Deadlift (conventional)"),
-    (Variation::SumoDeadlift, "Sumo deadlift"),
-    (Variation::TrapBarDeadlift, "Trap bar deadlift"),
-];
-
 // --- The page ---
 
 #[derive(Debug, Deserialize)]
@@ -200,8 +194,8 @@ impl<'a> View<'a> {
                     label {
                         "Usual variation"
                         select name="usual_variation" {
-                            @for (v, name) in VARIATIONS {
-                                option value=(v.exercise().id()) selected[f.usual_variation == v.exercise().id()] { (name) }
+                            @for v in Variation::ALL {
+                                option value=(v.exercise().id()) selected[f.usual_variation == v.exercise().id()] { (v.label()) }
                             }
                         }
                         @if let Some(p) = self.problem("usual_variation") { span.problem { (p) } }
@@ -396,15 +390,7 @@ fn apply(form: &ProfileForm, mut stored: StoredProfile) -> Result<StoredProfile,
     };
     // The plates field shows the stored plates: left as it was, they are in the old unit.
     let plates_edited = form.plates.trim() != plates_text(stored.plates.as_deref());
-    let units_switched = units != stored.profile.units;
-    if units_switched {
-        let p = &mut stored.profile;
-        p.units = units;
-        p.load_increment = units.default_increment();
-        p.bar_weight = units.default_bar();
-        p.kettlebell_weight = units.default_kettlebell();
-        stored.plates = None;
-    }
+    let units_switched = stored.switch_units(units);
     match working_weight(&form.working_weight) {
         Ok(w) => stored.profile.working_weight = w,
         Err(message) => problems.push(Problem::new("working_weight", "Working weight", message)),
