@@ -35,7 +35,6 @@ mod assemble;
 mod codec;
 mod error;
 pub mod model;
-pub mod planning;
 pub mod postgres;
 mod reimport;
 mod schema;

@@ -498,45 +498,6 @@ pub async fn history_after_holds_exactly_the_later_part(store: &dyn Store) {
     assert!(store.history_after(user, ts("9000-01-01T00:00:00Z")).await.unwrap().session_ids.is_empty());
 }
 
-/// A checkpoint folded by an older engine (issue 11: a pattern entry with
-/// bottom-only pain during started off the block) is not resumed: the decision
-/// replays the whole history by the current rules and replaces the checkpoint.
-pub async fn a_checkpoint_of_an_older_engine_is_replayed(store: &dyn Store) {
-    let user = lifter(store, "ana").await;
-    let sore = |when: &str, bottom_only: bool| {
-        let mut session = simple_session(when, 3);
-        session.checkins = vec![
-            SessionCheckin { point: Point::During, pain: pain(1), at: None, side: None, bottom_only },
-            SessionCheckin { point: Point::After24h, pain: pain(2), at: None, side: None, bottom_only: false },
-        ];
-        session
-    };
-    store.add_session(user, &sore("2026-01-01T10:00:00Z", false)).await.unwrap();
-    store.add_session(user, &sore("2026-01-04T10:00:00Z", false)).await.unwrap();
-    store.add_session(user, &sore("2026-01-07T10:00:00Z", true)).await.unwrap();
-    let full = store.history(user).await.unwrap();
-    let made_at = ts("2026-01-20T00:00:00Z");
-    let covers = ts("2026-01-10T00:00:00Z");
-    let current = pullback_core::Checkpoint::make(None, &full.history, made_at, covers);
-    assert!(current.is_current());
-    // What the older engine folded: revision 1, and the episode off the block.
-    // (Edited as text: the packed check-ins are u128, which serde_json::Value cannot hold.)
-    let text = serde_json::to_string(&current).unwrap();
-    let engine = format!("\"engine\":{}", pullback_core::ENGINE_REVISION);
-    assert!(text.contains(&engine) && text.contains("\"block\":\"First\""), "{text}");
-    let old = text.replace(&engine, "\"engine\":1").replace("\"block\":\"First\"", "\"block\":null");
-    let cp = NewCheckpoint { covers_until: covers, made_at, state: old.into_bytes() };
-    assert!(store.put_checkpoint(user, &cp, full.revision).await.unwrap());
-
-    let as_of = ts("2026-01-21T00:00:00Z");
-    let decision = pullback_store::planning::stored_decision(store, user, as_of).await.unwrap();
-    assert_eq!(decision.block, Some(pullback_core::Block::First), "the current rules, not the old fold");
-    assert_eq!(decision, pullback_core::plan(&full.history, as_of));
-    let replaced = store.checkpoint(user).await.unwrap().expect("a checkpoint was stored again");
-    let replaced: pullback_core::Checkpoint = serde_json::from_slice(&replaced.state).unwrap();
-    assert!(replaced.is_current(), "the outdated checkpoint was replaced");
-}
-
 /// A write with a client id is stored once: the retry answers the stored id and
 /// writes nothing (an offline phone that retries never doubles a session).
 pub async fn a_client_id_is_stored_once(store: &dyn Store) {
@@ -1261,7 +1222,6 @@ macro_rules! shared_suite {
             import_workouts_without_commit_stores_nothing,
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,
-            a_checkpoint_of_an_older_engine_is_replayed,
             a_client_id_is_stored_once,
             entries_are_edited_and_deleted_by_their_owner_only,
             accounts,

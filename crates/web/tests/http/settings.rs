@@ -281,7 +281,7 @@ async fn a_token_is_shown_once_listed_and_revoked_only_by_its_owner() {
     assert_eq!(created.status, StatusCode::OK, "{}", created.body);
     assert_eq!(created.headers["cache-control"], "no-store");
     let token = shown_token(&created);
-    let digest = pullback_web::auth::sha256(token.as_bytes());
+    let digest = pullback_app::secrets::sha256(token.as_bytes());
     assert_eq!(
         server.store.api_token_user(&digest).await.unwrap().map(|c| c.user.id),
         Some(ana_id),
