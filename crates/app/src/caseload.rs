@@ -112,6 +112,25 @@ pub struct Row {
 }
 
 impl Row {
+    /// The row of a lifter with `action` and nothing else to show: no rung, no
+    /// referral, flag or pain, no activity, the default tolerable maximum.
+    pub fn quiet(lifter: i64, name: &str, action: &str) -> Row {
+        Row {
+            lifter,
+            name: name.to_owned(),
+            action: action.to_owned(),
+            rung: None,
+            block: None,
+            episode_started: None,
+            referrals: vec![],
+            flags: vec![],
+            overdue: 0,
+            pains: vec![],
+            tolerable_max: pullback_core::Params::default().tolerable_max(),
+            last_activity: None,
+        }
+    }
+
     /// Every condition the row meets, most urgent first; `[Ok]` when none.
     pub fn conditions(&self) -> Vec<Status> {
         let mut found = Vec::new();
@@ -332,20 +351,7 @@ mod tests {
     }
 
     fn row(name: &str, action: &str) -> Row {
-        Row {
-            lifter: name.len() as i64,
-            name: name.to_owned(),
-            action: action.to_owned(),
-            rung: None,
-            block: None,
-            episode_started: None,
-            referrals: vec![],
-            flags: vec![],
-            overdue: 0,
-            pains: vec![],
-            tolerable_max: 4,
-            last_activity: None,
-        }
+        Row::quiet(name.len() as i64, name, action)
     }
 
     fn active(mut row: Row, when: &str) -> Row {

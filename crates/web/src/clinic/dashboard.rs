@@ -294,20 +294,7 @@ mod tests {
     }
 
     fn row(name: &str, action: &str) -> Row {
-        Row {
-            lifter: name.len() as i64,
-            name: name.to_owned(),
-            action: action.to_owned(),
-            rung: None,
-            block: None,
-            episode_started: None,
-            referrals: vec![],
-            flags: vec![],
-            overdue: 0,
-            pains: vec![],
-            tolerable_max: 4,
-            last_activity: None,
-        }
+        Row::quiet(name.len() as i64, name, action)
     }
 
     #[test]
