@@ -114,9 +114,7 @@ fn profile(r: &mut Reader, raw: &RawProfile<'_>, at: &Ptr<'_>) -> Option<Profile
                 Some(variation) => p.usual_variation = variation,
                 None => r.problem(
                     &here,
-                    format!(
-                        "{name:?} is not a usual variation; use \"deadlift\", \"sumo_deadlift\" or \"trap_bar_deadlift\""
-                    ),
+                    format!("{name:?} is not a usual variation; use {}", Variation::choices(|id| format!("{id:?}"))),
                 ),
             }
         }

@@ -542,7 +542,7 @@ mod tests {
         fn history()(
             lb in any::<bool>(),
             w in proptest::option::of(number(300, 2)),
-            variation in proptest::option::of(0..3usize),
+            variation in proptest::option::of(0..pullback_core::Variation::ALL.len()),
             increment in proptest::option::of(number(10, 2).prop_filter("positive", |v| v.as_f64() != Some(0.0))),
             bar in proptest::option::of(number(45, 1)),
             zone in 0..ZONES.len(),
@@ -558,7 +558,7 @@ mod tests {
                 profile["working_weight"] = w;
             }
             if let Some(v) = variation {
-                profile["usual_variation"] = json!(["deadlift", "sumo_deadlift", "trap_bar_deadlift"][v]);
+                profile["usual_variation"] = json!(pullback_core::Variation::ALL[v].exercise().id());
             }
             if let Some(i) = increment {
                 profile["load_increment"] = i;

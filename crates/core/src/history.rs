@@ -182,6 +182,17 @@ pub enum Variation {
 impl Variation {
     pub const ALL: [Variation; 3] = [Variation::Deadlift, Variation::SumoDeadlift, Variation::TrapBarDeadlift];
 
+    /// The variations' ids as a choice in words, each through `quote`:
+    /// `deadlift, sumo_deadlift or trap_bar_deadlift`.
+    pub fn choices(quote: impl Fn(&str) -> String) -> String {
+        let ids: Vec<String> = Variation::ALL.iter().map(|v| quote(v.exercise().id())).collect();
+        match ids.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, init)) => format!("{} or {last}", init.join(", ")),
+            None => String::new(),
+        }
+    }
+
     /// The variation's name on a form ("Sumo deadlift").
     pub fn label(self) -> &'static str {
         match self {
@@ -676,5 +687,11 @@ mod tests {
             (Units::Lb.default_increment(), Units::Lb.default_bar(), Units::Lb.default_kettlebell())
         );
         assert_eq!(profile.working_weight, Load::parse(Decimal::from(140)).ok(), "kept as it stands");
+    }
+
+    #[test]
+    fn the_variations_read_as_a_choice() {
+        assert_eq!(Variation::choices(str::to_owned), "deadlift, sumo_deadlift or trap_bar_deadlift");
+        assert_eq!(Variation::choices(|id| format!("{id:?}")), r#""deadlift", "sumo_deadlift" or "trap_bar_deadlift""#);
     }
 }

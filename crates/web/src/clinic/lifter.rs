@@ -559,7 +559,7 @@ pub async fn save_profile(
         .ok();
     let variation = Variation::from_id(sent.usual_variation.trim());
     if variation.is_none() {
-        let message = "usual_variation: choose deadlift, sumo_deadlift or trap_bar_deadlift".to_owned();
+        let message = format!("usual_variation: choose {}", Variation::choices(str::to_owned));
         problems.push(FieldProblem { field: "usual_variation".into(), message });
     }
     let why = reason(Some(&sent.reason), &mut problems);
