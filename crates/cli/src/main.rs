@@ -6,6 +6,7 @@ mod backup;
 mod checkin;
 mod context;
 mod csv_import;
+mod log_setup;
 mod logline;
 mod logs;
 mod migrate;
@@ -83,6 +84,11 @@ impl From<pullback_app::secrets::SecretError> for Failure {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = &cli.globals;
+    // The server logs what it does; the other commands only what went wrong.
+    match &cli.command {
+        Command::Serve(args) => log_setup::init_logging("info", args.log_format),
+        _ => log_setup::init_logging("warn", log_setup::LogFormat::Text),
+    }
     let result = match &cli.command {
         Command::Plan(args) => plan::run(args, globals),
         Command::User(args) => user::run(args, globals),

@@ -2,15 +2,16 @@
 
 use crate::Failure;
 use crate::context::{Globals, database_url, now, redact, store_failure};
+use crate::log_setup::LogFormat;
 use anyhow::Context as _;
 use clap::Args;
-use tracing_subscriber::EnvFilter;
 
 /// Serve the web app: sign up, log sessions and check-ins, see today's plan.
 ///
 /// Uses the same database as the other commands (an embedded SQLite file by
-/// default, nothing to set up). Logs go to standard error; set RUST_LOG to
-/// change what is logged (default: info).
+/// default, nothing to set up). Logs go to standard error, as text or one JSON
+/// object a line (--log-format json); set RUST_LOG to change what is logged
+/// (default: info).
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  \
     pullback serve                          # then open http://127.0.0.1:8080\n  \
@@ -47,13 +48,13 @@ pub struct ServeArgs {
     /// is behind, for deployments that run `pullback migrate` as a separate step.
     #[arg(long, env = "PULLBACK_NO_MIGRATE")]
     no_migrate: bool,
+    /// How log lines are written to standard error: `text` for people, `json` (one
+    /// object a line) for a log collector.
+    #[arg(long, env = "PULLBACK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .init();
     let fixed_now = match &globals.as_of {
         Some(text) => Some(now(Some(text))?),
         None => None,
