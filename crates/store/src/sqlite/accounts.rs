@@ -2,7 +2,7 @@
 //! attempts of guarded actions (log-ins, sign-ups) for their rate limits.
 
 use super::read::{to_user, user_row};
-use super::write::{db, require_user};
+use super::{db, require_user};
 use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{ApiToken, Caller, Credentials, Digest, Revision, TokenId, Tokens, UserId};

@@ -2,7 +2,7 @@
 //! clinical notes, the audit log and the caseload's cached rows.
 
 use super::read::{to_user, user_row};
-use super::write::{db, require_user};
+use super::{db, require_user};
 use crate::codec::{self, to_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{

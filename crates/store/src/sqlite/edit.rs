@@ -2,7 +2,8 @@
 //! logged entries. Each public function is one `BEGIN IMMEDIATE` transaction.
 
 use super::care::audit;
-use super::write::{changed, db, flag, immediate, insert_exercises, log_checkin, log_session, require_user, text};
+use super::write::{changed, flag, immediate, insert_exercises, log_checkin, log_session, text};
+use super::{db, require_user};
 use crate::codec::{self, effective_time, from_ns, to_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{

@@ -7,6 +7,7 @@ mod care;
 mod edit;
 mod migrate;
 mod read;
+mod workouts;
 mod write;
 
 use crate::error::{Result, StoreError};
@@ -24,9 +25,23 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use pullback_core::History;
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// A rusqlite error as the store's: the database itself failed.
+fn db(e: rusqlite::Error) -> StoreError {
+    StoreError::backend(e)
+}
+
+/// The user's revision; `NotFound` if there is no such user.
+fn require_user(c: &Connection, user: UserId) -> Result<Revision> {
+    c.prepare_cached("SELECT revision FROM users WHERE id = ?1")
+        .and_then(|mut s| s.query_row([user.0], |r| r.get(0)).optional())
+        .map_err(db)?
+        .map(Revision)
+        .ok_or_else(|| StoreError::not_found("user", user))
+}
 
 pub use backup::{BackupSummary, backup};
 pub use migrate::MIGRATIONS;
@@ -319,7 +334,7 @@ impl Store for SqliteStore {
         replace: bool,
         batches: tokio::sync::mpsc::Receiver<ImportBatch>,
     ) -> Result<WorkoutCounts> {
-        self.run(move |c| write::import_workouts(c, user, replace, batches)).await
+        self.run(move |c| workouts::import_workouts(c, user, replace, batches)).await
     }
 
     async fn set_password(&self, user: UserId, password_hash: &str, tokens: Tokens) -> Result<()> {

@@ -1,7 +1,7 @@
 //! Reads. A history is read with one query per table (joined by ids, not one query
 //! per session) inside one read transaction, so it is a consistent snapshot.
 
-use super::write::{db, require_user};
+use super::{db, require_user};
 use crate::assemble::{Read, Sessions, Since, logged_at};
 use crate::codec::{self, ProfileText, from_ns};
 use crate::error::{Result, StoreError};
