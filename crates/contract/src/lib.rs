@@ -15,6 +15,7 @@
 //! assert_eq!(output["action"], "train");
 //! ```
 
+mod event;
 mod fhir;
 mod parse;
 mod raw;
@@ -23,6 +24,7 @@ mod render;
 mod summary;
 mod write;
 
+pub use event::{read_checkin, read_screening, read_session, read_session_checkin, read_symmetry_test};
 pub use fhir::{FhirSubject, LOINC_PAIN_SEVERITY, fhir_bundle};
 pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;

@@ -11,8 +11,8 @@ use super::docs::{
 use super::entries::{
     FoundCheckin, find_checkin, find_screening, find_symmetry_test, standalone_json, symmetry_test_json,
 };
-use super::events::{every_answer_given, read_one, screening_saved};
-use super::input::{JsonObject, PathId, bottom_only_goes_with_during, read_with_contract, refuse_fixed, settle};
+use super::events::{every_answer_given, screening_saved};
+use super::input::{JsonObject, PathId, bottom_only_goes_with_during, refuse_fixed, settle};
 use super::{audit, sessions};
 use crate::auth::ApiLifter;
 use crate::error::{ApiError, FieldProblem};
@@ -120,12 +120,9 @@ fn read_checkin_change(
             checkin.insert("point".into(), json!(stored.point.id()));
             checkin.insert("bottom_only".into(), bottom_only);
             rules.extend(bottom_only_goes_with_during(&checkin, "/bottom_only"));
-            // The wrapping session's time only places the check-in; nothing of it is stored.
-            let wrapper = json!([{ "at": format_time(session.at.instant), "checkins": [checkin] }]);
-            let read = read_with_contract(fields("sessions", wrapper), "/sessions/0/checkins/0", units(profile), now);
-            let history = settle(read, rules)?;
-            let read = history.sessions.into_iter().next().and_then(|s| s.checkins.into_iter().next());
-            let read = read.ok_or_else(|| anyhow::anyhow!("the check-in was not read"))?;
+            // The session's time only places the check-in; nothing of it is stored.
+            let read = pullback_contract::read_session_checkin(checkin, session.at.instant, units(profile), now);
+            let read = settle(read, rules)?;
             Ok((read.pain, read.side, read.bottom_only))
         }
         FoundCheckin::Standalone(stored) => {
@@ -134,19 +131,10 @@ fn read_checkin_change(
                 rules.push(super::input::problem("/bottom_only", why));
             }
             checkin.insert("at".into(), json!(format_time(stored.at)));
-            let read = read_with_contract(fields("checkins", json!([checkin])), "/checkins/0", units(profile), now);
-            let history = settle(read, rules)?;
-            let read =
-                history.checkins.into_iter().next().ok_or_else(|| anyhow::anyhow!("the check-in was not read"))?;
+            let read = settle(pullback_contract::read_checkin(checkin, units(profile), now), rules)?;
             Ok((read.pain, read.side, false))
         }
     }
-}
-
-fn fields(list: &str, entries: Value) -> Map<String, Value> {
-    let mut fields = Map::new();
-    fields.insert(list.to_owned(), entries);
-    fields
 }
 
 fn units(profile: &StoredProfile) -> pullback_core::Units {
@@ -208,8 +196,7 @@ pub async fn change_screening(
     let mut rules = refuse_fixed(&body, &["at"], TIME_STAYS);
     rules.extend(every_answer_given(&body));
     body.insert("at".into(), json!(format_time(before.at)));
-    let history = settle(read_one("screenings", body, units(&profile), now), rules)?;
-    let after = history.screenings.into_iter().next().ok_or_else(|| anyhow::anyhow!("the screening was not read"))?;
+    let after = settle(pullback_contract::read_screening(body, units(&profile), now), rules)?;
     let name = audit::event_name("screening", before.at, &profile.profile.time_zone);
     let detail = audit::detail(&name, &audit::screening_changes(&before.answers, &after.answers));
     let entry = Entry::Screening(id);
@@ -294,8 +281,7 @@ fn read_symmetry_change(
     let mut test: Map<String, Value> =
         ["left", "right"].into_iter().filter_map(|key| body.get(key).map(|v| (key.to_owned(), v.clone()))).collect();
     test.insert("at".into(), json!(format_time(at)));
-    let history = settle(read_one("symmetry_tests", test, units(profile), now), rules)?;
-    let read = history.symmetry_tests.into_iter().next().ok_or_else(|| anyhow::anyhow!("the test was not read"))?;
+    let read = settle(pullback_contract::read_symmetry_test(test, units(profile), now), rules)?;
     Ok((read.left, read.right))
 }
 

@@ -6,8 +6,7 @@ use super::docs::{
     ScreeningSaved,
 };
 use super::input::{
-    JsonObject, at_or_now, bottom_only_goes_with_during, not_in_future, problem, read_with_contract, settle, stored_at,
-    take_client_id,
+    JsonObject, at_or_now, bottom_only_goes_with_during, not_in_future, problem, settle, stored_at, take_client_id,
 };
 use super::{Created, written_once};
 use crate::auth::ApiLifter;
@@ -17,9 +16,9 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use pullback_core::{RedFlags, Units};
+use pullback_core::RedFlags;
 use pullback_store::{NewCheckin, NewScreening, NewSymmetryTest, SessionId, StoredProfile};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
 /// The eight red-flag questions, by the contract's field names.
 pub const RED_FLAGS: [&str; 8] = RedFlags::IDS;
@@ -82,12 +81,9 @@ fn session_checkin(
     rules.extend(not_in_future(&checkin, "/at", now));
     rules.extend(bottom_only_goes_with_during(&checkin, "/bottom_only"));
     let at = checkin.get("at").cloned();
-    // The wrapping session's own time is never stored: only its check-in is read.
-    let mut wrapper = Map::new();
-    wrapper.insert("sessions".into(), json!([{ "at": pullback_contract::format_time(now), "checkins": [checkin] }]));
-    let history = settle(read_with_contract(wrapper, "/sessions/0/checkins/0", profile.profile.units, now), rules)?;
-    let read = history.sessions.into_iter().next().and_then(|s| s.checkins.into_iter().next());
-    let (Some(id), Some(read)) = (id, read) else { return Err(anyhow::anyhow!("the check-in was not read").into()) };
+    // Placed in a session at now: that time is never stored, only the check-in is read.
+    let read = settle(pullback_contract::read_session_checkin(checkin, now, profile.profile.units, now), rules)?;
+    let Some(id) = id else { return Err(anyhow::anyhow!("the session id was not read").into()) };
     let when = read.at.map(|instant| stored_at(at.as_ref(), instant, &profile.profile.time_zone));
     Ok(NewCheckin {
         session: Some(SessionId(id)),
@@ -119,8 +115,7 @@ fn standalone_checkin(
     rules.extend(not_in_future(&checkin, "/at", now));
     checkin.retain(|key, _| matches!(key.as_str(), "at" | "pain" | "side"));
     let at = checkin.get("at").cloned();
-    let history = settle(read_one("checkins", checkin, profile.profile.units, now), rules)?;
-    let read = history.checkins.into_iter().next().ok_or_else(|| anyhow::anyhow!("the check-in was not read"))?;
+    let read = settle(pullback_contract::read_checkin(checkin, profile.profile.units, now), rules)?;
     Ok(NewCheckin {
         side: read.side,
         ..NewCheckin::standalone(read.pain, stored_at(at.as_ref(), read.at, &profile.profile.time_zone))
@@ -155,8 +150,7 @@ pub async fn screening(
     let mut rules = every_answer_given(&body);
     rules.extend(not_in_future(&body, "/at", now));
     let at = body.get("at").cloned();
-    let history = settle(read_one("screenings", body, profile.profile.units, now), rules)?;
-    let read = history.screenings.into_iter().next().ok_or_else(|| anyhow::anyhow!("the screening was not read"))?;
+    let read = settle(pullback_contract::read_screening(body, profile.profile.units, now), rules)?;
     let screening = NewScreening { at: stored_at(at.as_ref(), read.at, zone), answers: read.answers };
     let id = state.store.add_screening(user, &screening).await?;
     Ok((StatusCode::CREATED, Json(screening_saved(id.0, &read.answers))))
@@ -206,21 +200,8 @@ pub async fn symmetry_test(
     at_or_now(&mut body, now, zone);
     let rules: Vec<FieldProblem> = not_in_future(&body, "/at", now).into_iter().collect();
     let at = body.get("at").cloned();
-    let history = settle(read_one("symmetry_tests", body, profile.profile.units, now), rules)?;
-    let read = history.symmetry_tests.into_iter().next().ok_or_else(|| anyhow::anyhow!("the test was not read"))?;
+    let read = settle(pullback_contract::read_symmetry_test(body, profile.profile.units, now), rules)?;
     let test = NewSymmetryTest { at: stored_at(at.as_ref(), read.at, zone), left: read.left, right: read.right };
     let id = state.store.add_symmetry_test(user, &test).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
-}
-
-/// Reads `event` as the only element of the document's list `list`.
-pub(super) fn read_one(
-    list: &str,
-    event: Map<String, Value>,
-    units: Units,
-    now: Timestamp,
-) -> Result<pullback_core::History, Vec<FieldProblem>> {
-    let mut wrapper = Map::new();
-    wrapper.insert(list.to_owned(), json!([event]));
-    read_with_contract(wrapper, &format!("/{list}/0"), units, now)
 }

@@ -1,10 +1,7 @@
-//! Reading request bodies: a JSON object, checked by the plan contract's reader,
-//! plus the few rules of logging something new (what is logged has happened).
-//!
-//! The contract validates whole `pullback.plan/v1` documents, so one event is
-//! read by placing it in a minimal document (`{"sessions": [event]}`, say) and
-//! taking the pointers of the problems back from `/sessions/0/pain` to `/pain`.
-//! That gives the API the contract's exact value rules and messages.
+//! Reading request bodies: a JSON object, read by the plan contract's event
+//! readers (`pullback_contract::read_session` and the others, which give the
+//! contract's exact value rules and messages with pointers into the body), plus
+//! the few rules of logging something new (what is logged has happened).
 
 use crate::error::{ApiError, FieldProblem};
 use axum::body::Bytes;
@@ -12,8 +9,8 @@ use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use pullback_contract::{CONTRACT, Problem, format_time, parse_request, parse_time};
-use pullback_core::{History, Point, Units};
+use pullback_contract::{Problem, format_time, parse_time};
+use pullback_core::Point;
 use pullback_store::{At, ClientId};
 use serde_json::{Map, Value, json};
 
@@ -65,33 +62,9 @@ pub fn kind(value: &Value) -> &'static str {
     }
 }
 
-/// The contract's problems, with pointers into the request body: `prefix` (where
-/// the event sat in the wrapping document) is taken off.
-pub fn field_problems(problems: Vec<Problem>, prefix: &str) -> Vec<FieldProblem> {
-    problems
-        .into_iter()
-        .map(|p| {
-            let field = match p.pointer.strip_prefix(prefix) {
-                Some(rest) if rest.is_empty() || rest.starts_with('/') => rest.to_owned(),
-                _ => p.pointer,
-            };
-            FieldProblem { field, message: p.message }
-        })
-        .collect()
-}
-
-/// Reads `fields` (say `{"sessions": [event]}`) as a plan document of a lifter
-/// who logs in `units`; problems point into the event, which sits at `prefix`.
-pub fn read_with_contract(
-    mut fields: Map<String, Value>,
-    prefix: &str,
-    units: Units,
-    now: Timestamp,
-) -> Result<History, Vec<FieldProblem>> {
-    fields.insert("contract".into(), json!(CONTRACT));
-    fields.insert("as_of".into(), json!(format_time(now)));
-    fields.insert("profile".into(), json!({ "units": units.load_symbol() }));
-    parse_request(&Value::Object(fields)).map(|request| request.history).map_err(|p| field_problems(p, prefix))
+/// The contract's problems (pointers into the request body already) as the API's.
+pub fn field_problems(problems: Vec<Problem>) -> Vec<FieldProblem> {
+    problems.into_iter().map(|p| FieldProblem { field: p.pointer, message: p.message }).collect()
 }
 
 /// The event's `at`: the text given, or (when left out) now with the offset of the
@@ -130,14 +103,16 @@ pub fn stored_at(at: Option<&Value>, instant: Timestamp, zone: &TimeZone) -> At 
         .unwrap_or_else(|| At::in_zone(instant, zone))
 }
 
-/// The history read, if neither the contract nor the API's own `rules` found a
-/// problem; else 422 with all of them. A rule's problem at a field the contract
-/// already refused is left out, so one mistake is not reported twice.
-pub fn settle(read: Result<History, Vec<FieldProblem>>, rules: Vec<FieldProblem>) -> Result<History, ApiError> {
+/// The event the contract read (`pullback_contract::read_session`, …), if neither
+/// the contract nor the API's own `rules` found a problem; else 422 with all of
+/// them. A rule's problem at a field the contract already refused is left out,
+/// so one mistake is not reported twice.
+pub fn settle<T>(read: Result<T, Vec<Problem>>, rules: Vec<FieldProblem>) -> Result<T, ApiError> {
     match read {
-        Ok(history) if rules.is_empty() => Ok(history),
+        Ok(event) if rules.is_empty() => Ok(event),
         Ok(_) => Err(ApiError::Invalid(rules)),
-        Err(mut problems) => {
+        Err(problems) => {
+            let mut problems = field_problems(problems);
             for rule in rules {
                 if !problems.iter().any(|p| p.field == rule.field) {
                     problems.push(rule);

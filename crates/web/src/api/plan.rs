@@ -93,7 +93,7 @@ pub async fn evaluate(
     let planned = state
         .documents
         .run(move || match received.into_text() {
-            Ok(text) => plan_output_str(&text).map_err(|problems| field_problems(problems, "")),
+            Ok(text) => plan_output_str(&text).map_err(field_problems),
             Err(e) => Err(vec![problem("", e)]),
         })
         .await;

@@ -7,7 +7,7 @@ use super::docs::{
 use super::entries::find_session;
 use super::input::{
     JsonObject, PathId, at_or_now, bottom_only_goes_with_during, invalid, not_in_future, problem, query_param,
-    read_with_contract, refuse_fixed, settle, stored_at, take_client_id,
+    refuse_fixed, settle, stored_at, take_client_id,
 };
 use super::{Created, audit, written_once};
 use crate::auth::ApiLifter;
@@ -106,19 +106,15 @@ pub async fn create(
     }
 }
 
-/// `event` read as the only session of a plan document, if neither the contract
-/// nor `rules` found a problem.
+/// `event` read as the contract reads a session, if neither the contract nor
+/// `rules` found a problem.
 fn read_session(
     event: Map<String, Value>,
     profile: &StoredProfile,
     now: Timestamp,
     rules: Vec<FieldProblem>,
 ) -> Result<Session, ApiError> {
-    let mut wrapper = Map::new();
-    wrapper.insert("sessions".into(), json!([event]));
-    let read = read_with_contract(wrapper, "/sessions/0", profile.profile.units, now);
-    let history = settle(read, rules)?;
-    Ok(history.sessions.into_iter().next().ok_or_else(|| anyhow::anyhow!("the session was not read"))?)
+    settle(pullback_contract::read_session(event, profile.profile.units, now), rules)
 }
 
 /// Changes one of the lifter's sessions: its time (kept when `at` is left out)
