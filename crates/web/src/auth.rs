@@ -2,20 +2,19 @@
 //! [`pullback_app::secrets`]), browser sessions (a random id in an
 //! HttpOnly cookie; only its SHA-256 is stored), and API tokens (Bearer).
 
+use crate::cookies::{SESSION_COOKIE, cookie_value, secure, set_cookie};
 use crate::error::{ApiError, Attempted, PageError};
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
-use axum::http::header::{AUTHORIZATION, COOKIE};
+use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
-use cookie::{Cookie, SameSite};
 use jiff::{SignedDuration, Timestamp};
 use pullback_app::secrets::{TOKEN_PREFIX, random_bytes, sha256};
 use pullback_store::{Admission, Digest, Limit, LimitRule, User};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
-pub const SESSION_COOKIE: &str = "pb_session";
 /// How long a browser stays signed in.
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(24 * 30);
 /// Guesses at one account from one address that go at once; after them each next
@@ -88,51 +87,13 @@ pub async fn password_work<T: Send + 'static>(
     });
     Ok(done.await?)
 }
-/// The value of cookie `name` in the request's headers.
-pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-}
-
-/// Whether cookies must be `Secure`: configured so, or the request came over TLS
-/// through a proxy that says so.
-pub fn secure(state: &AppState, headers: &HeaderMap) -> bool {
-    state.config.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|p| p.eq_ignore_ascii_case("https"))
-}
-
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`, Secure when asked;
-/// `max_age` `None` deletes the cookie.
-pub fn set_cookie(name: &str, value: &str, max_age: Option<SignedDuration>, secure: bool) -> HeaderValue {
-    let mut cookie = Cookie::build((name.to_owned(), value.to_owned()))
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .path("/")
-        .secure(secure)
-        .build();
-    match max_age {
-        Some(age) => cookie.set_max_age(cookie::time::Duration::seconds(age.as_secs())),
-        None => cookie.make_removal(),
-    }
-    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
 /// Starts a browser session for `user`: a new random id (so the id always changes
 /// at log-in), stored by digest. Gives the cookie to set.
 pub async fn start_session(state: &AppState, user: &User, headers: &HeaderMap) -> Result<HeaderValue, PageError> {
     let id = hex::encode(random_bytes::<32>()?);
     let expires = state.now().checked_add(SESSION_LIFETIME).unwrap_or(Timestamp::MAX);
     state.store.create_web_session(user.id, &sha256(id.as_bytes()), expires).await?;
-    Ok(set_cookie(SESSION_COOKIE, &id, Some(SESSION_LIFETIME), secure(state, headers)))
+    Ok(set_cookie(SESSION_COOKIE, &id, Some(SESSION_LIFETIME), secure(state.config.secure_cookies, headers)))
 }
 
 /// The signed-in lifter of a page request. Without a valid session a page answers

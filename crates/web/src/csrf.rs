@@ -6,7 +6,7 @@
 //! token, and a token from before log-in (or from another session) does not work
 //! after it. The nonce is renewed at log-in.
 
-use crate::auth::{SESSION_COOKIE, cookie_value, secure, set_cookie};
+use crate::cookies::{SESSION_COOKIE, cookie_value, secure, set_cookie};
 use crate::error::PageError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -38,7 +38,7 @@ pub async fn ensure_nonce(State(state): State<AppState>, mut request: Request, n
     }
     let Ok(bytes) = pullback_app::secrets::random_bytes::<32>() else { return next.run(request).await };
     let nonce = hex::encode(bytes);
-    let secure = secure(&state, request.headers());
+    let secure = secure(state.config.secure_cookies, request.headers());
     request.extensions_mut().insert(FreshNonce(nonce.clone()));
     let mut response = next.run(request).await;
     // A handler that set its own (log-in renews it) wins.
@@ -56,7 +56,7 @@ pub fn renewed_nonce_cookie(
     headers: &axum::http::HeaderMap,
 ) -> Result<axum::http::HeaderValue, PageError> {
     let nonce = hex::encode(pullback_app::secrets::random_bytes::<32>()?);
-    Ok(set_cookie(CSRF_COOKIE, &nonce, Some(NONCE_LIFETIME), secure(state, headers)))
+    Ok(set_cookie(CSRF_COOKIE, &nonce, Some(NONCE_LIFETIME), secure(state.config.secure_cookies, headers)))
 }
 
 fn mac(secret: &[u8], nonce: &str, session: Option<&str>) -> Option<Hmac<sha2::Sha256>> {

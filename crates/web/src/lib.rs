@@ -13,6 +13,7 @@ pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod clinic;
+pub mod cookies;
 pub mod csrf;
 pub mod error;
 pub mod pages;

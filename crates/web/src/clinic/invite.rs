@@ -121,7 +121,7 @@ fn link(state: &AppState, headers: &HeaderMap, code: &str) -> String {
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).filter(|h| is_host(h));
     match host {
         Some(host) => {
-            let scheme = if crate::auth::secure(state, headers) { "https" } else { "http" };
+            let scheme = if crate::cookies::secure(state.config.secure_cookies, headers) { "https" } else { "http" };
             format!("{scheme}://{host}{path}")
         }
         None => path,

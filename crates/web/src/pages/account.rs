@@ -1,8 +1,7 @@
 //! Sign up, log in, log out.
 
-use crate::auth::{
-    Lifter, SESSION_COOKIE, admit, login_limits, password_work, secure, set_cookie, signup_limits, start_session,
-};
+use crate::auth::{Lifter, admit, login_limits, password_work, signup_limits, start_session};
+use crate::cookies::{SESSION_COOKIE, secure, set_cookie};
 use crate::csrf::{CsrfToken, Form, NoFields, renewed_nonce_cookie};
 use crate::error::{Attempted, PageError};
 use crate::pages::{csrf_field, public_page};
@@ -189,6 +188,8 @@ pub async fn logout(
 ) -> Result<Response, PageError> {
     state.store.delete_web_session(&lifter.session).await?;
     let mut response = Redirect::to("/login").into_response();
-    response.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", None, secure(&state, &headers)));
+    response
+        .headers_mut()
+        .append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", None, secure(state.config.secure_cookies, &headers)));
     Ok(response)
 }

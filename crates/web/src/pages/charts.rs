@@ -7,7 +7,7 @@
 //! plotters gives whole-pixel coordinates, and [`compact`] drops the attributes
 //! that only repeat SVG's defaults.
 
-use crate::pages::history::capitalised;
+use crate::pages::parts::capitalised;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use maud::{Markup, PreEscaped, html};

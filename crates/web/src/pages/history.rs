@@ -5,6 +5,7 @@ use crate::auth::Lifter;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::pages::charts::{self, Window};
+use crate::pages::parts::capitalised;
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -313,10 +314,4 @@ fn symmetry_tests(stored: &StoredHistory, since: Timestamp, zone: &TimeZone, own
             }
         }
     }
-}
-
-/// "deadlift" → "Deadlift".
-pub fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

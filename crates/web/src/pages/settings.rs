@@ -1,10 +1,11 @@
 //! Settings: the profile, exports and imports of the lifter's data, personal access
 //! tokens for the JSON API, and deleting the account. Each is its own POST form.
 
-use crate::auth::{Lifter, SESSION_COOKIE, secure, set_cookie};
+use crate::auth::Lifter;
+use crate::cookies::{SESSION_COOKIE, secure, set_cookie};
 use crate::csrf::{CsrfToken, Form, NoFields};
 use crate::error::PageError;
-use crate::pages::history::capitalised;
+use crate::pages::parts::capitalised;
 use crate::pages::{Nav, app_page, csrf_field};
 use crate::state::AppState;
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
@@ -836,6 +837,8 @@ pub async fn delete_account(
     }
     state.store.delete_user(lifter.user.id).await?;
     let mut response = Redirect::to("/signup").into_response();
-    response.headers_mut().append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", None, secure(&state, &headers)));
+    response
+        .headers_mut()
+        .append(SET_COOKIE, set_cookie(SESSION_COOKIE, "", None, secure(state.config.secure_cookies, &headers)));
     Ok(response)
 }

@@ -3,6 +3,7 @@
 use crate::auth::Lifter;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
+use crate::pages::parts::capitalised;
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -175,9 +176,4 @@ pub fn plan_card(out: &PlanOutput, profile: &StoredProfile) -> Markup {
 /// Urgent care and see-a-doctor: the screen says only that.
 fn stop_training(out: &PlanOutput) -> bool {
     matches!(out.action, "urgent_care" | "see_doctor")
-}
-
-fn capitalised(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
