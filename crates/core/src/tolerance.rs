@@ -229,7 +229,12 @@ pub struct Tolerance {
     pub tolerated: u32,
     /// The earliest rated session.
     pub since: Option<Timestamp>,
+    /// The whole estimate in words: for an estimate, "Flares began above about
+    /// 130 kg (93% of the working weight): " and then [`Tolerance::detail`].
     pub text: String,
+    /// For an estimate, the text after its load: the counts and how sure; else
+    /// the whole text.
+    pub detail: String,
 }
 
 /// The verdict on `tally`, with percentages of `working_weight` when known.
@@ -295,18 +300,20 @@ pub fn tolerance(tally: &Tally, working_weight: Option<Load>, profile: &Profile)
         tolerated: tally.tolerated(),
         since: tally.first,
         text: String::new(),
+        detail: String::new(),
     };
-    t.text = words(&t, profile);
+    (t.text, t.detail) = words(&t, profile);
     t
 }
 
-fn words(t: &Tolerance, profile: &Profile) -> String {
+/// The text and the detail.
+fn words(t: &Tolerance, profile: &Profile) -> (String, String) {
     let since = t
         .since
         .map(|at| format!(" since {}", at.to_zoned(profile.time_zone.clone()).strftime("%-d %b %Y")))
         .unwrap_or_default();
     let based_on = format!("Based on {} rated {}{since}.", t.sessions, plural(t.sessions, "session", "sessions"));
-    match t.verdict {
+    let detail = match t.verdict {
         Verdict::NotEnoughData => format!(
             "Not enough data for a tolerance estimate yet: it needs at least {MIN_SESSIONS} rated sessions of the \
              {lift}, with at least {MIN_EACH} that flared and {MIN_EACH} that were tolerated (so far {} rated: {} \
@@ -328,17 +335,18 @@ fn words(t: &Tolerance, profile: &Profile) -> String {
                 Confidence::Clear => "The difference is clear.",
                 Confidence::Tentative => "This is tentative: with this few sessions it could be chance.",
             };
-            format!(
-                "Flares began above about {load}{percent}: {} of {} {} above it flared, {} of {} at or below it. \
-                 {based_on} {sure}",
+            let detail = format!(
+                "{} of {} {} above it flared, {} of {} at or below it. {based_on} {sure}",
                 e.above.flared,
                 e.above.sessions,
                 plural(e.above.sessions, "session", "sessions"),
                 e.below.flared,
                 e.below.sessions,
-            )
+            );
+            return (format!("Flares began above about {load}{percent}: {detail}"), detail);
         }
-    }
+    };
+    (detail.clone(), detail)
 }
 
 fn plural(n: u32, one: &'static str, many: &'static str) -> &'static str {

@@ -5,6 +5,7 @@ use crate::auth::Lifter;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::pages::charts::{self, Window};
+use crate::pages::tolerance::{self, Reader};
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -39,9 +40,11 @@ pub async fn page(
     Query(query): Query<HistoryQuery>,
 ) -> Result<Markup, PageError> {
     let stored = state.store.history(lifter.user.id).await?;
+    let decision = pullback_store::planning::stored_decision(state.store.as_ref(), lifter.user.id, state.now()).await?;
     let listing = Listing { all: query.wants_all(), here: "/history", own: true };
     let body = html! {
         h1 { "History" }
+        (tolerance::card(&decision.tolerance, &stored.history.profile, Reader::Lifter))
         (sections(&stored, state.now(), listing))
     };
     Ok(app_page("History", &lifter.user, &token, Nav::History, body))

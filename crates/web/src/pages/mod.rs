@@ -10,6 +10,7 @@ pub mod log;
 pub mod screening;
 pub mod settings;
 pub mod today;
+pub mod tolerance;
 
 use crate::csrf::CsrfToken;
 use maud::{DOCTYPE, Markup, PreEscaped, html};

@@ -3,6 +3,7 @@
 use crate::auth::Lifter;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
+use crate::pages::tolerance::{self, Reader};
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -53,6 +54,7 @@ pub async fn show(
         // A red flag comes first and alone: no check-in chasing above "get care now".
         @if !stop_training(&output) { (due_checkins(&owed, &profile)) }
         (plan_card(&output, &profile))
+        @if !stop_training(&output) { (tolerance::card(&decision.tolerance, &profile.profile, Reader::Lifter)) }
         @if matches!(output.action, "train" | "rest_active") {
             p.links.start {
                 a.button.start href="/session" { "Start session" }
