@@ -54,7 +54,6 @@ pub async fn show(
         // A red flag comes first and alone: no check-in chasing above "get care now".
         @if !stop_training(&output) { (due_checkins(&owed, &profile)) }
         (plan_card(&output, &profile))
-        @if !stop_training(&output) { (tolerance::card(&decision.tolerance, &profile.profile, Reader::Lifter)) }
         @if matches!(output.action, "train" | "rest_active") {
             p.links.start {
                 a.button.start href="/session" { "Start session" }
@@ -62,6 +61,8 @@ pub async fn show(
             }
         }
         p.links { a.button.secondary href="/screening" { "Red-flag screening" } }
+        // Information under the day's actions; a red-flag day shows nothing else.
+        @if !stop_training(&output) { (tolerance::card(&decision.tolerance, &profile.profile, Reader::Lifter)) }
     };
     Ok(app_page("Today", &lifter.user, &token, Nav::Today, body))
 }

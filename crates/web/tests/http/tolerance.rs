@@ -49,8 +49,8 @@ async fn today_shows_the_estimate_as_information() {
     assert!(card.contains(DETAIL), "{card}");
     assert!(card.contains("not a change to your plan"), "{card}");
     assert!(card.contains("It does not replace a clinician."), "{card}");
-    // The plan card comes first: the estimate is under it.
-    assert!(today.body.find("class=\"plan ").unwrap() < today.body.find("class=\"tolerance\"").unwrap());
+    // The plan card and its buttons come first: the estimate is under them.
+    assert!(today.body.find("href=\"/session\"").unwrap() < today.body.find("class=\"tolerance\"").unwrap());
 }
 
 #[tokio::test]
@@ -130,4 +130,18 @@ async fn the_plan_api_carries_the_estimate() {
     assert_eq!(tolerance["above"]["flared"], 6);
     assert_eq!(tolerance["below"]["sessions"], 9);
     assert_eq!(tolerance["text"], ESTIMATE);
+}
+
+#[tokio::test]
+async fn a_red_flag_day_shows_only_the_red_flag() {
+    let server = Server::start().await;
+    let ana = server.lifter("ana").await;
+    let id = user_id(&server, "ana").await;
+    log_split_at_120(&server, id).await;
+    let answers = pullback_core::RedFlags { bladder_bowel: true, ..Default::default() };
+    let at: pullback_store::At = "2026-03-02T06:00:00Z".parse().unwrap();
+    server.store.add_screening(id, &pullback_store::NewScreening { at, answers }).await.unwrap();
+    let today = ana.get("/").await;
+    assert!(today.body.contains("data-action=\"urgent_care\""), "{}", today.body);
+    assert!(!today.body.contains("class=\"tolerance\""), "no estimate beside urgent care:\n{}", today.body);
 }
