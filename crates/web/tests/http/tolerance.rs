@@ -97,7 +97,7 @@ async fn the_clinicians_lifter_page_shows_their_estimate_and_no_one_else_sees_it
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(!refused.body.contains("Flares began"), "{}", refused.body);
 
-    let digest = pullback_web::auth::sha256(b"kim-invites-ana");
+    let digest = pullback_app::secrets::sha256(b"kim-invites-ana");
     server.store.create_invitation(kim_id, &digest, "2026-03-09T07:00:00Z".parse().unwrap()).await.unwrap();
     let ana = server.store.user(ana_id).await.unwrap();
     server.store.accept_invitation(&ana, &digest, crate::NOW.parse().unwrap()).await.unwrap();
