@@ -156,6 +156,13 @@ step('2. her History shows the same estimate', async () => {
   const history = await card(liv);
   assert.equal(history.load, '130 kg');
   assert.ok(history.text.includes(DETAIL), history.text);
+  // The top-set chart draws it as a dashed line and says so under it.
+  const chart = liv.locator('#chart-top-sets');
+  assert.match(await chart.innerText(), /The dashed line: your deadlift flares began above about 130 kg/);
+  await screenshot(liv, 'tolerance-history');
+  const file = join(SCREENSHOTS, 'tolerance-history-chart.png');
+  await chart.screenshot({ path: file });
+  console.log(`screenshot: ${file}`);
 });
 
 step('3. dr-lee\'s page of liv, once she shares it, shows it in "their" words', async () => {

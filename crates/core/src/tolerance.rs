@@ -31,8 +31,8 @@
 //! it, and turning a tolerated session into a flared one never raises it; and no
 //! estimate ever comes from fewer than [`MIN_SESSIONS`] sessions.
 
-use crate::history::{Exercise, Point, Profile};
-use crate::timeline::SessionView;
+use crate::history::{Exercise, History, Point, Profile};
+use crate::timeline::{SessionView, Timeline};
 use crate::values::Load;
 use jiff::Timestamp;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -126,6 +126,18 @@ impl Tally {
     pub fn sessions(&self) -> u32 {
         self.flared() + self.tolerated()
     }
+}
+
+/// Every rated session of `history` as it stands at `as_of` (without a replay:
+/// for a chart; the decision carries the same, see [`crate::Decision::tolerance`]).
+pub fn tally(history: &History, as_of: Timestamp) -> Tally {
+    let timeline = Timeline::build(history, as_of);
+    let mut tally = Tally::default();
+    let usual = history.profile.usual_variation.exercise();
+    for view in &timeline.sessions {
+        tally.observe(view, usual, history.params.tolerable_max());
+    }
+    tally
 }
 
 /// The response of a session from its `during`, `after_1h` and `after_24h` ratings;

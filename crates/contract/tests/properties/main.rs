@@ -324,6 +324,18 @@ proptest! {
         resumed_equals_full(&doc, back)?;
     }
 
+    /// The tolerance estimate a chart computes without a replay
+    /// (`tolerance::tally`) is the decision's.
+    #[test]
+    fn the_tally_of_a_history_gives_the_decisions_estimate(doc in prop_oneof![history(), rated_history()]) {
+        let request = parse_request(&doc).expect("valid");
+        let decision = plan(&request.history, request.as_of);
+        let tally = pullback_core::tolerance::tally(&request.history, request.as_of);
+        let verdict = pullback_core::tolerance::estimate(&tally, decision.metrics.working_weight);
+        prop_assert_eq!(verdict, decision.tolerance.verdict);
+        prop_assert_eq!(tally.sessions(), decision.tolerance.sessions);
+    }
+
     /// The same for histories of many rated sessions whose flares follow the load,
     /// so that the tolerance estimate, which the checkpoint carries, is made.
     #[test]

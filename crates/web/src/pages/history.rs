@@ -73,7 +73,13 @@ pub fn sections(stored: &StoredHistory, now: Timestamp, listing: Listing<'_>) ->
     // every session's time would be quadratic.
     let steps = pullback_core::trace(history, now);
     let window = Window::fitted(now, zone.clone(), history).with_episodes(&steps);
-    let figures = [charts::top_sets(history, &window), charts::pain(history, &window), charts::ladder(&steps, &window)];
+    let tolerance = pullback_core::tolerance::tally(history, now);
+    let flares_above = pullback_core::tolerance::estimate(&tolerance, None).estimate().map(|e| e.load);
+    let figures = [
+        charts::top_sets(history, &window, flares_above),
+        charts::pain(history, &window),
+        charts::ladder(&steps, &window),
+    ];
     let sessions: Vec<(&Session, SessionId)> =
         history.sessions.iter().zip(stored.session_ids.iter().copied()).filter(|(s, _)| s.at >= since).collect();
     html! {

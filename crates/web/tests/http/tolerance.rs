@@ -66,6 +66,7 @@ async fn with_little_data_the_pages_say_so_instead_of_guessing() {
         assert!(card.contains("Not enough data for a tolerance estimate yet"), "{page}: {card}");
         assert!(card.contains("so far 1 rated: 0 flared, 1 tolerated"), "{page}: {card}");
         assert!(!card.contains("data-tolerance-load"), "{page}: {card}");
+        assert!(!answer.body.contains("The dashed line"), "{page}: no line without an estimate");
     }
 }
 
@@ -79,6 +80,19 @@ async fn history_shows_the_same_estimate() {
     let card = card(&history);
     assert!(card.contains("<strong data-tolerance-load>120 kg</strong>") && card.contains(DETAIL), "{card}");
     assert!(card.contains("from your log"), "{card}");
+    // The top-set chart draws it as a dashed line, and says so.
+    let chart = &history.body[history.body.find("id=\"chart-top-sets\"").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    assert!(
+        chart.contains(
+            "The dashed line: your deadlift flares began above about 120 kg (your load tolerance; \
+                        information, not a cap)."
+        ),
+        "{chart}"
+    );
+    // Its dashes, in the warning colour (#8a5a00) no series uses.
+    let dashes = chart.to_ascii_lowercase().matches("#8a5a00").count();
+    assert!(dashes >= 10, "{dashes} dashes in:\n{chart}");
 }
 
 #[tokio::test]
