@@ -1,6 +1,7 @@
 //! What every request shares: the store, the signing secret, the configuration.
 
 use jiff::Timestamp;
+use pullback_app::planning::PlanCache;
 use pullback_store::Store;
 use std::sync::Arc;
 
@@ -55,7 +56,12 @@ pub struct Inner {
     pub passwords: Arc<tokio::sync::Semaphore>,
     /// The threads that plan posted history documents ([`crate::api::plan`]).
     pub documents: crate::workers::Workers,
+    /// Lifters' logs as plan reads last folded them ([`PlanCache`]).
+    pub plans: PlanCache,
 }
+
+/// How many lifters' folded logs the plan cache keeps (a few kB each).
+pub const PLAN_CACHE_LIFTERS: usize = 4096;
 
 impl std::fmt::Debug for Inner {
     /// Never prints the secret.
@@ -93,7 +99,8 @@ impl AppState {
             crate::api::plan::DOCUMENT_WORKERS,
             crate::api::plan::DOCUMENTS_WAITING,
         )?;
-        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents })))
+        let plans = PlanCache::new(PLAN_CACHE_LIFTERS);
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents, plans })))
     }
 
     /// Deletes expired browser sessions now and every [`Config::session_sweep`],
