@@ -40,7 +40,7 @@ pub async fn page(
     Query(query): Query<HistoryQuery>,
 ) -> Result<Markup, PageError> {
     let stored = state.store.history(lifter.user.id).await?;
-    let decision = pullback_app::planning::stored_decision(state.store.as_ref(), lifter.user.id, state.now()).await?;
+    let decision = state.plans.decision(state.store.as_ref(), lifter.user.id, lifter.revision, state.now()).await?;
     let listing = Listing { all: query.wants_all(), here: "/history", own: true };
     let body = html! {
         h1 { "History" }
