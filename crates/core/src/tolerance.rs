@@ -75,8 +75,8 @@ impl Tally {
     pub fn add(&mut self, load: Load, response: Response, at: Timestamp) {
         let slot = self.slot(load);
         match response {
-            Response::Flared => slot.flared += 1,
-            Response::Tolerated => slot.tolerated += 1,
+            Response::Flared => slot.flared = slot.flared.saturating_add(1),
+            Response::Tolerated => slot.tolerated = slot.tolerated.saturating_add(1),
         }
         self.first = Some(self.first.map_or(at, |f| f.min(at)));
     }
@@ -98,34 +98,26 @@ impl Tally {
         }
     }
 
-    /// Adds another tally's sessions.
-    pub fn merge(&mut self, other: &Tally) {
-        for a in &other.loads {
-            let slot = self.slot(a.load);
-            slot.flared += a.flared;
-            slot.tolerated += a.tolerated;
-        }
-        self.first = match (self.first, other.first) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-
     pub fn loads(&self) -> &[AtLoad] {
         &self.loads
     }
 
     pub fn flared(&self) -> u32 {
-        self.loads.iter().map(|a| a.flared).sum()
+        total(self.loads.iter().map(|a| a.flared))
     }
 
     pub fn tolerated(&self) -> u32 {
-        self.loads.iter().map(|a| a.tolerated).sum()
+        total(self.loads.iter().map(|a| a.tolerated))
     }
 
     pub fn sessions(&self) -> u32 {
-        self.flared() + self.tolerated()
+        self.flared().saturating_add(self.tolerated())
     }
+}
+
+/// A sum of counts that cannot overflow (a checkpoint read back is data too).
+fn total(counts: impl Iterator<Item = u32>) -> u32 {
+    counts.fold(0, u32::saturating_add)
 }
 
 /// Every rated session of `history` as it stands at `as_of` (without a replay:
@@ -252,14 +244,14 @@ pub struct Tolerance {
 /// The verdict on `tally`, with percentages of `working_weight` when known.
 pub fn estimate(tally: &Tally, working_weight: Option<Load>) -> Verdict {
     let (flared, tolerated) = (tally.flared(), tally.tolerated());
-    if flared + tolerated < MIN_SESSIONS || flared < MIN_EACH || tolerated < MIN_EACH {
+    if flared.saturating_add(tolerated) < MIN_SESSIONS || flared < MIN_EACH || tolerated < MIN_EACH {
         return Verdict::NotEnoughData;
     }
     let Some(cut) = best_cut(tally.loads()) else { return Verdict::NoClearThreshold };
     let (lower, upper) = tally.loads().split_at(cut + 1);
     let share = |part: &[AtLoad]| Share {
-        flared: part.iter().map(|a| a.flared).sum(),
-        sessions: part.iter().map(|a| a.flared + a.tolerated).sum(),
+        flared: total(part.iter().map(|a| a.flared)),
+        sessions: total(part.iter().map(|a| a.flared.saturating_add(a.tolerated))),
     };
     let (below, above) = (share(lower), share(upper));
     let load = lower[cut].load;
@@ -280,13 +272,14 @@ pub fn estimate(tally: &Tally, working_weight: Option<Load>) -> Verdict {
 /// flared ones above it; the highest score wins, ties to the lowest cut, and "all
 /// flared" (cut before the lightest) is the lowest of all.
 fn best_cut(loads: &[AtLoad]) -> Option<usize> {
-    let total_flared: u32 = loads.iter().map(|a| a.flared).sum();
+    // Scores in u64: sums of u32 counts cannot overflow it.
+    let total_flared: u64 = loads.iter().map(|a| u64::from(a.flared)).sum();
     // "All flared" first: it wins every tie.
     let (mut best, mut best_score) = (None, total_flared);
-    let (mut tolerated_below, mut flared_below) = (0, 0);
+    let (mut tolerated_below, mut flared_below) = (0u64, 0u64);
     for (i, a) in loads.iter().enumerate() {
-        tolerated_below += a.tolerated;
-        flared_below += a.flared;
+        tolerated_below += u64::from(a.tolerated);
+        flared_below += u64::from(a.flared);
         let score = tolerated_below + (total_flared - flared_below);
         if score > best_score {
             (best, best_score) = (Some(i), score);

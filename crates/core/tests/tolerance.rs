@@ -122,23 +122,6 @@ fn too_little_data_gives_no_estimate() {
     assert!(t.text.contains("so far 7 rated: 2 flared, 5 tolerated"), "{}", t.text);
 }
 
-#[test]
-fn merging_tallies_is_adding_their_sessions() {
-    let (first, second) = ([(100, false), (120, true)], [(100, true), (90, false), (120, true)]);
-    let mut merged = tally(&first);
-    let mut later = Tally::default();
-    for (day, &(load, flared)) in (10..).zip(&second) {
-        later.add(kg(load), if flared { Response::Flared } else { Response::Tolerated }, at(day));
-    }
-    merged.merge(&later);
-    let mut whole = tally(&first);
-    for (day, &(load, flared)) in (10..).zip(&second) {
-        whole.add(kg(load), if flared { Response::Flared } else { Response::Tolerated }, at(day));
-    }
-    assert_eq!(merged, whole);
-    assert_eq!((merged.sessions(), merged.flared(), merged.tolerated()), (5, 3, 2));
-}
-
 /// Random tallies: up to 40 sessions at loads 60–200 kg in steps of 10.
 fn sessions() -> impl Strategy<Value = Vec<(i64, bool)>> {
     prop::collection::vec(((6..=20i64).prop_map(|l| l * 10), any::<bool>()), 0..40)
