@@ -28,7 +28,7 @@ pub use event::{read_checkin, read_screening, read_session, read_session_checkin
 pub use fhir::{FhirSubject, LOINC_PAIN_SEVERITY, fhir_bundle};
 pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
-pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, format_time, render};
+pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, ShareOut, ToleranceOut, format_time, render};
 pub use summary::{
     headline, ladder_words, line as prescribed_line, plain_headline, plates_note, summary, summary_with,
 };

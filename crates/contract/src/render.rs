@@ -3,7 +3,7 @@
 //! Field order follows plan-contract.md so that `--pretty` output reads like it.
 
 use crate::CONTRACT;
-use pullback_core::{Decimal, Decision, Load, PROTOCOL, Prescribed, Units};
+use pullback_core::{Decimal, Decision, Load, PROTOCOL, Prescribed, Share, Tolerance, Units};
 use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
@@ -32,6 +32,53 @@ pub struct PlanOutput {
     pub education: Vec<EducationOut>,
     /// Added field: the safety note every advice screen shows.
     pub disclaimer: &'static str,
+    /// Added field (issue 18): the personal tolerance estimate. Information only:
+    /// it never changes the prescription.
+    pub tolerance: ToleranceOut,
+}
+
+/// The personal tolerance estimate (`pullback_core::tolerance`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ToleranceOut {
+    /// `estimate`, `not_enough_data` or `no_clear_threshold`.
+    pub status: &'static str,
+    /// Flares began above this top-set load; null without an estimate.
+    pub load: Option<f64>,
+    pub unit: &'static str,
+    /// `load` as a whole percentage of the working weight; null without one.
+    pub percent_of_working_weight: Option<f64>,
+    /// `clear` (the 95 % intervals of the flare rates do not overlap) or
+    /// `tentative`; null without an estimate.
+    pub confidence: Option<&'static str>,
+    /// The sessions above `load`, at or below it; null without an estimate.
+    pub above: Option<ShareOut>,
+    pub below: Option<ShareOut>,
+    /// The rated sessions it is made from, and the earliest one's time.
+    pub sessions: u32,
+    pub flared: u32,
+    pub tolerated: u32,
+    pub since: Option<String>,
+    /// What an estimate needs at least.
+    pub minimum: MinimumOut,
+    /// The estimate in one or two plain sentences.
+    pub text: String,
+}
+
+/// Sessions on one side of the estimate, with the Wilson 95 % interval of their
+/// flare rate (0–1, rounded to 2 decimals).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ShareOut {
+    pub sessions: u32,
+    pub flared: u32,
+    pub flare_rate_low: f64,
+    pub flare_rate_high: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MinimumOut {
+    pub sessions: u32,
+    pub flared: u32,
+    pub tolerated: u32,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -120,6 +167,41 @@ pub fn render(d: &Decision) -> PlanOutput {
         reasons: d.reasons.iter().map(|r| TextOut { rule: r.rule, text: r.text.clone() }).collect(),
         education: d.education.iter().map(|e| EducationOut { id: e.id(), text: e.text() }).collect(),
         disclaimer: DISCLAIMER,
+        tolerance: tolerance(&d.tolerance, units),
+    }
+}
+
+fn tolerance(t: &Tolerance, units: Units) -> ToleranceOut {
+    let estimate = t.verdict.estimate();
+    ToleranceOut {
+        status: t.verdict.id(),
+        load: estimate.map(|e| load(e.load)),
+        unit: units.load_symbol(),
+        percent_of_working_weight: estimate.and_then(|e| e.percent_of_working_weight).map(number),
+        confidence: estimate.map(|e| e.confidence.id()),
+        above: estimate.map(|e| share(e.above)),
+        below: estimate.map(|e| share(e.below)),
+        sessions: t.sessions,
+        flared: t.flared,
+        tolerated: t.tolerated,
+        since: t.since.map(format_time),
+        minimum: MinimumOut {
+            sessions: pullback_core::tolerance::MIN_SESSIONS,
+            flared: pullback_core::tolerance::MIN_EACH,
+            tolerated: pullback_core::tolerance::MIN_EACH,
+        },
+        text: t.text.clone(),
+    }
+}
+
+fn share(s: Share) -> ShareOut {
+    let (low, high) = s.interval();
+    let two_places = |x: f64| (x * 100.0).round() / 100.0;
+    ShareOut {
+        sessions: s.sessions,
+        flared: s.flared,
+        flare_rate_low: two_places(low),
+        flare_rate_high: two_places(high),
     }
 }
 

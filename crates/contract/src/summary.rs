@@ -37,6 +37,10 @@ pub fn summary_with(out: &PlanOutput, note: impl Fn(&PrescribedOut) -> Option<St
     if !out.flags.is_empty() {
         let _ = writeln!(s, "\nFlags: {}.", out.flags.join(", ").replace('_', " "));
     }
+    // Information only, and only once there is an estimate: a red-flag day says nothing else.
+    if out.tolerance.status == "estimate" && matches!(out.action, "train" | "rest_active") {
+        let _ = writeln!(s, "\nTolerance estimate (information, not a change to this plan):\n  {}", out.tolerance.text);
+    }
     let _ = writeln!(s, "\n{DISCLAIMER}");
     s
 }

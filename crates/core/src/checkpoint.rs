@@ -16,6 +16,7 @@ use crate::decision::Decision;
 use crate::history::History;
 use crate::replay::{LayoffDrop, Replay, SessionOutcome, Source, State, Step};
 use crate::timeline::{Base, Timeline, pack};
+use crate::tolerance::Tally;
 use crate::values::Load;
 use jiff::Timestamp;
 
@@ -32,7 +33,9 @@ const RETAIN_LAST: usize = 4;
 ///    also when it enters by the pattern rule (issue 11).
 /// 3: a set of 0 reps (a failed attempt) is never a top set, so it never makes
 ///    W or a cap (issue 14).
-pub const ENGINE_REVISION: u32 = 3;
+/// 4: checkpoints carry the rated sessions of the tolerance estimate (issue 18);
+///    an older one lacks them, so it is replayed.
+pub const ENGINE_REVISION: u32 = 4;
 
 /// The replay's state after every event at or before `covers_until`.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +64,11 @@ pub struct Checkpoint {
     /// the layoff reason's words), and that session's time.
     #[cfg_attr(feature = "serde", serde(default))]
     uncounted_after_last: Option<(Timestamp, usize)>,
+    /// The rated sessions at or before `T`, per load (the tolerance estimate's).
+    /// Their responses cannot change while the checkpoint is valid: a check-in of
+    /// a session at or before `T` deletes it.
+    #[cfg_attr(feature = "serde", serde(default))]
+    tolerance: Tally,
     /// Packed check-ins still needed after `T`: the last one at or before `T`
     /// (a baseline), and those timed after `T` of sessions at or before `T`.
     checkins: Vec<u128>,
@@ -84,7 +92,8 @@ impl Checkpoint {
         let mut run =
             base.map_or_else(|| Run::new(Replay::new(&history.params, usual(history))), |b| b.resume(history));
         run.fold(&timeline, Some(covers_until));
-        Checkpoint::save(base, run, &timeline, as_of, covers_until)
+        let tolerance = run.tally(history, &timeline, Some(covers_until));
+        Checkpoint { tolerance, ..Checkpoint::save(base, run, &timeline, as_of, covers_until) }
     }
 
     /// Whether the current rules folded it: only such a checkpoint may be resumed.
@@ -110,7 +119,13 @@ impl Checkpoint {
         replay.saved_normal_w = self.normal_w;
         replay.restore_window();
         replay.uncounted_before = self.uncounted_after_last;
-        Run { replay, last_transition: self.last_transition, episode_start: self.episode_start }
+        Run {
+            replay,
+            last_transition: self.last_transition,
+            episode_start: self.episode_start,
+            tolerance: self.tolerance.clone(),
+            tolerance_until: Some(self.covers_until),
+        }
     }
 
     fn save(
@@ -166,6 +181,7 @@ impl Checkpoint {
             last_transition: run.last_transition,
             episode_start: run.episode_start,
             uncounted_after_last,
+            tolerance: Tally::default(),
             checkins,
         }
     }

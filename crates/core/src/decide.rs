@@ -7,6 +7,7 @@ use crate::ladder::{self, Prescribed, round_down_to_increment};
 use crate::params::LayoffBand;
 use crate::replay::{Episode, LayoffDrop, Replay, SessionOutcome, State, Step, in_window, layoff_drop, whole_days};
 use crate::timeline::{OrderedCheckin, Timeline};
+use crate::tolerance::Tally;
 use crate::values::Load;
 use jiff::Timestamp;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -35,11 +36,15 @@ pub(crate) struct Run<'p> {
     pub last_transition: Option<Step>,
     /// The step that entered the latest episode.
     pub episode_start: Option<Step>,
+    /// The rated sessions of a checkpoint resumed from (the tolerance estimate's),
+    /// and the instant it covers: sessions after it are counted at the decision.
+    pub tolerance: Tally,
+    pub tolerance_until: Option<Timestamp>,
 }
 
 impl<'p> Run<'p> {
     pub fn new(replay: Replay<'p>) -> Self {
-        Run { replay, last_transition: None, episode_start: None }
+        Run { replay, last_transition: None, episode_start: None, tolerance: Tally::default(), tolerance_until: None }
     }
 
     /// Applies the timeline's events, those at or before `until` when given.
@@ -59,9 +64,25 @@ impl<'p> Run<'p> {
     }
 
     pub fn decide(self, history: &History, timeline: &Timeline<'_>) -> Decision {
+        let tally = self.tally(history, timeline, None);
         let mut facts = Facts::new(history, timeline, self.replay, self.last_transition);
         facts.episode_start = self.episode_start.filter(|_| facts.episode.is_some());
-        facts.decide()
+        facts.decide(&tally)
+    }
+
+    /// The rated sessions of the checkpoint resumed from, plus those of `timeline`
+    /// after it (and at or before `until`, when given).
+    pub fn tally(&self, history: &History, timeline: &Timeline<'_>, until: Option<Timestamp>) -> Tally {
+        let mut tally = self.tolerance.clone();
+        let usual = history.profile.usual_variation.exercise();
+        let tolerable_max = history.params.tolerable_max();
+        for view in &timeline.sessions {
+            let after_base = self.tolerance_until.is_none_or(|t| view.at() > t);
+            if after_base && until.is_none_or(|u| view.at() <= u) {
+                tally.observe(view, usual, tolerable_max);
+            }
+        }
+        tally
     }
 }
 
@@ -195,7 +216,7 @@ impl<'a, 'h> Facts<'a, 'h> {
         facts
     }
 
-    fn decide(self) -> Decision {
+    fn decide(self, tally: &Tally) -> Decision {
         let action = self.action();
         let flags = self.flags();
         let see_clinician = self.referrals();
@@ -211,6 +232,7 @@ impl<'a, 'h> Facts<'a, 'h> {
             prescription: self.prescription(action),
             load_cap: if action == Action::Train && self.episode.is_none() { self.caps.least() } else { None },
             metrics: self.metrics(),
+            tolerance: crate::tolerance::tolerance(tally, self.w(), &self.history.profile),
             reasons: Vec::new(),
             education: explain::education(action, self.episode.map(|e| e.position.rung), self.last_transition),
             flags,

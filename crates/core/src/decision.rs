@@ -3,6 +3,7 @@
 use crate::history::Units;
 use crate::ladder::{Block, Prescribed, Rung};
 use crate::replay::Transition;
+use crate::tolerance::Tolerance;
 use crate::values::Load;
 use jiff::Timestamp;
 use rust_decimal::Decimal;
@@ -218,6 +219,8 @@ pub struct Decision {
     /// Sorted; a visit is recommended when not empty.
     pub see_clinician: Vec<Referral>,
     pub metrics: Metrics,
+    /// The personal tolerance estimate: information only, never read by the rules.
+    pub tolerance: Tolerance,
     pub reasons: Vec<Reason>,
     /// Sorted by id.
     pub education: Vec<Education>,

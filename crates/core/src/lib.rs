@@ -26,6 +26,7 @@ pub mod params;
 pub mod plates;
 pub mod replay;
 pub mod timeline;
+pub mod tolerance;
 pub mod values;
 
 pub use checkpoint::{Checkpoint, ENGINE_REVISION, Stale, plan_resumed};
@@ -40,6 +41,7 @@ pub use ladder::{Block, Prescribed, Rung};
 pub use names::{MAX_EXERCISE_NAME_CHARS, clean_name};
 pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, ParamRange, Params};
 pub use replay::{Step, Transition};
+pub use tolerance::{Confidence, Estimate, Share, Tolerance, Verdict};
 pub use values::{BlockHeight, Load, Note, Pain, Reps, Rpe, Shown, Strength, Tempo, ValueError};
 
 /// The protocol this engine implements.

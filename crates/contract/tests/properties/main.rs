@@ -319,30 +319,31 @@ proptest! {
     #[test]
     fn a_checkpoint_gives_the_full_replays_decision(
         doc in prop_oneof![history(), history_over(80_000)],
-        back in prop_oneof![
-            (0..200_000i64, 0..200_000i64, 0..200_000i64, 0..200_000i64),
-            (0..20_000i64, 0..20_000i64, 0..20_000i64, 0..20_000i64),
-        ],
+        back in checkpoint_offsets(),
     ) {
+        resumed_equals_full(&doc, back)?;
+    }
+
+    /// The tolerance estimate a chart computes without a replay
+    /// (`tolerance::tally`) is the decision's.
+    #[test]
+    fn the_tally_of_a_history_gives_the_decisions_estimate(doc in prop_oneof![history(), rated_history()]) {
         let request = parse_request(&doc).expect("valid");
-        let as_of = request.as_of;
-        let minutes = |m: i64| jiff::SignedDuration::from_mins(m);
-        let made2 = as_of.checked_sub(minutes(back.0)).expect("in range");
-        let t2 = made2.checked_sub(minutes(back.1)).expect("in range");
-        let made1 = t2.max(made2.checked_sub(minutes(back.2)).expect("in range"));
-        let t1 = t2.min(made1.checked_sub(minutes(back.3)).expect("in range"));
+        let decision = plan(&request.history, request.as_of);
+        let tally = pullback_core::tolerance::tally(&request.history, request.as_of);
+        let verdict = pullback_core::tolerance::estimate(&tally, decision.metrics.working_weight);
+        prop_assert_eq!(verdict, decision.tolerance.verdict);
+        prop_assert_eq!(tally.sessions(), decision.tolerance.sessions);
+    }
 
-        // The stored history: what was written late would have deleted the checkpoints.
-        let history = as_stored(as_stored(request.history, t1, made1), t2, made2);
-        let full = plan(&history, as_of);
-
-        let first = pullback_core::Checkpoint::make(None, &history, made1, t1);
-        let resumed = pullback_core::plan_resumed(&first, &after(&history, t1), as_of).expect("not stale");
-        prop_assert_eq!(&resumed, &full, "resumed from T1 = {}", t1);
-
-        let second = pullback_core::Checkpoint::make(Some(&first), &after(&history, t1), made2, t2);
-        let chained = pullback_core::plan_resumed(&second, &after(&history, t2), as_of).expect("not stale");
-        prop_assert_eq!(&chained, &full, "resumed from T2 = {} on T1 = {}", t2, t1);
+    /// The same for histories of many rated sessions whose flares follow the load,
+    /// so that the tolerance estimate, which the checkpoint carries, is made.
+    #[test]
+    fn a_checkpoint_gives_the_full_replays_tolerance_estimate(
+        doc in rated_history(),
+        back in checkpoint_offsets(),
+    ) {
+        resumed_equals_full(&doc, back)?;
     }
 
     /// Both readers report the same problems for broken documents.
@@ -396,6 +397,64 @@ proptest! {
 /// The effective time of a session check-in (protocol section 1).
 fn checkin_time(session: &pullback_core::Session, c: &pullback_core::SessionCheckin) -> jiff::Timestamp {
     c.at.unwrap_or_else(|| session.at.checked_add(c.point.default_offset()).unwrap_or(session.at))
+}
+
+fn checkpoint_offsets() -> impl Strategy<Value = (i64, i64, i64, i64)> {
+    prop_oneof![
+        (0..200_000i64, 0..200_000i64, 0..200_000i64, 0..200_000i64),
+        (0..20_000i64, 0..20_000i64, 0..20_000i64, 0..20_000i64),
+    ]
+}
+
+/// Checkpoints at two instants `back` minutes before `as_of` (made, covers, made,
+/// covers), the second made on the first: both resume to the full replay's decision.
+fn resumed_equals_full(doc: &Value, back: (i64, i64, i64, i64)) -> Result<(), TestCaseError> {
+    let request = parse_request(doc).expect("valid");
+    let as_of = request.as_of;
+    let minutes = |m: i64| jiff::SignedDuration::from_mins(m);
+    let made2 = as_of.checked_sub(minutes(back.0)).expect("in range");
+    let t2 = made2.checked_sub(minutes(back.1)).expect("in range");
+    let made1 = t2.max(made2.checked_sub(minutes(back.2)).expect("in range"));
+    let t1 = t2.min(made1.checked_sub(minutes(back.3)).expect("in range"));
+
+    // The stored history: what was written late would have deleted the checkpoints.
+    let history = as_stored(as_stored(request.history, t1, made1), t2, made2);
+    let full = plan(&history, as_of);
+
+    let first = pullback_core::Checkpoint::make(None, &history, made1, t1);
+    let resumed = pullback_core::plan_resumed(&first, &after(&history, t1), as_of).expect("not stale");
+    prop_assert_eq!(&resumed, &full, "resumed from T1 = {}", t1);
+
+    let second = pullback_core::Checkpoint::make(Some(&first), &after(&history, t1), made2, t2);
+    let chained = pullback_core::plan_resumed(&second, &after(&history, t2), as_of).expect("not stale");
+    prop_assert_eq!(&chained, &full, "resumed from T2 = {} on T1 = {}", t2, t1);
+    Ok(())
+}
+
+/// 10–40 deadlift sessions over ~200 days, each rated during and 24 h after (some
+/// 24 h ratings timed late or missing), that flare mostly above a random load.
+fn rated_history() -> impl Strategy<Value = Value> {
+    let session = (0..300_000i64, 12..=36u32, 0..=3i64, any::<bool>(), 0..10u8);
+    (100..=140u32, prop::collection::vec(session, 10..40), 0..320_000i64).prop_map(|(line, sessions, as_of)| {
+        let sessions: Vec<Value> = sessions
+            .into_iter()
+            .map(|(minute, load, pain, late, noise)| {
+                let load = load * 5; // 60–180 kg
+                // Above the line it flares, below it does not, one time in ten the other way.
+                let flares = (load > line) != (noise == 0);
+                let peak = if flares { 5 + pain } else { pain };
+                let mut checkins = vec![json!({ "point": "during", "pain": pain })];
+                if noise != 1 {
+                    let at = time(minute + if late { 3_000 } else { 1_440 });
+                    checkins.push(json!({ "point": "after_24h", "pain": peak, "at": at }));
+                }
+                json!({ "at": time(minute), "checkins": checkins,
+                        "exercises": [{ "exercise": "deadlift", "sets": [{ "load": load, "reps": 5 }] }] })
+            })
+            .collect();
+        json!({ "contract": "pullback.plan/v1", "as_of": time(as_of),
+                "profile": { "units": "kg", "working_weight": 150 }, "sessions": sessions })
+    })
 }
 
 /// A history as a store keeps it: sessions and standalone check-ins in time order,
@@ -486,5 +545,33 @@ fn a_chained_checkpoint_keeps_late_check_ins_of_old_sessions() {
     let resumed =
         pullback_core::plan_resumed(&second, &after(&request.history, t("2026-03-01T20:00:00Z")), request.as_of)
             .expect("not stale");
+    assert_eq!(resumed, full);
+}
+
+/// A checkpoint covering the first half of a history with a known threshold still
+/// gives the full replay's estimate: the rated sessions before it come from the
+/// checkpoint, those after it from the history read after it.
+#[test]
+fn a_checkpoint_carries_the_rated_sessions_before_it() {
+    let sessions: Vec<Value> = (0..24i64)
+        .map(|i| {
+            let load = [100, 110, 120, 130, 140, 150][usize::try_from(i % 6).expect("small")];
+            let pain = if load > 130 { 6 } else { 2 };
+            json!({ "at": time(i * 2 * 1440), "checkins": [{ "point": "during", "pain": 1 }, { "point": "after_24h", "pain": pain }],
+                    "exercises": [{ "exercise": "deadlift", "sets": [{ "load": load, "reps": 5 }] }] })
+        })
+        .collect();
+    let doc = json!({ "contract": "pullback.plan/v1", "as_of": time(50 * 1440),
+                      "profile": { "units": "kg", "working_weight": 150 }, "sessions": sessions });
+    let request = parse_request(&doc).expect("valid");
+    let full = plan(&request.history, request.as_of);
+    let estimate = full.tolerance.verdict.estimate().expect("an estimate");
+    assert_eq!(estimate.load.value(), Decimal::from(130));
+    assert_eq!((estimate.above.flared, estimate.above.sessions, full.tolerance.sessions), (8, 8, 24));
+
+    let t = jiff::Timestamp::from_second(BASE + 25 * 86_400).expect("in range");
+    let checkpoint = pullback_core::Checkpoint::make(None, &request.history, t, t);
+    let resumed = pullback_core::plan_resumed(&checkpoint, &after(&request.history, t), request.as_of).expect("fresh");
+    assert_eq!(resumed.tolerance, full.tolerance);
     assert_eq!(resumed, full);
 }

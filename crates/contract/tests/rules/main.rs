@@ -22,6 +22,7 @@ mod loads;
 mod ordering;
 mod overrides;
 mod referrals;
+mod tolerance;
 mod transitions;
 
 use pullback_contract::plan_value;

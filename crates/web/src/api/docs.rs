@@ -467,6 +467,50 @@ pub struct Plan {
     pub education: Vec<Education>,
     /// The safety note shown with every piece of advice.
     pub disclaimer: String,
+    /// The personal tolerance estimate: information only, never a change to the plan.
+    pub tolerance: Tolerance,
+}
+
+/// The load above which the lifter's rated sessions tended to flare
+/// (ARCHITECTURE.md, "The personal tolerance estimate").
+#[derive(Debug, ToSchema)]
+pub struct Tolerance {
+    /// `estimate`, `not_enough_data` or `no_clear_threshold`.
+    pub status: String,
+    #[schema(required = true)]
+    pub load: Option<f64>,
+    pub unit: String,
+    #[schema(required = true)]
+    pub percent_of_working_weight: Option<f64>,
+    /// `clear` or `tentative`.
+    #[schema(required = true)]
+    pub confidence: Option<String>,
+    #[schema(required = true)]
+    pub above: Option<ToleranceShare>,
+    #[schema(required = true)]
+    pub below: Option<ToleranceShare>,
+    pub sessions: u32,
+    pub flared: u32,
+    pub tolerated: u32,
+    #[schema(required = true)]
+    pub since: Option<String>,
+    pub minimum: ToleranceMinimum,
+    pub text: String,
+}
+
+#[derive(Debug, ToSchema)]
+pub struct ToleranceShare {
+    pub sessions: u32,
+    pub flared: u32,
+    pub flare_rate_low: f64,
+    pub flare_rate_high: f64,
+}
+
+#[derive(Debug, ToSchema)]
+pub struct ToleranceMinimum {
+    pub sessions: u32,
+    pub flared: u32,
+    pub tolerated: u32,
 }
 
 #[derive(Debug, ToSchema)]

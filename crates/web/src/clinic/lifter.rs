@@ -13,6 +13,7 @@ use crate::csrf::{CsrfToken, Form};
 use crate::error::{FieldProblem, PageError};
 use crate::pages::history::{self, Listing};
 use crate::pages::today::plan_card;
+use crate::pages::tolerance::Reader;
 use crate::pages::{Nav, app_page, csrf_field};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -83,6 +84,7 @@ fn notice(saved: &str) -> Option<&'static str> {
 struct Data {
     profile: StoredProfile,
     plan: pullback_contract::PlanOutput,
+    tolerance: pullback_core::Tolerance,
     history: StoredHistory,
     notes: Vec<ClinicalNote>,
     audit: Vec<AuditEntry>,
@@ -107,6 +109,7 @@ impl Data {
         Ok(Data {
             profile: store.profile(lifter).await?,
             plan: pullback_contract::render(&decision),
+            tolerance: decision.tolerance,
             history: store.history(lifter).await?,
             notes: store.notes(lifter, patient.clinician.id).await?,
             audit: store.audit_log(lifter, AUDIT_SHOWN).await?,
@@ -178,6 +181,7 @@ impl<'a> View<'a> {
             section.clinic-plan #plan aria-labelledby="plan-title" {
                 h2 #plan-title { "Their plan, as they see it" }
                 (plan_card(&data.plan, &data.profile))
+                (crate::pages::tolerance::card(&data.tolerance, &data.profile.profile, Reader::Clinician))
             }
             section.clinic-history #history aria-labelledby="history-title" {
                 h2 #history-title { "Their history" }

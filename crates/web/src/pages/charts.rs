@@ -34,6 +34,9 @@ const PALETTE: [RGBColor; 5] = [
     RGBColor(0x94, 0x67, 0xbd),
     RGBColor(0xe0, 0x7b, 0x00),
 ];
+/// The tolerance estimate's dashed line: the page's warning colour (`--warn`), which
+/// no series uses.
+const TOLERANCE_LINE: RGBColor = RGBColor(0x8a, 0x5a, 0x00);
 /// The ladder chart draws "normal training" one step above the top rung.
 const NORMAL_LEVEL: f64 = 12.0;
 const MAIN_LIFTS: [Exercise; 3] = [Exercise::Deadlift, Exercise::SumoDeadlift, Exercise::TrapBarDeadlift];
@@ -158,7 +161,9 @@ pub fn figure(f: &Figure) -> Markup {
 }
 
 /// (a) The heaviest working set of each main deadlift variation, per session.
-pub fn top_sets(history: &History, window: &Window) -> Figure {
+/// The top sets, with a dashed line at `flares_above` (the tolerance estimate's
+/// load, when there is one: information, not a cap).
+pub fn top_sets(history: &History, window: &Window, flares_above: Option<Load>) -> Figure {
     let unit = history.profile.units.load_symbol();
     let series: Vec<(Exercise, Vec<(Timestamp, Load)>)> = MAIN_LIFTS
         .into_iter()
@@ -170,16 +175,21 @@ pub fn top_sets(history: &History, window: &Window) -> Figure {
         title: "Top set of your deadlifts",
         svg: None,
         summary: format!(
-            "{}{}",
+            "{}{}{}",
             top_sets_summary(&series, window, unit, history.profile.load_increment),
-            episodes_note(window)
+            episodes_note(window),
+            flares_above.filter(|_| !series.is_empty()).map_or_else(String::new, |load| tolerance_note(history, load)),
         ),
         legend: series.iter().enumerate().map(|(i, (lift, _))| (i, capitalised(lift.name()))).collect(),
     };
     if series.is_empty() {
         return figure;
     }
-    let heaviest = series.iter().flat_map(|(_, tops)| tops.iter().map(|(_, load)| number(*load))).fold(0.0, f64::max);
+    let heaviest = series
+        .iter()
+        .flat_map(|(_, tops)| tops.iter().map(|(_, load)| number(*load)))
+        .chain(flares_above.map(number))
+        .fold(0.0, f64::max);
     let y_top = (heaviest * 1.1).max(10.0).ceil();
     let axes = Axes { y: 0.0..y_top, y_desc: format!("Load ({unit})"), y_labels: 6, y_format: &|y| format!("{y:.0}") };
     let drawn = draw(window, &axes, |plot| {
@@ -189,10 +199,25 @@ pub fn top_sets(history: &History, window: &Window) -> Figure {
             plot.draw_series(LineSeries::new(points.clone(), color.stroke_width(2)))?;
             plot.draw_series(points.map(|p| Circle::new(p, 3, color.filled())))?;
         }
+        if let Some(load) = flares_above {
+            let line = [(0.0, number(load)), (window.width_days(), number(load))];
+            plot.draw_series(DashedLineSeries::new(line, 6, 5, TOLERANCE_LINE.stroke_width(2)))?;
+        }
         Ok(())
     });
     figure.svg = accessible(drawn, figure.title, figure.id);
     figure
+}
+
+/// What the dashed line is, in words.
+fn tolerance_note(history: &History, load: Load) -> String {
+    let profile = &history.profile;
+    format!(
+        " The dashed line: your {} flares began above about {} {} (your load tolerance; information, not a cap).",
+        profile.usual_variation.exercise().name(),
+        load.shown(profile.load_increment),
+        profile.units.load_symbol()
+    )
 }
 
 fn lift_tops(history: &History, window: &Window, lift: Exercise) -> Vec<(Timestamp, Load)> {

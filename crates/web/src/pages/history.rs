@@ -6,6 +6,7 @@ use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::pages::charts::{self, Window};
 use crate::pages::parts::capitalised;
+use crate::pages::tolerance::{self, Reader};
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -40,9 +41,11 @@ pub async fn page(
     Query(query): Query<HistoryQuery>,
 ) -> Result<Markup, PageError> {
     let stored = state.store.history(lifter.user.id).await?;
+    let decision = state.plans.decision(state.store.as_ref(), lifter.user.id, lifter.revision, state.now()).await?;
     let listing = Listing { all: query.wants_all(), here: "/history", own: true };
     let body = html! {
         h1 { "History" }
+        (tolerance::card(&decision.tolerance, &stored.history.profile, Reader::Lifter))
         (sections(&stored, state.now(), listing))
     };
     Ok(app_page("History", &lifter.user, &token, Nav::History, body))
@@ -71,7 +74,13 @@ pub fn sections(stored: &StoredHistory, now: Timestamp, listing: Listing<'_>) ->
     // every session's time would be quadratic.
     let steps = pullback_core::trace(history, now);
     let window = Window::fitted(now, zone.clone(), history).with_episodes(&steps);
-    let figures = [charts::top_sets(history, &window), charts::pain(history, &window), charts::ladder(&steps, &window)];
+    let tolerance = pullback_core::tolerance::tally(history, now);
+    let flares_above = pullback_core::tolerance::estimate(&tolerance, None).estimate().map(|e| e.load);
+    let figures = [
+        charts::top_sets(history, &window, flares_above),
+        charts::pain(history, &window),
+        charts::ladder(&steps, &window),
+    ];
     let sessions: Vec<(&Session, SessionId)> =
         history.sessions.iter().zip(stored.session_ids.iter().copied()).filter(|(s, _)| s.at >= since).collect();
     html! {

@@ -11,6 +11,7 @@ pub mod parts;
 pub mod screening;
 pub mod settings;
 pub mod today;
+pub mod tolerance;
 
 use crate::csrf::CsrfToken;
 use maud::{DOCTYPE, Markup, PreEscaped, html};

@@ -4,6 +4,7 @@ use crate::auth::Lifter;
 use crate::csrf::CsrfToken;
 use crate::error::PageError;
 use crate::pages::parts::capitalised;
+use crate::pages::tolerance::{self, Reader};
 use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
@@ -61,6 +62,8 @@ pub async fn show(
             }
         }
         p.links { a.button.secondary href="/screening" { "Red-flag screening" } }
+        // Information under the day's actions; a red-flag day shows nothing else.
+        @if !stop_training(&output) { (tolerance::card(&decision.tolerance, &profile.profile, Reader::Lifter)) }
     };
     Ok(app_page("Today", &lifter.user, &token, Nav::Today, body))
 }

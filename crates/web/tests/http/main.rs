@@ -17,6 +17,7 @@ mod live;
 mod logging;
 mod security;
 mod settings;
+mod tolerance;
 mod two_servers;
 mod uploads;
 
