@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// is behind, for deployments that run `pullback migrate` as a separate step.
     #[arg(long, env = "PULLBACK_NO_MIGRATE")]
     no_migrate: bool,
+    /// Who runs this server, for the push services that deliver check-in reminders
+    /// (a `mailto:` or `https:` URL in each reminder's VAPID signature).
+    #[arg(long, env = "PULLBACK_PUSH_CONTACT", value_name = "URL")]
+    push_contact: Option<String>,
 }
 
 pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
@@ -81,6 +85,7 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
             request_timeout: None,
             password_hashes: None,
             session_sweep: None,
+            push_contact: args.push_contact.clone(),
         };
         let app = pullback_web::app(store, config).await.context("starting the web app")?;
         let listener = tokio::net::TcpListener::bind(&args.bind)

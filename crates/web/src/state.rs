@@ -30,6 +30,9 @@ pub struct Config {
     /// How often expired browser sessions are deleted ([`DEFAULT_SESSION_SWEEP`]
     /// when `None`).
     pub session_sweep: Option<std::time::Duration>,
+    /// The contact (`mailto:` or `https:`) push services see in reminders' VAPID
+    /// signatures ([`crate::push::DEFAULT_CONTACT`] when `None`).
+    pub push_contact: Option<String>,
 }
 
 /// The default of [`Config::session_sweep`]: hourly.

@@ -7,6 +7,7 @@ pub mod checkin;
 pub mod entries;
 pub mod history;
 pub mod log;
+pub mod reminders;
 pub mod screening;
 pub mod settings;
 pub mod today;

@@ -15,6 +15,8 @@ mod history;
 mod linking;
 mod live;
 mod logging;
+mod push;
+mod reminders;
 mod security;
 mod settings;
 mod two_servers;
