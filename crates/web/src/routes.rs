@@ -142,6 +142,11 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/settings/reminders/push/delete", Lifter, post(crate::pages::reminders::unsubscribe)),
     // Public, but only with a secret link's secret (crate::feeds): anything else is 404.
     route!(GET "/calendar/{file}", Public, get(crate::calendar::feed)),
+    // The clinician's daily digest of their caseload, in the app and as a secret RSS link.
+    route!(GET "/clinic/digest", Clinician, get(crate::clinic::digest::page)),
+    route!(POST "/clinic/digest/feed", Clinician, post(crate::clinic::digest::new_feed_link)),
+    route!(POST "/clinic/digest/feed/revoke", Clinician, post(crate::clinic::digest::revoke_feed_link)),
+    route!(GET "/digest/{file}", Public, get(crate::clinic::digest::feed)),
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security

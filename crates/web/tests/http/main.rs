@@ -10,6 +10,7 @@ mod authorization;
 mod clinic_lifter;
 mod connections;
 mod dashboard;
+mod digest;
 mod harness;
 mod history;
 mod linking;
