@@ -74,6 +74,12 @@ impl From<anyhow::Error> for Failure {
     }
 }
 
+impl From<pullback_app::secrets::SecretError> for Failure {
+    fn from(e: pullback_app::secrets::SecretError) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let globals = &cli.globals;

@@ -84,9 +84,9 @@ fn emit(
     Ok(())
 }
 
-/// The decision from the log (see [`pullback_store::planning::stored_decision`]).
+/// The decision from the log (see [`pullback_app::planning::stored_decision`]).
 pub fn stored_decision(ctx: &Ctx, user: UserId) -> Result<Decision, Failure> {
-    Ok(ctx.block_on(pullback_store::planning::stored_decision(ctx.store.as_ref(), user, ctx.now))?)
+    Ok(ctx.block_on(pullback_app::planning::stored_decision(ctx.store.as_ref(), user, ctx.now))?)
 }
 
 /// "= bar + 25 + 10 per side" for barbell lines.

@@ -11,7 +11,7 @@ use pullback_core::Point;
 #[command(after_help = "Example:\n  pullback due")]
 pub struct DueArgs {}
 
-use pullback_store::planning::owed;
+use pullback_app::planning::owed;
 
 pub fn run_due(_args: &DueArgs, globals: &Globals) -> Result<(), Failure> {
     let ctx = Ctx::open(globals)?;

@@ -109,7 +109,7 @@ pub fn run(args: &UserArgs, globals: &Globals) -> Result<(), Failure> {
         }
         UserCommand::Token { name, label } => {
             let user = find(&ctx, name)?;
-            let (token, digest) = pullback_web::auth::new_token()?;
+            let (token, digest) = pullback_app::secrets::new_token()?;
             ctx.block_on(ctx.store.create_api_token(user.id, label, &digest))?;
             println!("{token}");
         }
@@ -137,13 +137,13 @@ fn reset_password(ctx: &Ctx, name: &str, from_stdin: bool, tokens: Tokens) -> Re
         std::io::stdin().read_line(&mut line).context("reading the password from standard input")?;
         (line.trim_end_matches(['\r', '\n']).to_owned(), false)
     } else {
-        (hex::encode(pullback_web::auth::random_bytes::<9>()?), true)
+        (hex::encode(pullback_app::secrets::random_bytes::<9>()?), true)
     };
-    let min = pullback_web::auth::MIN_PASSWORD_CHARS;
+    let min = pullback_app::secrets::MIN_PASSWORD_CHARS;
     if password.chars().count() < min {
         return Err(Failure::BadInput(vec![format!("the password needs at least {min} characters")]));
     }
-    let hash = pullback_web::auth::hash_password(&password)?;
+    let hash = pullback_app::secrets::hash_password(&password)?;
     ctx.block_on(ctx.store.set_password(user.id, &hash, tokens))?;
     if generated {
         println!("New password for {}: {password}\nGive it to them privately; they can log in with it now.", user.name);

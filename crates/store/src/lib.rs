@@ -35,7 +35,6 @@ mod assemble;
 mod codec;
 mod error;
 pub mod model;
-pub mod planning;
 pub mod postgres;
 mod reimport;
 pub mod reminders;
@@ -48,8 +47,8 @@ pub mod throttle;
 
 pub use error::{Result, StoreError};
 pub use model::{
-    ApiToken, At, AuditEntry, CareLink, CaseloadEntry, CheckinId, ClientId, ClinicalNote, Credentials, Digest, Edit,
-    Entry, ImportBatch, ImportCounts, ImportMode, KeyedSession, Logged, NewAudit, NewCheckin, NewCheckpoint,
+    ApiToken, At, AuditEntry, Caller, CareLink, CaseloadEntry, CheckinId, ClientId, ClinicalNote, Credentials, Digest,
+    Edit, Entry, ImportBatch, ImportCounts, ImportMode, KeyedSession, Logged, NewAudit, NewCheckin, NewCheckpoint,
     NewScreening, NewSession, NewSymmetryTest, NoteId, Resume, Revision, ScreeningId, SessionEntry, SessionId,
     StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, Tokens, User, UserId, WorkoutCounts,
 };

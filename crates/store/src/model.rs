@@ -228,6 +228,14 @@ pub struct User {
     pub clinician: bool,
 }
 
+/// Who is asking, from one read of a browser session or an API token: the user,
+/// and their revision at that read (what a cached decision is keyed by).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub user: User,
+    pub revision: Revision,
+}
+
 /// A lifter's profile as stored: the engine's [`Profile`] plus what only storage
 /// and the command line need.
 #[derive(Debug, Clone)]

@@ -2,7 +2,7 @@
 
 use crate::error::Result;
 use crate::model::{
-    ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
+    ApiToken, AuditEntry, Caller, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
 };
 use crate::model::{
     CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
@@ -151,8 +151,8 @@ pub trait Store: Send + Sync {
     /// Starts a browser session, known by the SHA-256 of its id, until `expires`.
     async fn create_web_session(&self, user: UserId, id_hash: &Digest, expires: Timestamp) -> Result<()>;
 
-    /// The user of an unexpired browser session.
-    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<UserId>>;
+    /// The user of an unexpired browser session, with their revision, in one read.
+    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<Caller>>;
 
     async fn delete_web_session(&self, id_hash: &Digest) -> Result<()>;
 
@@ -165,8 +165,8 @@ pub trait Store: Send + Sync {
 
     async fn api_tokens(&self, user: UserId) -> Result<Vec<ApiToken>>;
 
-    /// The user a token belongs to.
-    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<UserId>>;
+    /// The user a token belongs to, with their revision, in one read.
+    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<Caller>>;
 
     /// `NotFound` unless `user` has the token.
     async fn delete_api_token(&self, user: UserId, token: TokenId) -> Result<()>;

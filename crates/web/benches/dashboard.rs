@@ -59,7 +59,7 @@ async fn seed(lifters: usize, sessions: usize) -> Caseload {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         store.import_history(lifter.id, &request.history, ImportMode::Replace).await.unwrap_or_else(|e| panic!("{e}"));
-        let code = pullback_web::auth::sha256(format!("invitation {i}").as_bytes());
+        let code = pullback_app::secrets::sha256(format!("invitation {i}").as_bytes());
         let expires = request.as_of.checked_add(SignedDuration::from_hours(24 * 365)).unwrap_or(Timestamp::MAX);
         store.create_invitation(pt.id, &code, expires).await.unwrap_or_else(|e| panic!("{e}"));
         store.accept_invitation(&lifter, &code, request.as_of).await.unwrap_or_else(|e| panic!("{e}"));

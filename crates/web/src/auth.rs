@@ -1,19 +1,17 @@
-//! Who is asking: passwords (argon2id), browser sessions (a random id in an
+//! Who is asking: log-in limits, password work (the hashing itself is
+//! [`pullback_app::secrets`]), browser sessions (a random id in an
 //! HttpOnly cookie; only its SHA-256 is stored), and API tokens (Bearer).
 
 use crate::error::{ApiError, Attempted, PageError};
 use crate::state::AppState;
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use axum::extract::FromRequestParts;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 use jiff::{SignedDuration, Timestamp};
+use pullback_app::secrets::{TOKEN_PREFIX, random_bytes, sha256};
 use pullback_store::{Admission, Digest, Limit, LimitRule, User};
-use sha2::Digest as _;
-use sha2::Sha256;
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -90,42 +88,6 @@ pub async fn password_work<T: Send + 'static>(
     });
     Ok(done.await?)
 }
-/// The shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 8;
-
-/// `N` bytes from the operating system's random source.
-pub fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
-    let mut bytes = [0; N];
-    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no random source: {e}"))?;
-    Ok(bytes)
-}
-
-pub fn sha256(bytes: &[u8]) -> Digest {
-    Sha256::digest(bytes).into()
-}
-
-/// An argon2id PHC string of `password`. Slow on purpose: run it off the async threads.
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing the password: {e}"))
-}
-
-/// Whether `password` matches `hash`. With no hash (an unknown user, or one who
-/// never set a password) a dummy hash is checked, so both take the same time.
-pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    let dummy = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
-    let (hash, real) = match hash {
-        Some(hash) => (hash, true),
-        None => (dummy.as_str(), false),
-    };
-    let Ok(parsed) = PasswordHash::new(hash) else { return false };
-    Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok() && real
-}
-
 /// The value of cookie `name` in the request's headers.
 pub fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
@@ -190,11 +152,11 @@ impl FromRequestParts<AppState> for Lifter {
             return Err(PageError::SignInFirst);
         };
         let session = sha256(id.as_bytes());
-        let Some(user) = state.store.web_session(&session, state.now()).await? else {
+        // One read: the session, its user and their revision.
+        let Some(caller) = state.store.web_session(&session, state.now()).await? else {
             return Err(PageError::SignInFirst);
         };
-        let user = state.store.user(user).await?;
-        Ok(Lifter { user, session })
+        Ok(Lifter { user: caller.user, session })
     }
 }
 
@@ -204,17 +166,8 @@ impl FromRequestParts<AppState> for Lifter {
 #[derive(Debug, Clone)]
 pub struct ApiLifter {
     pub user: User,
-}
-
-/// The prefix of every personal access token, so that one is easy to recognise
-/// (and to find if leaked).
-pub const TOKEN_PREFIX: &str = "pb_";
-
-/// A new personal access token: its text (shown once) and its digest (stored).
-pub fn new_token() -> anyhow::Result<(String, Digest)> {
-    let text = format!("{TOKEN_PREFIX}{}", hex::encode(random_bytes::<24>()?));
-    let digest = sha256(text.as_bytes());
-    Ok((text, digest))
+    /// The lifter's revision when the token was checked (keys the plan cache).
+    pub revision: pullback_store::Revision,
 }
 
 impl FromRequestParts<AppState> for ApiLifter {
@@ -229,8 +182,9 @@ impl FromRequestParts<AppState> for ApiLifter {
             .map(str::trim)
             .filter(|t| t.starts_with(TOKEN_PREFIX))
             .ok_or(ApiError::Unauthorized)?;
-        let user = state.store.api_token_user(&sha256(token.as_bytes())).await?.ok_or(ApiError::Unauthorized)?;
-        Ok(ApiLifter { user: state.store.user(user).await? })
+        // One read: the token, its user and their revision.
+        let caller = state.store.api_token_user(&sha256(token.as_bytes())).await?.ok_or(ApiError::Unauthorized)?;
+        Ok(ApiLifter { user: caller.user, revision: caller.revision })
     }
 }
 

@@ -3,7 +3,7 @@
 //! of, with an alarm. A phone's calendar subscribes once and refreshes it; an
 //! answered check-in leaves the feed at the next refresh.
 //!
-//! Which check-ins are owed is [`pullback_store::planning::owed`], the one
+//! Which check-ins are owed is [`pullback_app::planning::owed`], the one
 //! definition that Today, the check-in page and `pullback due` use too.
 
 use crate::error::PageError;
@@ -14,8 +14,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use icalendar::{Alarm, Calendar, Component, Event, EventLike};
 use jiff::{SignedDuration, Timestamp};
+use pullback_app::planning::{Owed, owed};
 use pullback_core::Point;
-use pullback_store::planning::{Owed, owed};
 use pullback_store::{FeedKind, Store, StoreError, UserId};
 
 /// How many recent sessions are searched for owed check-ins (owed for 72 h only).

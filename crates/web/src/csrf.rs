@@ -6,7 +6,7 @@
 //! token, and a token from before log-in (or from another session) does not work
 //! after it. The nonce is renewed at log-in.
 
-use crate::auth::{SESSION_COOKIE, cookie_value, secure, set_cookie, sha256};
+use crate::auth::{SESSION_COOKIE, cookie_value, secure, set_cookie};
 use crate::error::PageError;
 use crate::state::AppState;
 use axum::body::Bytes;
@@ -17,6 +17,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use hmac::{Hmac, Mac};
 use jiff::SignedDuration;
+use pullback_app::secrets::sha256;
 use serde::de::DeserializeOwned;
 
 pub const CSRF_COOKIE: &str = "pb_csrf";
@@ -35,7 +36,7 @@ pub async fn ensure_nonce(State(state): State<AppState>, mut request: Request, n
     if cookie_value(request.headers(), CSRF_COOKIE).is_some() {
         return next.run(request).await;
     }
-    let Ok(bytes) = crate::auth::random_bytes::<32>() else { return next.run(request).await };
+    let Ok(bytes) = pullback_app::secrets::random_bytes::<32>() else { return next.run(request).await };
     let nonce = hex::encode(bytes);
     let secure = secure(&state, request.headers());
     request.extensions_mut().insert(FreshNonce(nonce.clone()));
@@ -54,7 +55,7 @@ pub fn renewed_nonce_cookie(
     state: &AppState,
     headers: &axum::http::HeaderMap,
 ) -> Result<axum::http::HeaderValue, PageError> {
-    let nonce = hex::encode(crate::auth::random_bytes::<32>()?);
+    let nonce = hex::encode(pullback_app::secrets::random_bytes::<32>()?);
     Ok(set_cookie(CSRF_COOKIE, &nonce, Some(NONCE_LIFETIME), secure(state, headers)))
 }
 

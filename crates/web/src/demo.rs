@@ -9,10 +9,10 @@
 //! [`SHOWCASE`], and gives it back to be printed: a demo on a reachable server
 //! never has a known password.
 
-use crate::auth::{hash_password, random_bytes, sha256};
 use crate::clinic::dashboard::Status;
 use anyhow::Context as _;
 use jiff::{SignedDuration, Timestamp};
+use pullback_app::secrets::{hash_password, random_bytes, sha256};
 use pullback_core::{
     Action, Block, Decimal, Exercise, ExerciseId, ExerciseLog, Flag, History, Load, Pain, Point, RedFlags, Referral,
     Reps, Screening, Session, SessionCheckin, Set, Side, StandaloneCheckin, Strength, SymmetryTest, Tempo, Units,

@@ -60,6 +60,12 @@ impl IntoResponse for PageError {
     }
 }
 
+impl From<pullback_app::secrets::SecretError> for PageError {
+    fn from(e: pullback_app::secrets::SecretError) -> PageError {
+        PageError::Internal(e.into())
+    }
+}
+
 /// What a rate limit refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attempted {
@@ -110,6 +116,12 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<pullback_app::secrets::SecretError> for ApiError {
+    fn from(e: pullback_app::secrets::SecretError) -> ApiError {
+        ApiError::Internal(e.into())
+    }
 }
 
 #[derive(Serialize)]

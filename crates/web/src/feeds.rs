@@ -6,12 +6,13 @@
 //! session: it opens that one feed and nothing else. An unknown or revoked secret
 //! is a plain 404 that says nothing more.
 
-use crate::auth::{random_bytes, secure, sha256};
+use crate::auth::secure;
 use crate::error::PageError;
 use crate::state::AppState;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
+use pullback_app::secrets::{random_bytes, sha256};
 use pullback_store::{Digest, FeedKind, UserId};
 
 /// A new secret: its text (for the link, shown once) and its digest (stored).

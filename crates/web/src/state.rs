@@ -86,7 +86,7 @@ impl AppState {
         let secret = match &config.secret {
             Some(configured) if configured.len() >= 32 => configured.as_bytes().to_vec(),
             Some(_) => anyhow::bail!("the configured secret must have at least 32 characters"),
-            None => store.server_secret(&crate::auth::random_bytes::<32>()?).await?,
+            None => store.server_secret(&pullback_app::secrets::random_bytes::<32>()?).await?,
         };
         let passwords = Arc::new(tokio::sync::Semaphore::new(
             config.password_hashes.unwrap_or_else(default_password_hashes).max(1),

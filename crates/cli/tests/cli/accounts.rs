@@ -33,13 +33,17 @@ fn reset_password_sets_a_hash_that_verifies() {
     assert_eq!(set.code, Some(0), "{}", set.stderr);
     let hash = stored_hash(&db, "ana").expect("a hash");
     assert!(hash.starts_with("$argon2id$"), "{hash}");
-    assert!(pullback_web::auth::verify_password("a new password", Some(&hash)));
-    assert!(!pullback_web::auth::verify_password("a new password\n", Some(&hash)), "the newline is not part of it");
+    assert!(pullback_app::secrets::verify_password("a new password", Some(&hash)));
+    assert!(!pullback_app::secrets::verify_password("a new password\n", Some(&hash)), "the newline is not part of it");
 
     let generated = run(&db, &["user", "reset-password", "ana"], None);
     assert_eq!(generated.code, Some(0), "{}", generated.stderr);
     let password = generated.stdout.lines().next().and_then(|l| l.rsplit(' ').next()).expect("the password");
-    assert!(pullback_web::auth::verify_password(password, stored_hash(&db, "ana").as_deref()), "{}", generated.stdout);
+    assert!(
+        pullback_app::secrets::verify_password(password, stored_hash(&db, "ana").as_deref()),
+        "{}",
+        generated.stdout
+    );
 
     let short = run(&db, &["user", "reset-password", "ana", "--password-stdin"], Some("short\n"));
     assert_eq!(short.code, Some(2));
@@ -55,7 +59,7 @@ fn token_works(db: &Path, token: &str) -> bool {
     runtime.block_on(async {
         use pullback_store::Store as _;
         let store = pullback_store::SqliteStore::open(db).await.expect("the database");
-        store.api_token_user(&pullback_web::auth::sha256(token.as_bytes())).await.expect("a read").is_some()
+        store.api_token_user(&pullback_app::secrets::sha256(token.as_bytes())).await.expect("a read").is_some()
     })
 }
 
@@ -91,7 +95,7 @@ fn user_token_prints_a_token_the_store_knows() {
     let owner = runtime.block_on(async {
         use pullback_store::Store as _;
         let store = pullback_store::SqliteStore::open(&db).await.expect("the database");
-        store.api_token_user(&pullback_web::auth::sha256(token.as_bytes())).await.expect("a read")
+        store.api_token_user(&pullback_app::secrets::sha256(token.as_bytes())).await.expect("a read")
     });
     assert!(owner.is_some(), "the printed token is not stored");
 }
@@ -116,7 +120,7 @@ fn grant_clinician_gives_and_withdraws_the_role_and_tells_the_lifters() {
 
     // ana accepts an invitation of maria's.
     let (maria, ana) = (user("maria"), user("ana"));
-    let code = pullback_web::auth::sha256(b"ABCDEFGHJK");
+    let code = pullback_app::secrets::sha256(b"ABCDEFGHJK");
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1);
     runtime.block_on(store().create_invitation(maria.id, &code, later)).expect("an invitation");
     runtime.block_on(store().accept_invitation(&ana, &code, jiff::Timestamp::now())).expect("accepted");

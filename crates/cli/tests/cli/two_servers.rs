@@ -197,7 +197,7 @@ async fn writes_through_both_processes_at_once_all_arrive() {
     sign_up(&pair.a, "ana").await;
     let store = pullback_store::open(&pair.url).await.unwrap();
     let user = store.user_by_name("ana").await.unwrap();
-    let (token, digest) = pullback_web::auth::new_token().unwrap();
+    let (token, digest) = pullback_app::secrets::new_token().unwrap();
     store.create_api_token(user.id, "two processes", &digest).await.unwrap();
     let before = store.history(user.id).await.unwrap().revision;
 

@@ -2,14 +2,14 @@
 //! attempts of guarded actions (log-ins, sign-ups) for their rate limits.
 
 use super::db;
-use super::read::{USER_COLUMNS, require_user, timestamp, to_user};
+use super::read::{USER_COLUMNS, get, require_user, timestamp, to_user};
 use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, Tokens, UserId};
+use crate::model::{ApiToken, Caller, Credentials, Digest, Revision, TokenId, Tokens, UserId};
 use crate::throttle::{Admission, Counted, Limit, decide};
 use jiff::Timestamp;
 use sqlx::Row;
-use sqlx::postgres::PgPool;
+use sqlx::postgres::{PgPool, PgRow};
 
 /// [`KEPT`](crate::throttle::KEPT) in nanoseconds: how long attempts are kept.
 const KEPT_NS: i64 = crate::throttle::KEPT.as_secs() * 1_000_000_000;
@@ -57,15 +57,23 @@ pub(super) async fn create_web_session(pool: &PgPool, user: UserId, id: &Digest,
     Ok(())
 }
 
-pub(super) async fn web_session(pool: &PgPool, id: &Digest, now: Timestamp) -> Result<Option<UserId>> {
-    let user: Option<i64> =
-        sqlx::query_scalar("SELECT user_id FROM web_sessions WHERE id_hash = $1 AND expires_ns > $2")
-            .bind(id)
-            .bind(to_ns(now)?)
-            .fetch_optional(pool)
-            .await
-            .map_err(db)?;
-    Ok(user.map(UserId))
+pub(super) async fn web_session(pool: &PgPool, id: &Digest, now: Timestamp) -> Result<Option<Caller>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name, u.created_at, u.clinician, u.revision
+         FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = $1 AND s.expires_ns > $2",
+    )
+    .bind(id)
+    .bind(to_ns(now)?)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.as_ref().map(to_caller).transpose()
+}
+
+/// A user from the first four columns (as [`to_user`] reads them) and their
+/// revision from the fifth.
+fn to_caller(r: &PgRow) -> Result<Caller> {
+    Ok(Caller { user: to_user(r)?, revision: Revision(get(r, 4)?) })
 }
 
 pub(super) async fn delete_web_session(pool: &PgPool, id: &Digest) -> Result<()> {
@@ -114,13 +122,16 @@ pub(super) async fn api_tokens(pool: &PgPool, user: UserId) -> Result<Vec<ApiTok
         .collect()
 }
 
-pub(super) async fn api_token_user(pool: &PgPool, hash: &Digest) -> Result<Option<UserId>> {
-    let user: Option<i64> = sqlx::query_scalar("SELECT user_id FROM api_tokens WHERE token_hash = $1")
-        .bind(hash)
-        .fetch_optional(pool)
-        .await
-        .map_err(db)?;
-    Ok(user.map(UserId))
+pub(super) async fn api_token_user(pool: &PgPool, hash: &Digest) -> Result<Option<Caller>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name, u.created_at, u.clinician, u.revision
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+    )
+    .bind(hash)
+    .fetch_optional(pool)
+    .await
+    .map_err(db)?;
+    row.as_ref().map(to_caller).transpose()
 }
 
 pub(super) async fn delete_api_token(pool: &PgPool, user: UserId, token: TokenId) -> Result<()> {

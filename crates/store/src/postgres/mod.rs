@@ -23,7 +23,7 @@ mod write;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
+    ApiToken, AuditEntry, Caller, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
 };
 use crate::model::{
     CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
@@ -362,7 +362,7 @@ impl Store for PostgresStore {
         accounts::create_web_session(&self.pool, user, id_hash, expires).await
     }
 
-    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<UserId>> {
+    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<Caller>> {
         accounts::web_session(&self.pool, id_hash, now).await
     }
 
@@ -382,7 +382,7 @@ impl Store for PostgresStore {
         accounts::api_tokens(&self.pool, user).await
     }
 
-    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<UserId>> {
+    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<Caller>> {
         accounts::api_token_user(&self.pool, token_hash).await
     }
 

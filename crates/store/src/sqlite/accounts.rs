@@ -1,10 +1,11 @@
 //! Accounts: passwords, web sessions, API tokens, the shared server secret and
 //! attempts of guarded actions (log-ins, sign-ups) for their rate limits.
 
+use super::read::{to_user, user_row};
 use super::write::{db, require_user};
 use crate::codec::{from_ns, to_ns};
 use crate::error::{Result, StoreError};
-use crate::model::{ApiToken, Credentials, Digest, TokenId, Tokens, UserId};
+use crate::model::{ApiToken, Caller, Credentials, Digest, Revision, TokenId, Tokens, UserId};
 use crate::throttle::{Admission, Counted, Limit, decide};
 use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
@@ -45,12 +46,25 @@ pub(super) fn create_web_session(c: &mut Connection, user: UserId, id: &Digest, 
     Ok(())
 }
 
-pub(super) fn web_session(c: &mut Connection, id: &Digest, now: Timestamp) -> Result<Option<UserId>> {
+pub(super) fn web_session(c: &mut Connection, id: &Digest, now: Timestamp) -> Result<Option<Caller>> {
     let now = to_ns(now)?;
-    c.prepare_cached("SELECT user_id FROM web_sessions WHERE id_hash = ?1 AND expires_ns > ?2")
-        .and_then(|mut s| s.query_row(params![id, now], |r| r.get(0)).optional())
-        .map_err(db)
-        .map(|id| id.map(UserId))
+    c.prepare_cached(
+        "SELECT u.id, u.name, u.created_at, u.clinician, u.revision
+         FROM web_sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?1 AND s.expires_ns > ?2",
+    )
+    .and_then(|mut s| s.query_row(params![id, now], caller_row).optional())
+    .map_err(db)?
+    .map(to_caller)
+    .transpose()
+}
+
+/// A user's columns (as [`user_row`] reads them) and then their revision.
+fn caller_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<((i64, String, String, bool), i64)> {
+    Ok((user_row(r)?, r.get(4)?))
+}
+
+fn to_caller((user, revision): ((i64, String, String, bool), i64)) -> Result<Caller> {
+    Ok(Caller { user: to_user(user)?, revision: Revision(revision) })
 }
 
 pub(super) fn delete_web_session(c: &mut Connection, id: &Digest) -> Result<()> {
@@ -90,11 +104,15 @@ pub(super) fn api_tokens(c: &mut Connection, user: UserId) -> Result<Vec<ApiToke
     .collect()
 }
 
-pub(super) fn api_token_user(c: &mut Connection, hash: &Digest) -> Result<Option<UserId>> {
-    c.prepare_cached("SELECT user_id FROM api_tokens WHERE token_hash = ?1")
-        .and_then(|mut s| s.query_row([hash], |r| r.get(0)).optional())
-        .map_err(db)
-        .map(|id| id.map(UserId))
+pub(super) fn api_token_user(c: &mut Connection, hash: &Digest) -> Result<Option<Caller>> {
+    c.prepare_cached(
+        "SELECT u.id, u.name, u.created_at, u.clinician, u.revision
+         FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
+    )
+    .and_then(|mut s| s.query_row([hash], caller_row).optional())
+    .map_err(db)?
+    .map(to_caller)
+    .transpose()
 }
 
 pub(super) fn delete_api_token(c: &mut Connection, user: UserId, token: TokenId) -> Result<()> {

@@ -12,7 +12,7 @@ mod write;
 
 use crate::error::{Result, StoreError};
 use crate::model::{
-    ApiToken, AuditEntry, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
+    ApiToken, AuditEntry, Caller, CareLink, CaseloadEntry, ClinicalNote, Credentials, Digest, NewAudit, NoteId, TokenId,
 };
 use crate::model::{
     CheckinId, ClientId, Edit, Entry, ImportBatch, ImportCounts, ImportMode, Logged, NewCheckin, NewCheckpoint,
@@ -338,7 +338,7 @@ impl Store for SqliteStore {
         self.run(move |c| accounts::create_web_session(c, user, &id, expires)).await
     }
 
-    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<UserId>> {
+    async fn web_session(&self, id_hash: &Digest, now: Timestamp) -> Result<Option<Caller>> {
         let id = *id_hash;
         self.run(move |c| accounts::web_session(c, &id, now)).await
     }
@@ -361,7 +361,7 @@ impl Store for SqliteStore {
         self.run(move |c| accounts::api_tokens(c, user)).await
     }
 
-    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<UserId>> {
+    async fn api_token_user(&self, token_hash: &Digest) -> Result<Option<Caller>> {
         let hash = *token_hash;
         self.run(move |c| accounts::api_token_user(c, &hash)).await
     }

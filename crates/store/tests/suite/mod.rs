@@ -501,45 +501,6 @@ pub async fn history_after_holds_exactly_the_later_part(store: &dyn Store) {
     assert!(store.history_after(user, ts("9000-01-01T00:00:00Z")).await.unwrap().session_ids.is_empty());
 }
 
-/// A checkpoint folded by an older engine (issue 11: a pattern entry with
-/// bottom-only pain during started off the block) is not resumed: the decision
-/// replays the whole history by the current rules and replaces the checkpoint.
-pub async fn a_checkpoint_of_an_older_engine_is_replayed(store: &dyn Store) {
-    let user = lifter(store, "ana").await;
-    let sore = |when: &str, bottom_only: bool| {
-        let mut session = simple_session(when, 3);
-        session.checkins = vec![
-            SessionCheckin { point: Point::During, pain: pain(1), at: None, side: None, bottom_only },
-            SessionCheckin { point: Point::After24h, pain: pain(2), at: None, side: None, bottom_only: false },
-        ];
-        session
-    };
-    store.add_session(user, &sore("2026-01-01T10:00:00Z", false)).await.unwrap();
-    store.add_session(user, &sore("2026-01-04T10:00:00Z", false)).await.unwrap();
-    store.add_session(user, &sore("2026-01-07T10:00:00Z", true)).await.unwrap();
-    let full = store.history(user).await.unwrap();
-    let made_at = ts("2026-01-20T00:00:00Z");
-    let covers = ts("2026-01-10T00:00:00Z");
-    let current = pullback_core::Checkpoint::make(None, &full.history, made_at, covers);
-    assert!(current.is_current());
-    // What the older engine folded: revision 1, and the episode off the block.
-    // (Edited as text: the packed check-ins are u128, which serde_json::Value cannot hold.)
-    let text = serde_json::to_string(&current).unwrap();
-    let engine = format!("\"engine\":{}", pullback_core::ENGINE_REVISION);
-    assert!(text.contains(&engine) && text.contains("\"block\":\"First\""), "{text}");
-    let old = text.replace(&engine, "\"engine\":1").replace("\"block\":\"First\"", "\"block\":null");
-    let cp = NewCheckpoint { covers_until: covers, made_at, state: old.into_bytes() };
-    assert!(store.put_checkpoint(user, &cp, full.revision).await.unwrap());
-
-    let as_of = ts("2026-01-21T00:00:00Z");
-    let decision = pullback_store::planning::stored_decision(store, user, as_of).await.unwrap();
-    assert_eq!(decision.block, Some(pullback_core::Block::First), "the current rules, not the old fold");
-    assert_eq!(decision, pullback_core::plan(&full.history, as_of));
-    let replaced = store.checkpoint(user).await.unwrap().expect("a checkpoint was stored again");
-    let replaced: pullback_core::Checkpoint = serde_json::from_slice(&replaced.state).unwrap();
-    assert!(replaced.is_current(), "the outdated checkpoint was replaced");
-}
-
 /// A write with a client id is stored once: the retry answers the stored id and
 /// writes nothing (an offline phone that retries never doubles a session).
 pub async fn a_client_id_is_stored_once(store: &dyn Store) {
@@ -990,30 +951,40 @@ pub async fn accounts(store: &dyn Store) {
     let later = ts("2026-03-09T07:00:00Z");
     store.create_web_session(ana, &[1; 32], later).await.unwrap();
     store.create_web_session(ben, &[2; 32], later).await.unwrap();
-    assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), Some(ana));
-    assert_eq!(store.web_session(&[1; 32], later).await.unwrap(), None, "expired");
-    assert_eq!(store.web_session(&[3; 32], now).await.unwrap(), None);
+    assert_eq!(store.web_session(&[1; 32], now).await.unwrap().map(|c| c.user.id), Some(ana));
+    assert_eq!(store.web_session(&[1; 32], later).await.unwrap().map(|c| c.user.id), None, "expired");
+    assert_eq!(store.web_session(&[3; 32], now).await.unwrap().map(|c| c.user.id), None);
     store.delete_web_session(&[2; 32]).await.unwrap();
-    assert_eq!(store.web_session(&[2; 32], now).await.unwrap(), None);
+    assert_eq!(store.web_session(&[2; 32], now).await.unwrap().map(|c| c.user.id), None);
     store.create_api_token(ana, "script", &[10; 32]).await.unwrap();
     store.set_password(ana, "$argon2id$v=19$other", Tokens::Keep).await.unwrap();
-    assert_eq!(store.web_session(&[1; 32], now).await.unwrap(), None, "a new password signs out");
-    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), Some(ana), "kept");
+    assert_eq!(store.web_session(&[1; 32], now).await.unwrap().map(|c| c.user.id), None, "a new password signs out");
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap().map(|c| c.user.id), Some(ana), "kept");
     store.create_web_session(ana, &[11; 32], later).await.unwrap();
     store.set_password(ana, "$argon2id$v=19$third", Tokens::Revoke).await.unwrap();
-    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap(), None, "revoked with the password");
-    assert_eq!(store.web_session(&[11; 32], now).await.unwrap(), None);
+    assert_eq!(store.api_token_user(&[10; 32]).await.unwrap().map(|c| c.user.id), None, "revoked with the password");
+    assert_eq!(store.web_session(&[11; 32], now).await.unwrap().map(|c| c.user.id), None);
     store.create_web_session(ana, &[4; 32], now).await.unwrap();
     assert_eq!(store.delete_expired_web_sessions(now).await.unwrap(), 1);
 
     let token = store.create_api_token(ana, "phone", &[9; 32]).await.unwrap();
-    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap(), Some(ana));
+    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap().map(|c| c.user.id), Some(ana));
+    // Who is asking comes with the revision a cached plan is keyed by: it rises
+    // with the lifter's log, the same through a token and a browser session.
+    let before = store.api_token_user(&[9; 32]).await.unwrap().unwrap();
+    assert_eq!((before.user.name.as_str(), before.user.clinician), ("ana", false));
+    store.create_web_session(ana, &[12; 32], later).await.unwrap();
+    assert_eq!(store.web_session(&[12; 32], now).await.unwrap(), Some(before.clone()));
+    store.add_session(ana, &simple_session("2026-03-02T07:00:00Z", 1)).await.unwrap();
+    let after = store.api_token_user(&[9; 32]).await.unwrap().unwrap();
+    assert!(after.revision > before.revision, "{before:?} then {after:?}");
+    assert_eq!(store.web_session(&[12; 32], now).await.unwrap().map(|c| c.revision), Some(after.revision));
     assert_eq!(store.api_tokens(ana).await.unwrap().iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["phone"]);
     assert!(store.api_tokens(ben).await.unwrap().is_empty());
     let theft = store.delete_api_token(ben, token).await;
     assert!(matches!(theft, Err(StoreError::NotFound { .. })), "{theft:?}");
     store.delete_api_token(ana, token).await.unwrap();
-    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap(), None);
+    assert_eq!(store.api_token_user(&[9; 32]).await.unwrap().map(|c| c.user.id), None);
     assert!(matches!(store.create_api_token(ana, " ", &[8; 32]).await, Err(StoreError::Invalid(_))));
 
     let first = store.server_secret(&[5; 32]).await.unwrap();
@@ -1069,8 +1040,8 @@ pub async fn accounts(store: &dyn Store) {
     store.create_web_session(ben, &[7; 32], later).await.unwrap();
     store.create_api_token(ben, "laptop", &[7; 32]).await.unwrap();
     store.delete_user(ben).await.unwrap();
-    assert_eq!(store.web_session(&[7; 32], now).await.unwrap(), None);
-    assert_eq!(store.api_token_user(&[7; 32]).await.unwrap(), None);
+    assert_eq!(store.web_session(&[7; 32], now).await.unwrap().map(|c| c.user.id), None);
+    assert_eq!(store.api_token_user(&[7; 32]).await.unwrap().map(|c| c.user.id), None);
 }
 
 /// Clinicians: roles, one-time invitations, care links and their revocation, the
@@ -1254,7 +1225,6 @@ macro_rules! shared_suite {
             import_workouts_without_commit_stores_nothing,
             import_workouts_replace_and_lifters_apart,
             import_workouts_invalidates_checkpoints,
-            a_checkpoint_of_an_older_engine_is_replayed,
             a_client_id_is_stored_once,
             entries_are_edited_and_deleted_by_their_owner_only,
             accounts,

@@ -19,8 +19,8 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
 use http_body_util::BodyExt;
+use pullback_app::planning::stored_decision;
 use pullback_contract::{PlanOutput, plan_output_str, render};
-use pullback_store::planning::stored_decision;
 use std::io::{Read, Seek, Write};
 
 /// The largest history document `POST /api/v1/plan` reads: 8 MiB, about 160,000

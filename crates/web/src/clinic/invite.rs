@@ -6,7 +6,7 @@
 //! lifter's page looks the code up (`Store::invitation`) to say who invites them
 //! before they accept.
 
-use crate::auth::{Clinician, random_bytes, sha256};
+use crate::auth::Clinician;
 use crate::csrf::{CsrfToken, Form, NoFields};
 use crate::error::PageError;
 use crate::pages::{Nav, app_page, csrf_field};
@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use jiff::SignedDuration;
 use maud::{Markup, html};
+use pullback_app::secrets::{random_bytes, sha256};
 use pullback_store::Digest;
 
 /// The characters of a code: capitals and digits that cannot be mistaken for one another.

@@ -1,8 +1,7 @@
 //! Sign up, log in, log out.
 
 use crate::auth::{
-    Lifter, MIN_PASSWORD_CHARS, SESSION_COOKIE, admit, hash_password, login_limits, password_work, secure, set_cookie,
-    signup_limits, start_session, verify_password,
+    Lifter, SESSION_COOKIE, admit, login_limits, password_work, secure, set_cookie, signup_limits, start_session,
 };
 use crate::csrf::{CsrfToken, Form, NoFields, renewed_nonce_cookie};
 use crate::error::{Attempted, PageError};
@@ -13,6 +12,7 @@ use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
+use pullback_app::secrets::{MIN_PASSWORD_CHARS, hash_password, verify_password};
 use pullback_core::Units;
 use pullback_store::{StoreError, StoredProfile};
 use serde::Deserialize;

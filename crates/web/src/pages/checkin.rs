@@ -14,8 +14,8 @@ use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
+use pullback_app::planning::{Owed, owed};
 use pullback_core::{Pain, Point, Side};
-use pullback_store::planning::{Owed, owed};
 use pullback_store::{At, ClientId, NewCheckin, SessionEntry, SessionId, Store, UserId};
 use serde::Deserialize;
 
@@ -95,7 +95,7 @@ pub async fn page(
     let user = lifter.user.id;
     let subject = subject(state.store.as_ref(), user, &about, now).await?;
     let view = View::read(state.store.as_ref(), user, now).await?;
-    let typed = Typed { client_id: hex::encode(crate::auth::random_bytes::<16>()?), ..Typed::default() };
+    let typed = Typed { client_id: hex::encode(pullback_app::secrets::random_bytes::<16>()?), ..Typed::default() };
     Ok(checkin_page(&lifter, &token, &view, subject, &typed, &[]))
 }
 

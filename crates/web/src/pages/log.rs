@@ -25,13 +25,13 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use maud::{Markup, html};
+use pullback_app::planning::stored_decision;
 use pullback_contract::{PlanOutput, PrescribedOut};
 use pullback_core::values::MAX_LOAD;
 use pullback_core::{
     BlockHeight, Decimal, Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, Reps, Rpe, SessionCheckin, Set, Tempo,
     Units,
 };
-use pullback_store::planning::stored_decision;
 use pullback_store::{
     At, ClientId, Edit, Entry, NewAudit, NewSession, SessionEntry, SessionId, Store, StoredProfile, UserId,
 };
@@ -115,7 +115,7 @@ impl Intent {
 
 /// A fresh client id for a form (128 random bits as hex).
 fn new_client_id() -> Result<String, PageError> {
-    Ok(hex::encode(crate::auth::random_bytes::<16>()?))
+    Ok(hex::encode(pullback_app::secrets::random_bytes::<16>()?))
 }
 
 impl Entered {

@@ -1,7 +1,7 @@
 //! Settings: the profile, exports and imports of the lifter's data, personal access
 //! tokens for the JSON API, and deleting the account. Each is its own POST form.
 
-use crate::auth::{Lifter, SESSION_COOKIE, new_token, secure, set_cookie};
+use crate::auth::{Lifter, SESSION_COOKIE, secure, set_cookie};
 use crate::csrf::{CsrfToken, Form, NoFields};
 use crate::error::PageError;
 use crate::pages::history::capitalised;
@@ -16,6 +16,7 @@ use jiff::tz::TimeZone;
 use maud::{Markup, html};
 use pullback_app::csv_import::{CsvImportError, Imported, import_csv};
 use pullback_app::export::{fhir_document, full_document, write_csv};
+use pullback_app::secrets::new_token;
 use pullback_core::{Decimal, Load, Units, Variation};
 use pullback_import::{BadRow, ImportError, Options, UnitsRead};
 use pullback_store::{ApiToken, StoreError, StoredProfile, TokenId};

@@ -7,10 +7,10 @@ use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use maud::{Markup, html};
+use pullback_app::planning::{Owed, owed, stored_decision};
 use pullback_contract::PlanOutput;
 use pullback_core::Point;
 use pullback_store::StoredProfile;
-use pullback_store::planning::{Owed, owed, stored_decision};
 
 /// `?saved=session` and the like: what the last form saved, said once on arrival.
 #[derive(Debug, Default, serde::Deserialize)]

@@ -18,7 +18,7 @@ impl Api {
     pub(crate) async fn lifter(server: &Server, name: &str) -> Api {
         server.lifter(name).await;
         let user = server.store.user_by_name(name).await.unwrap();
-        let (token, digest) = pullback_web::auth::new_token().unwrap();
+        let (token, digest) = pullback_app::secrets::new_token().unwrap();
         server.store.create_api_token(user.id, "test script", &digest).await.unwrap();
         Api { client: reqwest::Client::new(), base: server.url(""), token }
     }

@@ -59,7 +59,7 @@ async fn victim(server: &Server) -> Victim {
     let session = store.add_session(user.id, &session).await.unwrap();
     let checkin = NewCheckin::of_session(session, Point::After1h, Pain::parse(4).unwrap(), None);
     store.add_checkin(user.id, &checkin).await.unwrap();
-    let (token, digest) = pullback_web::auth::new_token().unwrap();
+    let (token, digest) = pullback_app::secrets::new_token().unwrap();
     let token_id = store.create_api_token(user.id, "victim's phone", &digest).await.unwrap();
     let (checkin, screening, symmetry_test) = victims_events(store, user.id, at).await;
     Victim { id: user.id.0, session: session.0, token_id: token_id.0, token, checkin, screening, symmetry_test }
@@ -180,7 +180,7 @@ async fn another_lifter_cannot_read_or_change_the_victims_data_through_any_route
     let before = server.store.history(server.store.credentials(VICTIM).await.unwrap().unwrap().user.id).await.unwrap();
     let intruder = server.lifter("intruder").await;
     let intruder_id = server.store.credentials("intruder").await.unwrap().unwrap().user.id;
-    let (intruder_token, digest) = pullback_web::auth::new_token().unwrap();
+    let (intruder_token, digest) = pullback_app::secrets::new_token().unwrap();
     server.store.create_api_token(intruder_id, "intruder", &digest).await.unwrap();
     let base = server.url("");
     for route in ROUTES.iter().filter(|r| r.access != Access::Public) {
@@ -206,8 +206,8 @@ async fn another_lifter_cannot_read_or_change_the_victims_data_through_any_route
     assert_eq!(after.history.symmetry_tests, before.history.symmetry_tests);
     assert_eq!(after.revision, before.revision, "something of the victim's was written");
     assert_eq!(server.store.api_tokens(victim_id).await.unwrap().len(), 1, "the victim's token was revoked");
-    let victims_token = pullback_web::auth::sha256(victim.token.as_bytes());
-    assert_eq!(server.store.api_token_user(&victims_token).await.unwrap(), Some(victim_id));
+    let victims_token = pullback_app::secrets::sha256(victim.token.as_bytes());
+    assert_eq!(server.store.api_token_user(&victims_token).await.unwrap().map(|c| c.user.id), Some(victim_id));
 }
 
 #[tokio::test]
@@ -284,7 +284,7 @@ async fn clinicians_reach_their_own_lifters_only_and_lose_access_at_once() {
         .store
         .set_password(
             victim_user.id,
-            &pullback_web::auth::hash_password(crate::PASSWORD).unwrap(),
+            &pullback_app::secrets::hash_password(crate::PASSWORD).unwrap(),
             pullback_store::Tokens::Keep,
         )
         .await

@@ -18,7 +18,7 @@ async fn clinician(server: &Server, name: &str) -> (Browser, UserId) {
 
 /// Links `lifter` to `clinician` the way the app does: an invitation, accepted.
 async fn link(server: &Server, clinician: UserId, lifter: UserId, code: &str) {
-    let digest = pullback_web::auth::sha256(code.as_bytes());
+    let digest = pullback_app::secrets::sha256(code.as_bytes());
     let expires = "2026-03-09T07:00:00Z".parse().unwrap();
     server.store.create_invitation(clinician, &digest, expires).await.unwrap();
     let lifter = server.store.user(lifter).await.unwrap();

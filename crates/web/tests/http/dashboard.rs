@@ -4,8 +4,8 @@
 
 use crate::{Browser, NOW, Server};
 use jiff::Timestamp;
+use pullback_app::planning::{owed, stored_decision};
 use pullback_core::{Decimal, Load};
-use pullback_store::planning::{owed, stored_decision};
 use pullback_store::{Store, StoredProfile};
 use pullback_web::clinic::dashboard::Status;
 use pullback_web::demo::{self, DemoLogin, Expect};
@@ -226,7 +226,7 @@ async fn a_clinician_sees_only_their_own_lifters() {
     let mut profile = StoredProfile::new(pullback_core::Units::Kg);
     profile.profile.working_weight = Some(Load::parse(Decimal::from(100)).unwrap());
     let carl = server.store.create_user("carl", &profile).await.unwrap();
-    let code = pullback_web::auth::sha256(b"carl's invitation");
+    let code = pullback_app::secrets::sha256(b"carl's invitation");
     server
         .store
         .create_invitation(two.id, &code, now().checked_add(jiff::SignedDuration::from_hours(1)).unwrap())

@@ -148,7 +148,7 @@ async fn expired_unknown_and_own_invitations_are_refused() {
     // Expired: made through the store, a minute before "now".
     let now: Timestamp = NOW.parse().unwrap();
     let expired = "ABCDEFGHJK";
-    let digest = pullback_web::auth::sha256(expired.as_bytes());
+    let digest = pullback_app::secrets::sha256(expired.as_bytes());
     server.store.create_invitation(maria_id, &digest, now - SignedDuration::from_mins(1)).await.unwrap();
     let refused = ana.submit("/settings/care-team", "/settings/care-team/accept", &[("code", "ABCDE-FGHJK")]).await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
@@ -184,7 +184,7 @@ async fn an_invitation_is_valid_for_seven_days() {
     let maria = clinician(&server, "maria").await;
     let invitation = invite(&server, &maria).await;
     let code: String = invitation.code.chars().filter(|c| *c != '-').collect();
-    let digest = pullback_web::auth::sha256(code.as_bytes());
+    let digest = pullback_app::secrets::sha256(code.as_bytes());
     let now: Timestamp = NOW.parse().unwrap();
     let valid_at = |days: i64| now + SignedDuration::from_hours(24 * days);
     assert!(server.store.invitation(&digest, valid_at(6)).await.unwrap().is_some(), "still valid after six days");

@@ -235,11 +235,11 @@ async fn pages_and_answers_with_personal_data_are_not_stored_by_caches() {
     let (kim_id, ana_id) =
         (server.store.user_by_name("kim").await.unwrap().id, server.store.user_by_name("ana").await.unwrap().id);
     server.store.set_clinician(kim_id, true).await.unwrap();
-    let digest = pullback_web::auth::sha256(b"kim-invites-ana");
+    let digest = pullback_app::secrets::sha256(b"kim-invites-ana");
     server.store.create_invitation(kim_id, &digest, "2026-03-09T07:00:00Z".parse().unwrap()).await.unwrap();
     let ana = server.store.user(ana_id).await.unwrap();
     server.store.accept_invitation(&ana, &digest, crate::NOW.parse().unwrap()).await.unwrap();
-    let (token, token_digest) = pullback_web::auth::new_token().unwrap();
+    let (token, token_digest) = pullback_app::secrets::new_token().unwrap();
     server.store.create_api_token(kim_id, "test", &token_digest).await.unwrap();
     let mut checked = 0;
     for route in ROUTES.iter().filter(|r| r.method == reqwest::Method::GET && r.access != Access::Public) {

@@ -81,7 +81,7 @@ impl Pair {
 
     /// A personal access token for `name`.
     async fn token(&self, name: &str) -> String {
-        let (token, digest) = pullback_web::auth::new_token().unwrap();
+        let (token, digest) = pullback_app::secrets::new_token().unwrap();
         self.store.create_api_token(self.user(name).await, "two servers", &digest).await.unwrap();
         token
     }
@@ -256,7 +256,7 @@ async fn a_clinician_on_one_server_sees_a_flare_written_through_the_other() {
     Visitor::signed_up(&pair.b, "cal").await;
     let expires = NOW.parse::<jiff::Timestamp>().unwrap().checked_add(jiff::SignedDuration::from_hours(1)).unwrap();
     for lifter in ["cal", "ana"] {
-        let code = pullback_web::auth::sha256(format!("{lifter}'s invitation").as_bytes());
+        let code = pullback_app::secrets::sha256(format!("{lifter}'s invitation").as_bytes());
         pair.store.create_invitation(clinician, &code, expires).await.unwrap();
         let user = pair.store.user_by_name(lifter).await.unwrap();
         pair.store.accept_invitation(&user, &code, NOW.parse().unwrap()).await.unwrap();

@@ -2,11 +2,9 @@
 //! when there is a usable one; every front end (the command line, the web app)
 //! asks here, so that all of them keep the checkpoint the same way.
 
-use crate::error::Result;
-use crate::model::{NewCheckpoint, Resume, SessionEntry, UserId};
-use crate::store::Store;
 use jiff::{SignedDuration, Timestamp};
 use pullback_core::{Checkpoint, Decision, Point, plan, plan_resumed};
+use pullback_store::{NewCheckpoint, Result, Resume, SessionEntry, Store, StoreError, UserId};
 
 /// How far behind "now" a new checkpoint stops: late check-ins (the 24 h one,
 /// logged a day late) usually land after it, so they rarely invalidate it.
@@ -55,9 +53,7 @@ pub async fn stored_decision(store: &dyn Store, user: UserId, as_of: Timestamp) 
 
 /// Runs `work` on tokio's blocking threads.
 async fn off_thread<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|e| crate::StoreError::Backend(format!("the replay stopped: {e}").into()))
+    tokio::task::spawn_blocking(work).await.map_err(|e| StoreError::Backend(format!("the replay stopped: {e}").into()))
 }
 
 /// Moves the checkpoint forward when it lags by more than [`CHECKPOINT_REFRESH`].
