@@ -60,13 +60,22 @@ impl Vapid {
     }
 }
 
-/// Reads a subscription as the browser sent it; the problem names the field. Only
-/// `https://` endpoints are taken: a push service is always on the public web.
+/// Reads a subscription as the browser sent it; the problem names the field.
+///
+/// The server will POST to the endpoint, so only what a push service looks like is
+/// taken: `https://` on a public host name. An address (`https://10.0.0.7/`),
+/// `localhost` or a name without a dot never is one, and would let a lifter aim the
+/// server at the machines around it.
 pub fn parse_subscription(user: UserId, endpoint: &str, p256dh: &str, auth: &str) -> Result<PushSubscription, String> {
     let endpoint = endpoint.trim();
-    let uri: axum::http::Uri = endpoint.parse().map_err(|_| "endpoint: not a URL".to_owned())?;
-    if uri.scheme_str() != Some("https") || uri.host().is_none() {
+    // Read as the client that sends will read it (WHATWG URLs: `0x7f.1` is an address).
+    let url = reqwest::Url::parse(endpoint).map_err(|_| "endpoint: not a URL".to_owned())?;
+    if url.scheme() != "https" {
         return Err("endpoint: a push service's URL starts with https://".into());
+    }
+    let public = url.domain().is_some_and(public_host_name);
+    if !public || endpoint.parse::<axum::http::Uri>().is_err() {
+        return Err("endpoint: a push service has a public host name".into());
     }
     browser_key(p256dh.trim()).map_err(|_| "p256dh: not a P-256 public key in base64url".to_owned())?;
     browser_auth(auth.trim()).map_err(|_| "auth: not a 16-byte secret in base64url".to_owned())?;
@@ -76,6 +85,14 @@ pub fn parse_subscription(user: UserId, endpoint: &str, p256dh: &str, auth: &str
         p256dh: p256dh.trim().to_owned(),
         auth: auth.trim().to_owned(),
     })
+}
+
+/// A domain name (the URL parser has already told addresses apart) with a dot,
+/// and not a local-only one.
+fn public_host_name(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let local = [".localhost", ".local", ".internal", ".home.arpa"];
+    host.contains('.') && !local.iter().any(|suffix| host.ends_with(suffix))
 }
 
 fn browser_key(text: &str) -> anyhow::Result<p256::PublicKey> {
@@ -108,7 +125,10 @@ pub struct Sender {
 
 impl Sender {
     pub fn new(vapid: Vapid, contact: &str) -> anyhow::Result<Sender> {
-        let client = reqwest::Client::builder().timeout(PUSH_TIMEOUT).build()?;
+        // No redirects: a push service answers itself, and a redirect could lead
+        // the server to a host that parse_subscription would have refused.
+        let client =
+            reqwest::Client::builder().timeout(PUSH_TIMEOUT).redirect(reqwest::redirect::Policy::none()).build()?;
         Ok(Sender { vapid, contact: contact.to_owned(), client })
     }
 
@@ -271,6 +291,23 @@ mod tests {
         let problem = |e: &str, k: &str, a: &str| parse_subscription(user, e, k, a).err().unwrap_or_default();
         assert!(problem("http://push.example/abc", &key, &auth).starts_with("endpoint"));
         assert!(problem("not a url", &key, &auth).starts_with("endpoint"));
+        for internal in [
+            "https://10.0.0.7/push",
+            "https://127.0.0.1:8080/push",
+            "https://[::1]/push",
+            "https://localhost/push",
+            "https://printer.local/push",
+            "https://metadata/push",
+            "https://db.internal/x",
+            "https://0x7f.0.0.1/push",
+            "https://2130706433/push",
+            "https://127.1/push",
+        ] {
+            assert!(problem(internal, &key, &auth).starts_with("endpoint"), "{internal} was taken");
+        }
+        for service in ["https://fcm.googleapis.com/fcm/send/abc", "https://web.push.apple.com/QGx"] {
+            assert!(parse_subscription(user, service, &key, &auth).is_ok(), "{service}");
+        }
         assert!(problem("https://push.example/abc", "AAAA", &auth).starts_with("p256dh"));
         assert!(problem("https://push.example/abc", &key, "AAAA").starts_with("auth"));
     }

@@ -52,6 +52,17 @@ pub async fn feed_links_are_replaced_and_revoked(store: &dyn Store) {
     assert_eq!(r.feed_link(ana, FeedKind::Calendar).await.unwrap(), None);
     assert_eq!(r.feed_owner(FeedKind::Calendar, &bos).await.unwrap(), Some(bo), "bo's link stays");
     r.revoke_feed_link(ana, FeedKind::Calendar).await.unwrap();
+
+    // Deleting an account deletes its links (and everything else of its reminders).
+    r.add_push_subscription(
+        &PushSubscription { user: bo, endpoint: "https://push/x".into(), p256dh: "k".into(), auth: "a".into() },
+        ts("2026-03-03T07:00:00Z"),
+    )
+    .await
+    .unwrap();
+    store.delete_user(bo).await.unwrap();
+    assert_eq!(r.feed_owner(FeedKind::Calendar, &bos).await.unwrap(), None);
+    assert!(r.push_users().await.unwrap().is_empty());
     assert!(matches!(
         r.replace_feed_link(UserId(9999), FeedKind::Digest, &first, ts("2026-03-03T07:00:00Z")).await,
         Err(StoreError::NotFound { .. })
