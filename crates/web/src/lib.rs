@@ -39,7 +39,7 @@ pub async fn app(store: Arc<dyn Store>, config: Config) -> anyhow::Result<Router
     let state = AppState::new(store, config).await?;
     state.spawn_session_sweep();
     let contact = state.config.push_contact.clone().unwrap_or_else(|| push::DEFAULT_CONTACT.to_owned());
-    push::spawn_sender(&state.store, contact, state.config.now);
+    push::spawn_sender(&state.store, state.vapid.clone(), contact, state.config.now);
     Ok(routes::router(state))
 }
 

@@ -248,7 +248,7 @@ pub fn message(owed: &Owed) -> String {
 /// Runs [`send_due`] every [`SEND_EVERY`] on a task that ends when the app's store
 /// is dropped (the server has shut down). `fixed_now` is the app's fixed "now"
 /// (`PULLBACK_NOW`), if any.
-pub fn spawn_sender(store: &Arc<dyn Store>, contact: String, fixed_now: Option<Timestamp>) {
+pub fn spawn_sender(store: &Arc<dyn Store>, vapid: Vapid, contact: String, fixed_now: Option<Timestamp>) {
     let store = Arc::downgrade(store);
     tokio::spawn(async move {
         let mut sender = None;
@@ -258,7 +258,9 @@ pub fn spawn_sender(store: &Arc<dyn Store>, contact: String, fixed_now: Option<T
             tick.tick().await;
             let Some(store) = store.upgrade() else { return };
             if sender.is_none() {
-                sender = match Vapid::load(store.as_ref()).await.and_then(|vapid| Sender::new(vapid, &contact)) {
+                // Only the HTTP client can fail here (no TLS roots, say): the app
+                // serves on, and the sender tries again next minute.
+                sender = match Sender::new(vapid.clone(), &contact) {
                     Ok(made) => Some(made),
                     Err(e) => {
                         tracing::warn!(error = %e, "the push sender could not start; trying again next minute");

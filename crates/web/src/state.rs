@@ -58,6 +58,9 @@ pub struct Inner {
     pub passwords: Arc<tokio::sync::Semaphore>,
     /// The threads that plan posted history documents ([`crate::api::plan`]).
     pub documents: crate::workers::Workers,
+    /// The key pair that signs check-in reminders (Web Push), made at the first
+    /// start and kept in the database ([`crate::push::Vapid::load`]).
+    pub vapid: crate::push::Vapid,
 }
 
 impl std::fmt::Debug for Inner {
@@ -96,7 +99,8 @@ impl AppState {
             crate::api::plan::DOCUMENT_WORKERS,
             crate::api::plan::DOCUMENTS_WAITING,
         )?;
-        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents })))
+        let vapid = crate::push::Vapid::load(store.as_ref()).await?;
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents, vapid })))
     }
 
     /// Deletes expired browser sessions now and every [`Config::session_sweep`],

@@ -7,7 +7,7 @@ use crate::csrf::{CsrfToken, Form, NoFields};
 use crate::error::PageError;
 use crate::feeds;
 use crate::pages::{Nav, app_page, csrf_field};
-use crate::push::{Vapid, parse_subscription};
+use crate::push::parse_subscription;
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::header::CACHE_CONTROL;
@@ -54,7 +54,7 @@ impl View {
             settings: reminders.reminder_settings(user).await?,
             zone: state.store.profile(user).await?.profile.time_zone,
             calendar_since: reminders.feed_link(user, FeedKind::Calendar).await?,
-            push_key: Vapid::load(state.store.as_ref()).await?.public_key(),
+            push_key: state.vapid.public_key(),
             devices: reminders.push_subscriptions(user).await?.len(),
         })
     }
