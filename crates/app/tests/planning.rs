@@ -7,7 +7,9 @@
 use jiff::Timestamp;
 use pullback_core::{Decimal, Exercise, ExerciseId, ExerciseLog, Load, Pain, Point, Reps, SessionCheckin, Set, Units};
 use pullback_store::testing::TestDatabase;
-use pullback_store::{NewCheckpoint, NewSession, PostgresStore, SqliteStore, Store, StoredProfile, UserId};
+use pullback_store::{
+    Entry, NewAudit, NewCheckin, NewCheckpoint, NewSession, PostgresStore, SqliteStore, Store, StoredProfile, UserId,
+};
 
 fn ts(text: &str) -> Timestamp {
     text.parse().unwrap()
@@ -91,4 +93,89 @@ async fn a_checkpoint_of_an_older_engine_is_replayed(store: &dyn Store) {
     let replaced = store.checkpoint(user).await.unwrap().expect("a checkpoint was stored again");
     let replaced: pullback_core::Checkpoint = serde_json::from_slice(&replaced.state).unwrap();
     assert!(replaced.is_current(), "the outdated checkpoint was replaced");
+}
+
+#[tokio::test]
+async fn sqlite_the_plan_cache_answers_as_a_full_replay_after_every_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(dir.path().join("pullback.db")).await.unwrap();
+    let elsewhere = SqliteStore::open(dir.path().join("empty.db")).await.unwrap();
+    the_plan_cache_answers_as_a_full_replay_after_every_change(&store, &elsewhere).await;
+}
+
+#[tokio::test]
+async fn postgres_the_plan_cache_answers_as_a_full_replay_after_every_change() {
+    let db = TestDatabase::create("app_plan_cache").await;
+    let store = PostgresStore::connect(&db.url(), pullback_store::postgres::Migrate::Apply).await.unwrap();
+    let empty = TestDatabase::create("app_plan_cache_empty").await;
+    let elsewhere = PostgresStore::connect(&empty.url(), pullback_store::postgres::Migrate::Apply).await.unwrap();
+    the_plan_cache_answers_as_a_full_replay_after_every_change(&store, &elsewhere).await;
+}
+
+/// The plan cache (issue 16) gives the decision a full replay of the whole stored
+/// history gives, at every instant asked (before and after the checkpoint it
+/// made, across days, as check-ins fall due), after each kind of change: a
+/// session, a check-in, a profile change, a deletion. Between changes a repeated
+/// read is served without the store: asked through a store that holds nothing
+/// (`elsewhere`), it still answers.
+async fn the_plan_cache_answers_as_a_full_replay_after_every_change(store: &dyn Store, elsewhere: &dyn Store) {
+    let user = lifter(store, "ana").await;
+    store.create_api_token(user, "phone", &[5; 32]).await.unwrap();
+    let sore = |when: &str, during: i64, after: i64| {
+        let mut session = simple_session(when, 3);
+        session.checkins = vec![
+            SessionCheckin { point: Point::During, pain: pain(during), at: None, side: None, bottom_only: false },
+            SessionCheckin { point: Point::After24h, pain: pain(after), at: None, side: None, bottom_only: false },
+        ];
+        session
+    };
+    for day in 1..=20 {
+        store.add_session(user, &sore(&format!("2026-01-{day:02}T10:00:00Z"), 1, 1 + day % 3)).await.unwrap();
+    }
+    let cache = &pullback_app::planning::PlanCache::new(8);
+    let asked = [
+        "2026-01-21T09:00:00Z",
+        "2026-01-21T10:30:00Z",
+        "2026-01-25T07:00:00Z",
+        "2026-02-10T07:00:00Z",
+        "2026-01-22T11:00:00Z",
+        "2026-01-20T12:00:00Z",
+    ];
+    let check = |step: &'static str| async move {
+        let caller = store.api_token_user(&[5; 32]).await.unwrap().unwrap();
+        for as_of in asked.map(ts) {
+            let full = store.history(user).await.unwrap().history;
+            let cached = cache.decision(store, user, caller.revision, as_of).await.unwrap();
+            assert_eq!(cached, pullback_core::plan(&full, as_of), "{step}, as of {as_of}");
+        }
+        // The last instant again, through a store with nothing in it: only the
+        // cache can answer, and does.
+        let as_of = ts(asked[asked.len() - 1]);
+        let kept = cache.decision(elsewhere, user, caller.revision, as_of).await;
+        assert_eq!(kept.ok(), Some(pullback_core::plan(&store.history(user).await.unwrap().history, as_of)), "{step}");
+    };
+    check("at first").await;
+    assert!(store.checkpoint(user).await.unwrap().is_some(), "the first read made a checkpoint");
+
+    let late = store.add_session(user, &sore("2026-01-21T10:00:00Z", 5, 6)).await.unwrap();
+    check("after a flare").await;
+    let checkin = NewCheckin {
+        session: Some(late),
+        point: Some(Point::After1h),
+        pain: pain(7),
+        at: None,
+        side: None,
+        bottom_only: false,
+    };
+    store.add_checkin(user, &checkin).await.unwrap();
+    check("after a check-in").await;
+    let mut profile = store.profile(user).await.unwrap();
+    profile.profile.working_weight = Some(Load::parse(Decimal::from(180)).unwrap());
+    store.set_profile(user, &profile).await.unwrap();
+    check("after a profile change").await;
+    let ana = store.user(user).await.unwrap();
+    let audit =
+        NewAudit { lifter: user, actor: &ana, action: "delete", detail: "test".into(), at: ts("2026-01-22T12:00:00Z") };
+    store.delete_entry(Entry::Session(late), &audit).await.unwrap();
+    check("after a deletion").await;
 }

@@ -142,6 +142,8 @@ pub struct Lifter {
     pub user: User,
     /// The digest of the session id (for log-out and for binding CSRF tokens).
     pub session: Digest,
+    /// The lifter's revision when the session was checked (keys the plan cache).
+    pub revision: pullback_store::Revision,
 }
 
 impl FromRequestParts<AppState> for Lifter {
@@ -156,7 +158,7 @@ impl FromRequestParts<AppState> for Lifter {
         let Some(caller) = state.store.web_session(&session, state.now()).await? else {
             return Err(PageError::SignInFirst);
         };
-        Ok(Lifter { user: caller.user, session })
+        Ok(Lifter { user: caller.user, session, revision: caller.revision })
     }
 }
 
@@ -200,7 +202,7 @@ impl FromRequestParts<AppState> for Clinician {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Clinician, PageError> {
-        let Lifter { user, session } = Lifter::from_request_parts(parts, state).await?;
+        let Lifter { user, session, .. } = Lifter::from_request_parts(parts, state).await?;
         if !user.clinician {
             return Err(PageError::NotFound);
         }

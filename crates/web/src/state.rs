@@ -1,6 +1,7 @@
 //! What every request shares: the store, the signing secret, the configuration.
 
 use jiff::Timestamp;
+use pullback_app::planning::PlanCache;
 use pullback_store::Store;
 use std::sync::Arc;
 
@@ -58,10 +59,15 @@ pub struct Inner {
     pub passwords: Arc<tokio::sync::Semaphore>,
     /// The threads that plan posted history documents ([`crate::api::plan`]).
     pub documents: crate::workers::Workers,
+    /// Lifters' logs as plan reads last folded them ([`PlanCache`]).
+    pub plans: PlanCache,
     /// The key pair that signs check-in reminders (Web Push), made at the first
     /// start and kept in the database ([`crate::push::Vapid::load`]).
     pub vapid: crate::push::Vapid,
 }
+
+/// How many lifters' folded logs the plan cache keeps (a few kB each).
+pub const PLAN_CACHE_LIFTERS: usize = 4096;
 
 impl std::fmt::Debug for Inner {
     /// Never prints the secret.
@@ -99,8 +105,9 @@ impl AppState {
             crate::api::plan::DOCUMENT_WORKERS,
             crate::api::plan::DOCUMENTS_WAITING,
         )?;
+        let plans = PlanCache::new(PLAN_CACHE_LIFTERS);
         let vapid = crate::push::Vapid::load(store.as_ref()).await?;
-        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents, vapid })))
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents, plans, vapid })))
     }
 
     /// Deletes expired browser sessions now and every [`Config::session_sweep`],

@@ -19,7 +19,6 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::CONTENT_LENGTH;
 use http_body_util::BodyExt;
-use pullback_app::planning::stored_decision;
 use pullback_contract::{PlanOutput, plan_output_str, render};
 use std::io::{Read, Seek, Write};
 
@@ -56,7 +55,7 @@ const IN_MEMORY_BYTES: usize = 64 * 1024;
     security(("bearer" = []))
 )]
 pub async fn stored(State(state): State<AppState>, lifter: ApiLifter) -> Result<Json<PlanOutput>, ApiError> {
-    let decision = stored_decision(state.store.as_ref(), lifter.user.id, state.now()).await?;
+    let decision = state.plans.decision(state.store.as_ref(), lifter.user.id, lifter.revision, state.now()).await?;
     Ok(Json(render(&decision)))
 }
 

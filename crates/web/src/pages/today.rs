@@ -7,7 +7,7 @@ use crate::pages::{Nav, app_page};
 use crate::state::AppState;
 use axum::extract::{Query, State};
 use maud::{Markup, html};
-use pullback_app::planning::{Owed, owed, stored_decision};
+use pullback_app::planning::{Owed, owed};
 use pullback_contract::PlanOutput;
 use pullback_core::Point;
 use pullback_store::StoredProfile;
@@ -40,7 +40,7 @@ pub async fn show(
 ) -> Result<Markup, PageError> {
     let now = state.now();
     let user = lifter.user.id;
-    let decision = stored_decision(state.store.as_ref(), user, now).await?;
+    let decision = state.plans.decision(state.store.as_ref(), user, lifter.revision, now).await?;
     let output = pullback_contract::render(&decision);
     let profile = state.store.profile(user).await?;
     let sessions = state.store.sessions(user, Some(10)).await?;
