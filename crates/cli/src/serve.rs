@@ -52,6 +52,10 @@ pub struct ServeArgs {
     /// object a line) for a log collector.
     #[arg(long, env = "PULLBACK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+    /// Who runs this server, for the push services that deliver check-in reminders
+    /// (a `mailto:` or `https:` URL in each reminder's VAPID signature).
+    #[arg(long, env = "PULLBACK_PUSH_CONTACT", value_name = "URL")]
+    push_contact: Option<String>,
 }
 
 pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
@@ -82,6 +86,7 @@ pub fn run(args: &ServeArgs, globals: &Globals) -> Result<(), Failure> {
             request_timeout: None,
             password_hashes: None,
             session_sweep: None,
+            push_contact: args.push_contact.clone(),
         };
         let app = pullback_web::app(store, config).await.context("starting the web app")?;
         let listener = tokio::net::TcpListener::bind(&args.bind)

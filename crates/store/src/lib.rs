@@ -38,6 +38,7 @@ mod error;
 pub mod model;
 pub mod postgres;
 mod reimport;
+pub mod reminders;
 mod schema;
 pub mod sqlite;
 mod store;
@@ -53,6 +54,7 @@ pub use model::{
     StoredCheckpoint, StoredHistory, StoredProfile, SymmetryTestId, TokenId, Tokens, User, UserId, WorkoutCounts,
 };
 pub use postgres::PostgresStore;
+pub use reminders::{FeedKind, PushSubscription, QuietHours, ReminderSettings, Reminders};
 pub use sqlite::SqliteStore;
 pub use store::Store;
 pub use throttle::{Admission, Limit, LimitRule};

@@ -252,4 +252,7 @@ pub trait Store: Send + Sync {
 
     /// `clinician`'s notes about `lifter`, newest first.
     async fn notes(&self, lifter: UserId, clinician: UserId) -> Result<Vec<ClinicalNote>>;
+
+    /// Check-in reminders and secret feed links (issue 18).
+    fn reminders(&self) -> &dyn crate::reminders::Reminders;
 }

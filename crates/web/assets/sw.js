@@ -164,3 +164,31 @@ self.addEventListener("message", function (event) {
     event.waitUntil(caches.delete(PAGES_CACHE));
   }
 });
+
+// Check-in reminders (Web Push, see Settings → Reminders): the server sends which
+// check-in is due; the notification says only that, in plain words, and opens the
+// check-in when tapped.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  var url = typeof data.url === "string" && data.url.indexOf("/") === 0 ? data.url : "/checkin";
+  event.waitUntil(self.registration.showNotification(data.title || "Pullback check-in", {
+    body: data.body || "A check-in is due: how is your back?",
+    tag: data.tag || "pullback-checkin",
+    icon: "/assets/icon.svg",
+    data: { url: url },
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/checkin";
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if ("navigate" in windows[i]) {
+        return windows[i].navigate(url).then(function (w) { return w && w.focus(); });
+      }
+    }
+    return self.clients.openWindow(url);
+  }));
+});

@@ -16,6 +16,8 @@ pub const SCRIPT: &str = include_str!("../assets/app.js");
 pub const ICON_SVG: &str = include_str!("../assets/icon.svg");
 pub const OUTBOX: &str = include_str!("../assets/outbox.js");
 pub const SERVICE_WORKER: &str = include_str!("../assets/sw.js");
+/// Settings → Reminders: subscribes this browser to Web Push and back.
+pub const REMINDERS: &str = include_str!("../assets/reminders.js");
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     let (content_type, body) = match file.as_str() {
@@ -23,6 +25,7 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         "app.js" => ("text/javascript; charset=utf-8", SCRIPT),
         "icon.svg" => ("image/svg+xml", ICON_SVG),
         "outbox.js" => ("text/javascript; charset=utf-8", OUTBOX),
+        "reminders.js" => ("text/javascript; charset=utf-8", REMINDERS),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()

@@ -12,11 +12,14 @@
 pub mod api;
 pub mod assets;
 pub mod auth;
+pub mod calendar;
 pub mod clinic;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod feeds;
 pub mod pages;
+pub mod push;
 pub mod routes;
 pub mod state;
 pub mod workers;
@@ -35,6 +38,8 @@ use tokio::net::TcpListener;
 pub async fn app(store: Arc<dyn Store>, config: Config) -> anyhow::Result<Router> {
     let state = AppState::new(store, config).await?;
     state.spawn_session_sweep();
+    let contact = state.config.push_contact.clone().unwrap_or_else(|| push::DEFAULT_CONTACT.to_owned());
+    push::spawn_sender(&state.store, state.vapid.clone(), contact, state.config.now);
     Ok(routes::router(state))
 }
 

@@ -133,6 +133,20 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/clinic/lifters/{lifter}/protocol", Clinician, post(crate::clinic::lifter::save_protocol)),
     route!(POST "/clinic/lifters/{lifter}/profile", Clinician, post(crate::clinic::lifter::save_profile)),
     route!(POST "/clinic/lifters/{lifter}/notes", Clinician, post(crate::clinic::lifter::add_note)),
+    // Check-in reminders (issue 18): choices, the secret calendar feed, Web Push.
+    route!(GET "/settings/reminders", Lifter, get(crate::pages::reminders::page)),
+    route!(POST "/settings/reminders", Lifter, post(crate::pages::reminders::save)),
+    route!(POST "/settings/reminders/calendar", Lifter, post(crate::pages::reminders::new_calendar_link)),
+    route!(POST "/settings/reminders/calendar/revoke", Lifter, post(crate::pages::reminders::revoke_calendar_link)),
+    route!(POST "/settings/reminders/push", Lifter, post(crate::pages::reminders::subscribe)),
+    route!(POST "/settings/reminders/push/delete", Lifter, post(crate::pages::reminders::unsubscribe)),
+    // Public, but only with a secret link's secret (crate::feeds): anything else is 404.
+    route!(GET "/calendar/{file}", Public, get(crate::calendar::feed)),
+    // The clinician's daily digest of their caseload, in the app and as a secret RSS link.
+    route!(GET "/clinic/digest", Clinician, get(crate::clinic::digest::page)),
+    route!(POST "/clinic/digest/feed", Clinician, post(crate::clinic::digest::new_feed_link)),
+    route!(POST "/clinic/digest/feed/revoke", Clinician, post(crate::clinic::digest::revoke_feed_link)),
+    route!(GET "/digest/{file}", Public, get(crate::clinic::digest::feed)),
 ];
 
 /// The router of [`ROUTES`] with its middleware: CSRF nonces for pages, security
@@ -188,8 +202,9 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Paths whose rest is a secret: an invitation's code grants access to a
-/// lifter's data until it is used, so it never goes into a log.
-const SECRET_PATHS: &[&str] = &["/invite/"];
+/// lifter's data until it is used, and a feed's secret opens the feed, so they
+/// never go into a log.
+const SECRET_PATHS: &[&str] = &["/invite/", "/calendar/", "/digest/"];
 
 /// The log's span of a request (tower-http's default fields, at debug level),
 /// with the secret part of a path replaced by `<redacted>`.

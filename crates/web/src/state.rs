@@ -31,6 +31,9 @@ pub struct Config {
     /// How often expired browser sessions are deleted ([`DEFAULT_SESSION_SWEEP`]
     /// when `None`).
     pub session_sweep: Option<std::time::Duration>,
+    /// The contact (`mailto:` or `https:`) push services see in reminders' VAPID
+    /// signatures ([`crate::push::DEFAULT_CONTACT`] when `None`).
+    pub push_contact: Option<String>,
 }
 
 /// The default of [`Config::session_sweep`]: hourly.
@@ -58,6 +61,9 @@ pub struct Inner {
     pub documents: crate::workers::Workers,
     /// Lifters' logs as plan reads last folded them ([`PlanCache`]).
     pub plans: PlanCache,
+    /// The key pair that signs check-in reminders (Web Push), made at the first
+    /// start and kept in the database ([`crate::push::Vapid::load`]).
+    pub vapid: crate::push::Vapid,
 }
 
 /// How many lifters' folded logs the plan cache keeps (a few kB each).
@@ -100,7 +106,8 @@ impl AppState {
             crate::api::plan::DOCUMENTS_WAITING,
         )?;
         let plans = PlanCache::new(PLAN_CACHE_LIFTERS);
-        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents, plans })))
+        let vapid = crate::push::Vapid::load(store.as_ref()).await?;
+        Ok(AppState(Arc::new(Inner { store, secret, config, passwords, documents, plans, vapid })))
     }
 
     /// Deletes expired browser sessions now and every [`Config::session_sweep`],

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "clinicians", sql: include_str!("../../migrations/postgres/0004_clinicians.sql") },
     Migration { version: 5, name: "client_ids", sql: include_str!("../../migrations/postgres/0005_client_ids.sql") },
     Migration { version: 6, name: "notes", sql: include_str!("../../migrations/postgres/0006_notes.sql") },
+    Migration { version: 7, name: "reminders", sql: include_str!("../../migrations/postgres/0007_reminders.sql") },
 ];
 
 /// The advisory lock migrations hold: "pullback" in ASCII. Advisory locks are

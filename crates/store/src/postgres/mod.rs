@@ -16,6 +16,7 @@ mod care;
 mod edit;
 mod migrate;
 mod read;
+mod reminders;
 mod rows;
 mod workouts;
 mod write;
@@ -471,6 +472,10 @@ impl Store for PostgresStore {
 
     async fn notes(&self, lifter: UserId, clinician: UserId) -> Result<Vec<ClinicalNote>> {
         care::notes(&self.pool, lifter, clinician).await
+    }
+
+    fn reminders(&self) -> &dyn crate::reminders::Reminders {
+        self
     }
 }
 

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration { version: 4, name: "clinicians", sql: include_str!("../../migrations/sqlite/0004_clinicians.sql") },
     Migration { version: 5, name: "client_ids", sql: include_str!("../../migrations/sqlite/0005_client_ids.sql") },
     Migration { version: 6, name: "notes", sql: include_str!("../../migrations/sqlite/0006_notes.sql") },
+    Migration { version: 7, name: "reminders", sql: include_str!("../../migrations/sqlite/0007_reminders.sql") },
 ];
 
 /// Applies the migrations the database lacks. Safe when several processes open the

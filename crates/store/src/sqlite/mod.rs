@@ -7,6 +7,7 @@ mod care;
 mod edit;
 mod migrate;
 mod read;
+mod reminders;
 mod workouts;
 mod write;
 
@@ -509,5 +510,9 @@ impl Store for SqliteStore {
 
     async fn notes(&self, lifter: UserId, clinician: UserId) -> Result<Vec<ClinicalNote>> {
         self.run(move |c| care::notes(c, lifter, clinician)).await
+    }
+
+    fn reminders(&self) -> &dyn crate::reminders::Reminders {
+        self
     }
 }

@@ -14,6 +14,9 @@ use pullback_store::{
     NewSession, NewSymmetryTest, SessionId, Store, StoreError, StoredProfile, UserId, WorkoutCounts,
 };
 
+mod reminders;
+pub use reminders::*;
+
 // ---------------------------------------------------------------------------
 // Fixtures
 
@@ -1182,7 +1185,7 @@ pub async fn simultaneous_attempts_are_admitted_up_to_the_limit(store: &dyn Stor
 }
 
 /// Polls every future together on this task (the store's own pool runs them in parallel).
-async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+pub async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
     let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
     let mut done: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
     std::future::poll_fn(|cx| {
@@ -1229,6 +1232,11 @@ macro_rules! shared_suite {
             clinicians,
             an_invitation_of_a_former_clinician_cannot_be_accepted,
             names_are_normalised_and_may_not_hide_characters,
+            reminder_settings_round_trip_per_lifter,
+            feed_links_are_replaced_and_revoked,
+            push_subscriptions_belong_to_one_lifter,
+            a_reminder_is_claimed_once_and_never_when_answered,
+            a_server_value_is_made_once,
         );
     };
     ($fresh:path; $($name:ident),* $(,)?) => {

@@ -95,6 +95,7 @@ pub fn render(rows: &[Row], filter: &Filter, now: Timestamp) -> Markup {
         div.caseload-head {
             h1 { "Your lifters" }
             a.button href="/clinic/invite" { "Invite a lifter" }
+            a.button.secondary href="/clinic/digest" { "Daily digest" }
         }
         p.lead { "Most urgent first: urgent care, see a doctor, flaring, see a clinician, overdue check-ins, "
             "then everyone else, each group by latest activity." }

@@ -8,6 +8,7 @@ pub mod entries;
 pub mod history;
 pub mod log;
 pub mod parts;
+pub mod reminders;
 pub mod screening;
 pub mod settings;
 pub mod today;

@@ -137,6 +137,11 @@ impl<'a> View<'a> {
             (self.profile_section())
             (self.data_section())
             (self.tokens_section())
+            section aria-labelledby="reminders-title" {
+                h2 #reminders-title { "Reminders" }
+                p { "Check-in reminders in your phone's calendar or as notifications: "
+                    a href="/settings/reminders" { "Reminders" } "." }
+            }
             section aria-labelledby="care-title" {
                 h2 #care-title { "Who can see my data" }
                 p { "Clinicians you share your data with, invitations, and everything they did with your data: "
