@@ -121,7 +121,18 @@ mod tests {
         assert!(matches!(workers.run(|| ()).await, Err(WorkError::Busy)), "one waits already");
         release.send(()).unwrap();
         assert!(first.await.unwrap().unwrap());
-        assert!(matches!(workers.run(|| panic!("boom")).await, Err(WorkError::Failed(_))));
+        // The no-op job queued above may still wait its turn (the queue holds one):
+        // ask again until it has run, within a bound.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let panicked = loop {
+            match workers.run(|| panic!("boom")).await {
+                Err(WorkError::Busy) if std::time::Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+                other => break other,
+            }
+        };
+        assert!(matches!(panicked, Err(WorkError::Failed(_))), "{panicked:?}");
         assert_eq!(workers.run(|| 7).await.unwrap(), 7, "the thread is still there");
     }
 }
