@@ -105,19 +105,19 @@ pub static ROUTES: &[Route] = &[
     route!(GET "/history/symmetry-tests/{id}/delete", Lifter, get(crate::pages::entries::confirm_symmetry)),
     route!(POST "/history/symmetry-tests/{id}/delete", Lifter, post(crate::pages::entries::delete_symmetry)),
     route!(GET "/settings", Lifter, get(crate::pages::settings::page)),
-    route!(POST "/settings/profile", Lifter, post(crate::pages::settings::save_profile)),
-    route!(GET "/settings/export.json", Lifter, get(crate::pages::settings::export_json)),
-    route!(GET "/settings/export.csv", Lifter, get(crate::pages::settings::export_csv)),
-    route!(GET "/settings/export.fhir.json", Lifter, get(crate::pages::settings::export_fhir)),
+    route!(POST "/settings/profile", Lifter, post(crate::pages::settings::profile::save)),
+    route!(GET "/settings/export.json", Lifter, get(crate::pages::settings::exports::json)),
+    route!(GET "/settings/export.csv", Lifter, get(crate::pages::settings::exports::csv)),
+    route!(GET "/settings/export.fhir.json", Lifter, get(crate::pages::settings::exports::fhir)),
     route!(
         POST "/settings/import",
         Lifter,
-        post(crate::pages::settings::import)
-            .layer(axum::extract::DefaultBodyLimit::max(crate::pages::settings::MAX_UPLOAD_BYTES))
+        post(crate::pages::settings::import::import)
+            .layer(axum::extract::DefaultBodyLimit::max(crate::pages::settings::import::MAX_UPLOAD_BYTES))
     ),
-    route!(POST "/settings/tokens", Lifter, post(crate::pages::settings::create_token)),
-    route!(POST "/settings/tokens/{id}/delete", Lifter, post(crate::pages::settings::delete_token)),
-    route!(POST "/settings/delete", Lifter, post(crate::pages::settings::delete_account)),
+    route!(POST "/settings/tokens", Lifter, post(crate::pages::settings::tokens::create)),
+    route!(POST "/settings/tokens/{id}/delete", Lifter, post(crate::pages::settings::tokens::revoke)),
+    route!(POST "/settings/delete", Lifter, post(crate::pages::settings::deletion::delete)),
     // The clinician's caseload, most urgent first (cached rows, see clinic::dashboard).
     route!(GET "/clinic", Clinician, get(crate::clinic::dashboard::page)),
     // Sharing with clinicians: invitations (clinician side), accepting and the care team (lifter side).
@@ -130,9 +130,9 @@ pub static ROUTES: &[Route] = &[
     route!(POST "/settings/care-team/{clinician}/revoke", Lifter, post(crate::pages::care::revoke)),
     // One lifter, seen by their clinician: plan, history, protocol tuning, notes (all audited).
     route!(GET "/clinic/lifters/{lifter}", Clinician, get(crate::clinic::lifter::page)),
-    route!(POST "/clinic/lifters/{lifter}/protocol", Clinician, post(crate::clinic::lifter::save_protocol)),
-    route!(POST "/clinic/lifters/{lifter}/profile", Clinician, post(crate::clinic::lifter::save_profile)),
-    route!(POST "/clinic/lifters/{lifter}/notes", Clinician, post(crate::clinic::lifter::add_note)),
+    route!(POST "/clinic/lifters/{lifter}/protocol", Clinician, post(crate::clinic::lifter::protocol::save)),
+    route!(POST "/clinic/lifters/{lifter}/profile", Clinician, post(crate::clinic::lifter::profile::save)),
+    route!(POST "/clinic/lifters/{lifter}/notes", Clinician, post(crate::clinic::lifter::notes::add)),
     // Check-in reminders (issue 18): choices, the secret calendar feed, Web Push.
     route!(GET "/settings/reminders", Lifter, get(crate::pages::reminders::page)),
     route!(POST "/settings/reminders", Lifter, post(crate::pages::reminders::save)),
