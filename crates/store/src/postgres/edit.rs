@@ -4,8 +4,8 @@
 
 use super::care::audit;
 use super::db;
-use super::rows::{ExerciseRows, IdCounts, SetRows, ordinal, take_ids};
-use super::write::{changed, lock_user, log_checkin, log_session};
+use super::rows::{Batch, ExerciseRows, IdCounts, Replay, SessionRows, SetRows, ordinal, take_ids};
+use super::write::{changed, lock_for_checkin, lock_for_session, lock_user, log_checkin, log_session};
 use crate::codec::{self, effective_time, from_ns, to_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{At, CheckinId, ClientId, Edit, Entry, Logged, NewAudit, NewCheckin, NewSession, SessionId, UserId};
@@ -22,16 +22,6 @@ async fn by_client(c: &mut PgConnection, table: &str, user: UserId, client: &Cli
         .map_err(db)
 }
 
-async fn set_client(c: &mut PgConnection, table: &str, id: i64, client: &ClientId) -> Result<()> {
-    sqlx::query(&format!("UPDATE {table} SET client_id = $1 WHERE id = $2"))
-        .bind(client.as_str())
-        .bind(id)
-        .execute(c)
-        .await
-        .map_err(db)?;
-    Ok(())
-}
-
 pub(super) async fn add_session_once(
     pool: &PgPool,
     user: UserId,
@@ -39,13 +29,13 @@ pub(super) async fn add_session_once(
     session: &NewSession,
 ) -> Result<Logged<SessionId>> {
     let mut tx = pool.begin().await.map_err(db)?;
-    // The lock makes a retry racing its original wait, then find it.
-    lock_user(&mut tx, user).await?;
+    // The lock makes a retry racing its original wait, then find it. (The ids it
+    // takes are lost then: a gap in a sequence, which nothing reads.)
+    let ids = lock_for_session(&mut tx, user, session).await?;
     if let Some(id) = by_client(&mut tx, "sessions", user, client).await? {
         return Ok(Logged { id: SessionId(id), created: false });
     }
-    let id = log_session(&mut tx, user, session).await?;
-    set_client(&mut tx, "sessions", id.0, client).await?;
+    let id = log_session(&mut tx, user, session, ids, Some(client)).await?;
     tx.commit().await.map_err(db)?;
     Ok(Logged { id, created: true })
 }
@@ -57,12 +47,11 @@ pub(super) async fn add_checkin_once(
     checkin: &NewCheckin,
 ) -> Result<Logged<CheckinId>> {
     let mut tx = pool.begin().await.map_err(db)?;
-    lock_user(&mut tx, user).await?;
+    let id = lock_for_checkin(&mut tx, user).await?;
     if let Some(id) = by_client(&mut tx, "checkins", user, client).await? {
         return Ok(Logged { id: CheckinId(id), created: false });
     }
-    let id = log_checkin(&mut tx, user, checkin).await?;
-    set_client(&mut tx, "checkins", id.0, client).await?;
+    let id = log_checkin(&mut tx, user, checkin, id, Some(client)).await?;
     tx.commit().await.map_err(db)?;
     Ok(Logged { id, created: true })
 }
@@ -98,7 +87,9 @@ pub(super) async fn edit_entry(pool: &PgPool, entry: Entry, edit: &Edit, record:
     lock_user(&mut tx, user).await?;
     let old_ns = entry_time(&mut tx, user, entry).await?;
     let new_ns = match (entry, edit) {
-        (Entry::Session(id), Edit::Session { at, exercises }) => edit_session(&mut tx, id, *at, exercises).await?,
+        (Entry::Session(id), Edit::Session { at, exercises }) => {
+            edit_session(&mut tx, user, id, *at, exercises).await?
+        }
         (Entry::Checkin(id), Edit::Checkin { pain, side, bottom_only }) => {
             edit_checkin(&mut tx, id, pain.value(), *side, *bottom_only).await?;
             old_ns
@@ -142,7 +133,13 @@ pub(super) async fn edit_entry(pool: &PgPool, entry: Entry, edit: &Edit, record:
 
 /// Replaces a session's time and exercises; its check-ins without a time of their
 /// own move with it. Gives the new time (UTC ns).
-async fn edit_session(c: &mut PgConnection, id: SessionId, at: At, exercises: &[ExerciseLog]) -> Result<i64> {
+async fn edit_session(
+    c: &mut PgConnection,
+    user: UserId,
+    id: SessionId,
+    at: At,
+    exercises: &[ExerciseLog],
+) -> Result<i64> {
     let at_ns = to_ns(at.instant)?;
     sqlx::query("UPDATE sessions SET at = $2, at_ns = $3 WHERE id = $1")
         .bind(id.0)
@@ -160,8 +157,7 @@ async fn edit_session(c: &mut PgConnection, id: SessionId, at: At, exercises: &[
             set_rows.push(*exercise_id, ordinal(position), set, None);
         }
     }
-    exercise_rows.insert(c).await?;
-    set_rows.insert(c).await?;
+    Batch::of_rows(SessionRows::default(), exercise_rows, set_rows).write(c, user.0, Replay::Untouched).await?;
     let untimed: Vec<(i64, String)> =
         sqlx::query_as("SELECT id, point FROM checkins WHERE session_id = $1 AND at IS NULL")
             .bind(id.0)

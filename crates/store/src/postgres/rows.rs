@@ -38,23 +38,45 @@ pub(super) async fn take_ids(c: &mut PgConnection, counts: IdCounts) -> Result<I
     if counts.sessions + counts.exercises + counts.checkins == 0 {
         return Ok(Ids::default());
     }
-    let (mut sessions, mut exercises, mut checkins): (Vec<i64>, Vec<i64>, Vec<i64>) = sqlx::query_as(
-        "SELECT
-             ARRAY(SELECT nextval(pg_get_serial_sequence('sessions', 'id')) FROM generate_series(1, $1)),
-             ARRAY(SELECT nextval(pg_get_serial_sequence('exercises', 'id')) FROM generate_series(1, $2)),
-             ARRAY(SELECT nextval(pg_get_serial_sequence('checkins', 'id')) FROM generate_series(1, $3))",
-    )
-    .bind(ordinal(counts.sessions))
-    .bind(ordinal(counts.exercises))
-    .bind(ordinal(counts.checkins))
-    .fetch_one(c)
-    .await
-    .map_err(db)?;
-    // Sequences only rise, but nothing promises the order ARRAY() collects them in.
-    sessions.sort_unstable();
-    exercises.sort_unstable();
-    checkins.sort_unstable();
-    Ok(Ids { sessions, exercises, checkins })
+    let row: (Vec<i64>, Vec<i64>, Vec<i64>) = sqlx::query_as(&format!("SELECT {ID_ARRAYS}"))
+        .bind(ordinal(counts.sessions))
+        .bind(ordinal(counts.exercises))
+        .bind(ordinal(counts.checkins))
+        .fetch_one(c)
+        .await
+        .map_err(db)?;
+    Ok(Ids::sorted(row))
+}
+
+/// Locks the user's row (as [`super::write::lock_user`]) and takes the ids in the
+/// same round trip; `None` if there is no such user. A write then needs only one
+/// more statement ([`Batch::write`]) before its commit.
+pub(super) async fn lock_user_taking_ids(c: &mut PgConnection, user: i64, counts: IdCounts) -> Result<Option<Ids>> {
+    let row: Option<(Vec<i64>, Vec<i64>, Vec<i64>)> =
+        sqlx::query_as(&format!("SELECT {ID_ARRAYS} FROM users WHERE id = $4 FOR NO KEY UPDATE"))
+            .bind(ordinal(counts.sessions))
+            .bind(ordinal(counts.exercises))
+            .bind(ordinal(counts.checkins))
+            .bind(user)
+            .fetch_optional(c)
+            .await
+            .map_err(db)?;
+    Ok(row.map(Ids::sorted))
+}
+
+/// `$1`, `$2` and `$3` fresh ids of sessions, exercises and check-ins.
+const ID_ARRAYS: &str = "ARRAY(SELECT nextval(pg_get_serial_sequence('sessions', 'id')) FROM generate_series(1, $1)),
+     ARRAY(SELECT nextval(pg_get_serial_sequence('exercises', 'id')) FROM generate_series(1, $2)),
+     ARRAY(SELECT nextval(pg_get_serial_sequence('checkins', 'id')) FROM generate_series(1, $3))";
+
+impl Ids {
+    /// Sequences only rise, but nothing promises the order ARRAY() collects them in.
+    fn sorted((mut sessions, mut exercises, mut checkins): (Vec<i64>, Vec<i64>, Vec<i64>)) -> Ids {
+        sessions.sort_unstable();
+        exercises.sort_unstable();
+        checkins.sort_unstable();
+        Ids { sessions, exercises, checkins }
+    }
 }
 
 /// The next of the ids taken (there are as many as rows).
@@ -81,28 +103,6 @@ impl SessionRows {
         self.note.push(note.map(|n| n.as_str().to_owned()));
         Ok(())
     }
-
-    pub async fn insert(self, c: &mut PgConnection, user: i64) -> Result<()> {
-        if self.id.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO sessions (id, user_id, at, at_ns, external_id, note)
-             SELECT id, $1, at, at_ns, external_id, note
-             FROM UNNEST($2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[])
-                  AS t (id, at, at_ns, external_id, note)",
-        )
-        .bind(user)
-        .bind(self.id)
-        .bind(self.at)
-        .bind(self.at_ns)
-        .bind(self.external_id)
-        .bind(self.note)
-        .execute(c)
-        .await
-        .map_err(db)?;
-        Ok(())
-    }
 }
 
 /// Exercise entries as column arrays.
@@ -126,28 +126,6 @@ impl ExerciseRows {
         self.tempo.push(e.tempo.map(|t| t.to_string()));
         self.block_height.push(e.block_height.map(|h| h.value().to_string()));
         self.note.push(e.note.as_ref().map(|n| n.as_str().to_owned()));
-    }
-
-    pub async fn insert(self, c: &mut PgConnection) -> Result<()> {
-        if self.id.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO exercises (id, session_id, position, exercise, tempo, block_height, note)
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-                                  $7::text[])",
-        )
-        .bind(self.id)
-        .bind(self.session_id)
-        .bind(self.position)
-        .bind(self.exercise)
-        .bind(self.tempo)
-        .bind(self.block_height)
-        .bind(self.note)
-        .execute(c)
-        .await
-        .map_err(db)?;
-        Ok(())
     }
 }
 
@@ -174,29 +152,6 @@ impl SetRows {
         self.warmup.push(set.warmup);
         self.import_key.push(import_key.map(u128::to_be_bytes));
         self.note.push(set.note.as_ref().map(|n| n.as_str().to_owned()));
-    }
-
-    pub async fn insert(self, c: &mut PgConnection) -> Result<()> {
-        if self.exercise_id.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key, note)
-             SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::boolean[],
-                                  $7::bytea[], $8::text[])",
-        )
-        .bind(self.exercise_id)
-        .bind(self.position)
-        .bind(self.load)
-        .bind(self.reps)
-        .bind(self.rpe)
-        .bind(self.warmup)
-        .bind(self.import_key)
-        .bind(self.note)
-        .execute(c)
-        .await
-        .map_err(db)?;
-        Ok(())
     }
 }
 
@@ -240,33 +195,6 @@ impl CheckinRows {
         self.bottom_only.push(row.bottom_only);
         Ok(())
     }
-
-    pub async fn insert(self, c: &mut PgConnection, user: i64) -> Result<()> {
-        if self.id.is_empty() {
-            return Ok(());
-        }
-        sqlx::query(
-            "INSERT INTO checkins (id, user_id, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only)
-             SELECT id, $1, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only
-             FROM UNNEST($2::bigint[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::bigint[],
-                         $8::bigint[], $9::text[], $10::boolean[])
-                  AS t (id, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only)",
-        )
-        .bind(user)
-        .bind(self.id)
-        .bind(self.session_id)
-        .bind(self.point)
-        .bind(self.pain)
-        .bind(self.at)
-        .bind(self.at_ns)
-        .bind(self.effective_ns)
-        .bind(self.side)
-        .bind(self.bottom_only)
-        .execute(c)
-        .await
-        .map_err(db)?;
-        Ok(())
-    }
 }
 
 /// A session to write whole: with its exercises, sets and check-ins.
@@ -279,6 +207,164 @@ pub(super) struct SessionInput<'a> {
     pub note: Option<&'a Note>,
 }
 
+/// The rows of one write, for all four tables, and what it changes: written by
+/// [`Batch::write`] in one statement.
+#[derive(Debug, Default)]
+pub(super) struct Batch {
+    sessions: SessionRows,
+    exercises: ExerciseRows,
+    sets: SetRows,
+    checkins: CheckinRows,
+    /// The client id of the one session written (a phone's retry finds it by it).
+    pub session_client: Option<String>,
+    /// The client id of the one check-in written.
+    pub checkin_client: Option<String>,
+}
+
+/// What a write changes in the lifter's replay, recorded in the write's statement.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Replay {
+    /// The caller records it (an import, after its other tables).
+    Untouched,
+    /// The revision rises, and a checkpoint covering this instant (UTC ns) goes.
+    ChangedAt(i64),
+}
+
+impl Batch {
+    /// Whole sessions (and `standalone` check-ins, rows but for their ids) with the
+    /// `ids` taken for them; gives the sessions' ids and adds to `counts`.
+    pub fn of_sessions(
+        sessions: &[SessionInput<'_>],
+        standalone: &[CheckinRow],
+        ids: Ids,
+        counts: &mut ImportCounts,
+    ) -> Result<(Batch, Vec<i64>)> {
+        let mut batch = Batch::default();
+        let (mut exercise_ids, mut checkin_ids) = (ids.exercises.iter(), ids.checkins.iter());
+        for (s, &session_id) in sessions.iter().zip(&ids.sessions) {
+            batch.sessions.push(session_id, s.at, s.external_id, s.note)?;
+            for (position, e) in s.exercises.iter().enumerate() {
+                let exercise_id = next_id(&mut exercise_ids)?;
+                batch.exercises.push(exercise_id, session_id, ordinal(position), e);
+                for (position, set) in e.sets.iter().enumerate() {
+                    batch.sets.push(exercise_id, ordinal(position), set, None);
+                }
+                counts.exercises += 1;
+                counts.sets += e.sets.len();
+            }
+            for checkin in s.checkins {
+                let own = checkin.at.map(|t| At::new(t, s.at.offset));
+                let effective = crate::codec::effective_time(s.at.instant, checkin.point, checkin.at);
+                batch.checkins.push(CheckinRow {
+                    id: next_id(&mut checkin_ids)?,
+                    session_id: Some(session_id),
+                    point: Some(checkin.point),
+                    pain: checkin.pain.value(),
+                    at: own,
+                    effective_ns: to_ns(effective)?,
+                    side: checkin.side,
+                    bottom_only: checkin.bottom_only,
+                })?;
+                counts.checkins += 1;
+            }
+            counts.sessions += 1;
+        }
+        for row in standalone {
+            batch.checkins.push(CheckinRow { id: next_id(&mut checkin_ids)?, ..*row })?;
+            counts.checkins += 1;
+        }
+        Ok((batch, ids.sessions))
+    }
+
+    /// Rows made by the caller (a CSV import's plan, a session's new exercises).
+    pub fn of_rows(sessions: SessionRows, exercises: ExerciseRows, sets: SetRows) -> Batch {
+        Batch { sessions, exercises, sets, ..Batch::default() }
+    }
+
+    /// One check-in, its id taken already.
+    pub fn of_checkin(row: CheckinRow) -> Result<Batch> {
+        let mut batch = Batch::default();
+        batch.checkins.push(row)?;
+        Ok(batch)
+    }
+
+    /// Writes every row and records the change in one statement of data-modifying
+    /// CTEs: one round trip, where a table at a time took five. Foreign keys hold,
+    /// since PostgreSQL checks them at the end of the statement, when all four
+    /// inserts are done. The caller has locked the user in an earlier statement, so
+    /// this statement's snapshot sees every checkpoint committed before the lock.
+    pub async fn write(self, c: &mut PgConnection, user: i64, replay: Replay) -> Result<()> {
+        let (changed, affected) = match replay {
+            Replay::Untouched => (false, None),
+            Replay::ChangedAt(ns) => (true, Some(ns)),
+        };
+        let (s, e, t, k) = (self.sessions, self.exercises, self.sets, self.checkins);
+        sqlx::query(BATCH_SQL)
+            .bind(user)
+            .bind(self.session_client)
+            .bind(s.id)
+            .bind(s.at)
+            .bind(s.at_ns)
+            .bind(s.external_id)
+            .bind(s.note)
+            .bind(e.id)
+            .bind(e.session_id)
+            .bind(e.position)
+            .bind(e.exercise)
+            .bind(e.tempo)
+            .bind(e.block_height)
+            .bind(e.note)
+            .bind(t.exercise_id)
+            .bind(t.position)
+            .bind(t.load)
+            .bind(t.reps)
+            .bind(t.rpe)
+            .bind(t.warmup)
+            .bind(t.import_key)
+            .bind(t.note)
+            .bind(self.checkin_client)
+            .bind(k.id)
+            .bind(k.session_id)
+            .bind(k.point)
+            .bind(k.pain)
+            .bind(k.at)
+            .bind(k.at_ns)
+            .bind(k.effective_ns)
+            .bind(k.side)
+            .bind(k.bottom_only)
+            .bind(changed)
+            .bind(affected)
+            .execute(c)
+            .await
+            .map_err(db)?;
+        Ok(())
+    }
+}
+
+/// The statement of [`Batch::write`]; its parameters in the order bound there.
+const BATCH_SQL: &str = "
+WITH new_sessions AS (
+    INSERT INTO sessions (id, user_id, at, at_ns, external_id, note, client_id)
+    SELECT id, $1, at, at_ns, external_id, note, $2::text
+    FROM UNNEST($3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[]) AS t (id, at, at_ns, external_id, note)
+), new_exercises AS (
+    INSERT INTO exercises (id, session_id, position, exercise, tempo, block_height, note)
+    SELECT * FROM UNNEST($8::bigint[], $9::bigint[], $10::bigint[], $11::text[], $12::text[], $13::text[], $14::text[])
+), new_sets AS (
+    INSERT INTO sets (exercise_id, position, load, reps, rpe, warmup, import_key, note)
+    SELECT * FROM UNNEST($15::bigint[], $16::bigint[], $17::text[], $18::bigint[], $19::text[], $20::boolean[],
+                         $21::bytea[], $22::text[])
+), new_checkins AS (
+    INSERT INTO checkins (id, user_id, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only, client_id)
+    SELECT id, $1, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only, $23::text
+    FROM UNNEST($24::bigint[], $25::bigint[], $26::text[], $27::bigint[], $28::text[], $29::bigint[], $30::bigint[],
+                $31::text[], $32::boolean[])
+         AS t (id, session_id, point, pain, at, at_ns, effective_ns, side, bottom_only)
+), bump AS (
+    UPDATE users SET revision = revision + 1 WHERE id = $1 AND $33::boolean
+)
+DELETE FROM checkpoints WHERE $33::boolean AND user_id = $1 AND covers_until_ns >= $34::bigint";
+
 /// Writes whole sessions (and `standalone` check-ins, already made into rows
 /// but for their ids) in one go; gives the sessions' ids and adds to `counts`.
 pub(super) async fn insert_sessions(
@@ -288,51 +374,19 @@ pub(super) async fn insert_sessions(
     standalone: &[CheckinRow],
     counts: &mut ImportCounts,
 ) -> Result<Vec<i64>> {
-    let want = IdCounts {
-        sessions: sessions.len(),
-        exercises: sessions.iter().map(|s| s.exercises.len()).sum(),
-        checkins: sessions.iter().map(|s| s.checkins.len()).sum::<usize>() + standalone.len(),
-    };
-    let ids = take_ids(c, want).await?;
-    let (mut exercise_ids, mut checkin_ids) = (ids.exercises.iter(), ids.checkins.iter());
+    let ids = take_ids(c, IdCounts::of(sessions, standalone.len())).await?;
+    let (batch, session_ids) = Batch::of_sessions(sessions, standalone, ids, counts)?;
+    batch.write(c, user, Replay::Untouched).await?;
+    Ok(session_ids)
+}
 
-    let (mut session_rows, mut exercise_rows, mut set_rows, mut checkin_rows) =
-        (SessionRows::default(), ExerciseRows::default(), SetRows::default(), CheckinRows::default());
-    for (s, &session_id) in sessions.iter().zip(&ids.sessions) {
-        session_rows.push(session_id, s.at, s.external_id, s.note)?;
-        for (position, e) in s.exercises.iter().enumerate() {
-            let exercise_id = next_id(&mut exercise_ids)?;
-            exercise_rows.push(exercise_id, session_id, ordinal(position), e);
-            for (position, set) in e.sets.iter().enumerate() {
-                set_rows.push(exercise_id, ordinal(position), set, None);
-            }
-            counts.exercises += 1;
-            counts.sets += e.sets.len();
+impl IdCounts {
+    /// The ids that `sessions`, and `standalone` check-ins beside them, need.
+    pub fn of(sessions: &[SessionInput<'_>], standalone: usize) -> IdCounts {
+        IdCounts {
+            sessions: sessions.len(),
+            exercises: sessions.iter().map(|s| s.exercises.len()).sum(),
+            checkins: sessions.iter().map(|s| s.checkins.len()).sum::<usize>() + standalone,
         }
-        for checkin in s.checkins {
-            let own = checkin.at.map(|t| At::new(t, s.at.offset));
-            let effective = crate::codec::effective_time(s.at.instant, checkin.point, checkin.at);
-            checkin_rows.push(CheckinRow {
-                id: next_id(&mut checkin_ids)?,
-                session_id: Some(session_id),
-                point: Some(checkin.point),
-                pain: checkin.pain.value(),
-                at: own,
-                effective_ns: to_ns(effective)?,
-                side: checkin.side,
-                bottom_only: checkin.bottom_only,
-            })?;
-            counts.checkins += 1;
-        }
-        counts.sessions += 1;
     }
-    for row in standalone {
-        checkin_rows.push(CheckinRow { id: next_id(&mut checkin_ids)?, ..*row })?;
-        counts.checkins += 1;
-    }
-    session_rows.insert(c, user).await?;
-    exercise_rows.insert(c).await?;
-    set_rows.insert(c).await?;
-    checkin_rows.insert(c, user).await?;
-    Ok(ids.sessions)
 }

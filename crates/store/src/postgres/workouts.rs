@@ -11,7 +11,7 @@
 //! [`Store::import_workouts`]: crate::Store::import_workouts
 
 use super::db;
-use super::rows::{ExerciseRows, IdCounts, SessionRows, SetRows, next_id, take_ids};
+use super::rows::{Batch, ExerciseRows, IdCounts, Replay, SessionRows, SetRows, next_id, take_ids};
 use super::write::{changed, delete_events, lock_user};
 use crate::codec::to_ns;
 use crate::error::{Result, StoreError};
@@ -265,9 +265,7 @@ async fn write_plan(c: &mut PgConnection, user: UserId, plan: Plan<'_>) -> Resul
             *exercises.id.get(exercise).ok_or_else(|| crate::codec::corrupt("an exercise id is missing"))?;
         sets.push(exercise_id, position, set, Some(key));
     }
-    sessions.insert(c, user.0).await?;
-    exercises.insert(c).await?;
-    sets.insert(c).await?;
+    Batch::of_rows(sessions, exercises, sets).write(c, user.0, Replay::Untouched).await?;
     apply(c, &plan.changes).await
 }
 

@@ -3,12 +3,14 @@
 //! of one lifter take turns, as SQLite's `BEGIN IMMEDIATE` makes them.
 
 use super::db;
-use super::rows::{CheckinRow, IdCounts, SessionInput, insert_sessions, next_id, take_ids};
+use super::rows::{
+    Batch, CheckinRow, IdCounts, Ids, Replay, SessionInput, insert_sessions, lock_user_taking_ids, next_id,
+};
 use crate::codec::{self, ProfileRow, effective_time, to_ns};
 use crate::error::{Result, StoreError};
 use crate::model::{
-    At, CheckinId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession, NewSymmetryTest,
-    Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
+    At, CheckinId, ClientId, ImportCounts, ImportMode, NewCheckin, NewCheckpoint, NewScreening, NewSession,
+    NewSymmetryTest, Revision, ScreeningId, SessionId, StoredProfile, SymmetryTestId, User, UserId,
 };
 use jiff::Timestamp;
 use pullback_core::History;
@@ -119,25 +121,46 @@ pub(super) async fn set_profile(pool: &PgPool, user: UserId, profile: &StoredPro
 
 pub(super) async fn add_session(pool: &PgPool, user: UserId, session: &NewSession) -> Result<SessionId> {
     let mut tx = pool.begin().await.map_err(db)?;
-    lock_user(&mut tx, user).await?;
-    let id = log_session(&mut tx, user, session).await?;
+    let ids = lock_for_session(&mut tx, user, session).await?;
+    let id = log_session(&mut tx, user, session, ids, None).await?;
     tx.commit().await.map_err(db)?;
     Ok(id)
 }
 
-/// Inserts a session and records the change, inside the caller's transaction
-/// (which has locked the user).
-pub(super) async fn log_session(tx: &mut PgConnection, user: UserId, session: &NewSession) -> Result<SessionId> {
-    let input = SessionInput {
+/// `session` as the one session of a write.
+fn session_input(session: &NewSession) -> SessionInput<'_> {
+    SessionInput {
         at: session.at,
         external_id: session.external_id.as_deref(),
         exercises: &session.exercises,
         checkins: &session.checkins,
         note: session.note.as_ref(),
-    };
-    let ids = insert_sessions(tx, user.0, &[input], &[], &mut ImportCounts::default()).await?;
+    }
+}
+
+/// Locks the user, as [`lock_user`], and takes the ids `session` needs, in one
+/// round trip: a session is then logged in four (this, [`log_session`]'s one
+/// statement, and the transaction's begin and commit).
+pub(super) async fn lock_for_session(tx: &mut PgConnection, user: UserId, session: &NewSession) -> Result<Ids> {
+    lock_user_taking_ids(tx, user.0, IdCounts::of(&[session_input(session)], 0))
+        .await?
+        .ok_or_else(|| StoreError::not_found("user", user))
+}
+
+/// Inserts a session with the `ids` taken for it, under `client` if given, and
+/// records the change, in one statement inside the caller's transaction (which
+/// has locked the user).
+pub(super) async fn log_session(
+    tx: &mut PgConnection,
+    user: UserId,
+    session: &NewSession,
+    ids: Ids,
+    client: Option<&ClientId>,
+) -> Result<SessionId> {
+    let (mut batch, ids) = Batch::of_sessions(&[session_input(session)], &[], ids, &mut ImportCounts::default())?;
     let id = ids.first().copied().ok_or_else(|| codec::corrupt("the session got no id"))?;
-    changed(tx, user, Some(to_ns(session.at.instant)?)).await?;
+    batch.session_client = client.map(|c| c.as_str().to_owned());
+    batch.write(tx, user.0, Replay::ChangedAt(to_ns(session.at.instant)?)).await?;
     Ok(SessionId(id))
 }
 
@@ -154,15 +177,29 @@ fn effective(session: Option<Timestamp>, checkin: &NewCheckin) -> Result<Timesta
 
 pub(super) async fn add_checkin(pool: &PgPool, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
     let mut tx = pool.begin().await.map_err(db)?;
-    lock_user(&mut tx, user).await?;
-    let id = log_checkin(&mut tx, user, checkin).await?;
+    let id = lock_for_checkin(&mut tx, user).await?;
+    let id = log_checkin(&mut tx, user, checkin, id, None).await?;
     tx.commit().await.map_err(db)?;
     Ok(id)
 }
 
-/// Inserts a check-in and records the change, inside the caller's transaction
-/// (which has locked the user).
-pub(super) async fn log_checkin(tx: &mut PgConnection, user: UserId, checkin: &NewCheckin) -> Result<CheckinId> {
+/// Locks the user, as [`lock_user`], and takes a check-in's id, in one round trip.
+pub(super) async fn lock_for_checkin(tx: &mut PgConnection, user: UserId) -> Result<i64> {
+    let ids = lock_user_taking_ids(tx, user.0, IdCounts { checkins: 1, ..IdCounts::default() })
+        .await?
+        .ok_or_else(|| StoreError::not_found("user", user))?;
+    next_id(&mut ids.checkins.iter())
+}
+
+/// Inserts a check-in with the `id` taken for it, under `client` if given, and
+/// records the change, inside the caller's transaction (which has locked the user).
+pub(super) async fn log_checkin(
+    tx: &mut PgConnection,
+    user: UserId,
+    checkin: &NewCheckin,
+    id: i64,
+    client: Option<&ClientId>,
+) -> Result<CheckinId> {
     let session = match checkin.session {
         Some(id) => {
             let at_ns: Option<i64> = sqlx::query_scalar("SELECT at_ns FROM sessions WHERE id = $1 AND user_id = $2")
@@ -177,10 +214,13 @@ pub(super) async fn log_checkin(tx: &mut PgConnection, user: UserId, checkin: &N
         None => None,
     };
     let effective_ns = to_ns(effective(session.map(|(_, at)| at), checkin)?)?;
-    let ids = take_ids(tx, IdCounts { checkins: 1, ..IdCounts::default() }).await?;
-    let id = next_id(&mut ids.checkins.iter())?;
-    let mut rows = super::rows::CheckinRows::default();
-    rows.push(CheckinRow {
+    // A session's check-in changes that session's outcome: the session time counts.
+    let affected = match (session, checkin.at) {
+        (Some((_, session_at)), _) => session_at,
+        (None, Some(at)) => at.instant,
+        (None, None) => return Err(StoreError::Invalid("a standalone check-in needs its time".into())),
+    };
+    let mut batch = Batch::of_checkin(CheckinRow {
         id,
         session_id: session.map(|(id, _)| id.0),
         point: checkin.point,
@@ -190,14 +230,8 @@ pub(super) async fn log_checkin(tx: &mut PgConnection, user: UserId, checkin: &N
         side: checkin.side,
         bottom_only: checkin.bottom_only,
     })?;
-    rows.insert(tx, user.0).await?;
-    // A session's check-in changes that session's outcome: the session time counts.
-    let affected = match (session, checkin.at) {
-        (Some((_, session_at)), _) => session_at,
-        (None, Some(at)) => at.instant,
-        (None, None) => return Err(StoreError::Invalid("a standalone check-in needs its time".into())),
-    };
-    changed(tx, user, Some(to_ns(affected)?)).await?;
+    batch.checkin_client = client.map(|c| c.as_str().to_owned());
+    batch.write(tx, user.0, Replay::ChangedAt(to_ns(affected)?)).await?;
     Ok(CheckinId(id))
 }
 

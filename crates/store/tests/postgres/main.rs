@@ -649,3 +649,89 @@ async fn tls_verify_full_checks_the_certificate_against_the_given_authority() {
     let plain = plain.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(plain.contains("no encryption") || plain.contains("pg_hba.conf"), "{plain}");
 }
+
+/// Counts the statements sqlx sends (each is one round trip to the server): sqlx
+/// reports every one as an event of target `sqlx::query`, but for a transaction's
+/// `BEGIN`, which it sends as a simple query and does not report (a round trip all
+/// the same), and the pool's ping (none: the store's pool does not ping). The subscriber is the
+/// process's (a scoped one misses events whose call sites other tests' threads
+/// met first); the count is per thread, and a counted test runs on one thread.
+struct RoundTrips;
+
+thread_local! {
+    static STATEMENTS: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for RoundTrips {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            STATEMENTS.with(|s| s.borrow_mut().push(summary.0));
+        }
+    }
+}
+
+/// The statement's summary (its first words), for the assertion's message.
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+impl RoundTrips {
+    /// The statements `write` sends, in order.
+    async fn of<T>(write: impl std::future::Future<Output = T>) -> (Vec<String>, T) {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            use tracing_subscriber::layer::SubscriberExt;
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(RoundTrips)).unwrap();
+        });
+        STATEMENTS.with(|s| s.borrow_mut().clear());
+        let out = write.await;
+        (STATEMENTS.with(|s| s.take()), out)
+    }
+}
+
+/// The session write holds the lifter's row lock from its second round trip to
+/// its commit, and every writer of that lifter waits that long: it takes four
+/// (begin; lock and ids; one statement for all rows and the revision; commit),
+/// five with a client id (the lookup of a retry). It took nine and eleven. The
+/// counts below leave out the `BEGIN`, which sqlx does not report.
+#[tokio::test(flavor = "current_thread")]
+async fn a_session_write_and_a_checkin_take_four_round_trips() {
+    let (store, _db) = fresh().await;
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    // A first write warms the pool (its connection's setup is not the write's).
+    store.add_session(ana, &simple_session("2026-03-01T07:00:00Z", 1)).await.unwrap();
+
+    let (trips, id) = RoundTrips::of(store.add_session(ana, &rich_session("2026-03-02T07:00:00Z"))).await;
+    id.unwrap();
+    assert_eq!(trips.len(), 3, "round trips of a session write, but its BEGIN: {trips:?}");
+
+    let client = pullback_store::ClientId::parse("3b2c1d0e-aaaa-4bbb-8ccc-0123456789ab").unwrap();
+    let session = simple_session("2026-03-03T07:00:00Z", 2);
+    let (trips, logged) = RoundTrips::of(store.add_session_once(ana, &client, &session)).await;
+    assert!(logged.unwrap().created);
+    assert_eq!(trips.len(), 4, "round trips of a session write with a client id, but its BEGIN: {trips:?}");
+    let (trips, again) = RoundTrips::of(store.add_session_once(ana, &client, &session)).await;
+    assert!(!again.unwrap().created, "the retry stored a second session");
+    assert!(trips.len() <= 2, "a retry found at once takes, but its BEGIN, {trips:?}");
+
+    let checkin = pullback_store::NewCheckin::standalone(
+        pullback_core::Pain::parse(3).unwrap(),
+        "2026-03-03T20:00:00Z".parse().unwrap(),
+    );
+    let (trips, id) = RoundTrips::of(store.add_checkin(ana, &checkin)).await;
+    id.unwrap();
+    assert_eq!(trips.len(), 3, "round trips of a standalone check-in, but its BEGIN: {trips:?}");
+    // And what the one statement wrote reads back whole: rows, revision, no stale checkpoint.
+    let stored = store.history(ana).await.unwrap();
+    assert_eq!(stored.history.sessions.len(), 3);
+    assert_eq!(stored.history.checkins.len(), 1);
+    assert_eq!(stored.history.sessions[1].exercises, rich_session("2026-03-02T07:00:00Z").exercises);
+}
