@@ -321,6 +321,43 @@ impl Strength {
     }
 }
 
+/// An id a client makes for a write it may have to send again (a phone that
+/// logged offline retries until it hears back): the store keeps a write of a given
+/// client id once per lifter, so a retry never doubles it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ClientId(String);
+
+impl ClientId {
+    /// The longest client id taken (a UUID is 36 characters).
+    pub const MAX_LEN: usize = 64;
+    /// The shortest: anything shorter is too easy to repeat by accident.
+    pub const MIN_LEN: usize = 8;
+
+    /// 8–64 characters of ASCII letters, digits, `-` and `_`.
+    pub fn parse(text: &str) -> std::result::Result<ClientId, String> {
+        let text = text.trim();
+        let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&text.len()) || !text.chars().all(allowed) {
+            return Err(format!(
+                "{text:?} is not a client id: use {}–{} letters, digits, '-' or '_' (a UUID, say)",
+                Self::MIN_LEN,
+                Self::MAX_LEN
+            ));
+        }
+        Ok(ClientId(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,25 +11,20 @@ use super::docs::{
 use super::entries::{
     FoundCheckin, find_checkin, find_screening, find_symmetry_test, standalone_json, symmetry_test_json,
 };
-use super::events::{every_answer_given, screening_saved};
-use super::input::{JsonObject, PathId, bottom_only_goes_with_during, refuse_fixed, settle};
+use super::events::screening_saved;
+use super::input::{JsonObject, PathId, refused};
 use super::{audit, sessions};
 use crate::auth::ApiLifter;
-use crate::error::{ApiError, FieldProblem};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use pullback_contract::format_time;
-use pullback_core::{Pain, Side, Strength};
+use pullback_contract::StoredCheckin;
+use pullback_core::{Pain, Side};
 use pullback_store::{CheckinId, Edit, Entry, ScreeningId, StoredProfile, SymmetryTestId};
-use serde_json::{Map, Value, json};
-
-/// Why a check-in's time, point and session cannot be changed.
-const CHECKIN_STAYS: &str = "a check-in keeps its time and what it belongs to; delete it and log it anew";
-/// Why a screening's or symmetry test's time cannot be changed.
-const TIME_STAYS: &str = "the time stays; delete it and log it anew";
+use serde_json::{Map, Value};
 
 /// A check-in's answers: pain, side, pain only at the bottom of the lift.
 type Answers = (Pain, Option<Side>, bool);
@@ -101,40 +96,22 @@ pub async fn delete_checkin(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// The new answers: the body's, with a left-out `side` or `bottom_only` kept as
-/// stored, read as the contract reads a check-in of the same kind.
+/// The new answers, read as the contract reads a check-in of the same kind (a
+/// left-out `side` or `bottom_only` kept as stored).
 fn read_checkin_change(
-    mut body: Map<String, Value>,
+    body: Map<String, Value>,
     before: &FoundCheckin,
     profile: &StoredProfile,
     now: Timestamp,
 ) -> Result<Answers, ApiError> {
-    let mut rules = refuse_fixed(&body, &["at", "point", "session"], CHECKIN_STAYS);
-    let (_, side, bottom_only) = answers(before);
-    let mut checkin = Map::new();
-    checkin.insert("pain".into(), body.remove("pain").unwrap_or(Value::Null));
-    checkin.insert("side".into(), body.remove("side").unwrap_or_else(|| json!(side.map(Side::id))));
-    let bottom_only = body.remove("bottom_only").unwrap_or_else(|| json!(bottom_only));
-    match before {
-        FoundCheckin::OfSession { session, checkin: stored, .. } => {
-            checkin.insert("point".into(), json!(stored.point.id()));
-            checkin.insert("bottom_only".into(), bottom_only);
-            rules.extend(bottom_only_goes_with_during(&checkin, "/bottom_only"));
-            // The session's time only places the check-in; nothing of it is stored.
-            let read = pullback_contract::read_session_checkin(checkin, session.at.instant, units(profile), now);
-            let read = settle(read, rules)?;
-            Ok((read.pain, read.side, read.bottom_only))
+    let stored = match before {
+        FoundCheckin::OfSession { session, checkin, .. } => {
+            StoredCheckin::OfSession { session_at: session.at.instant, checkin }
         }
-        FoundCheckin::Standalone(stored) => {
-            if bottom_only == Value::Bool(true) {
-                let why = "goes only with a check-in of a session at point \"during\"";
-                rules.push(super::input::problem("/bottom_only", why));
-            }
-            checkin.insert("at".into(), json!(format_time(stored.at)));
-            let read = settle(pullback_contract::read_checkin(checkin, units(profile), now), rules)?;
-            Ok((read.pain, read.side, false))
-        }
-    }
+        FoundCheckin::Standalone(checkin) => StoredCheckin::Standalone(checkin),
+    };
+    let read = pullback_contract::read_checkin_change(body, stored, units(profile), now).map_err(refused)?;
+    Ok((read.pain, read.side, read.bottom_only))
 }
 
 fn units(profile: &StoredProfile) -> pullback_core::Units {
@@ -160,8 +137,7 @@ fn checkin_name(found: &FoundCheckin, profile: &StoredProfile) -> String {
 fn checkin_json(id: CheckinId, found: FoundCheckin, profile: &StoredProfile, now: Timestamp) -> Value {
     match found {
         FoundCheckin::OfSession { session, index, .. } => {
-            let list = sessions::session_list(&[session], profile, now);
-            list["sessions"][0]["checkins"][index].clone()
+            sessions::lister(profile, now).session_checkin(&sessions::stored(&session), index)
         }
         FoundCheckin::Standalone(checkin) => standalone_json(id, checkin, profile, now),
     }
@@ -188,15 +164,12 @@ pub async fn change_screening(
     State(state): State<AppState>,
     lifter: ApiLifter,
     PathId(id): PathId,
-    JsonObject(mut body): JsonObject,
+    JsonObject(body): JsonObject,
 ) -> Result<Json<ScreeningSaved>, ApiError> {
     let (now, user, id) = (state.now(), &lifter.user, ScreeningId(id));
     let before = find_screening(state.store.as_ref(), user.id, id).await?;
     let profile = state.store.profile(user.id).await?;
-    let mut rules = refuse_fixed(&body, &["at"], TIME_STAYS);
-    rules.extend(every_answer_given(&body));
-    body.insert("at".into(), json!(format_time(before.at)));
-    let after = settle(pullback_contract::read_screening(body, units(&profile), now), rules)?;
+    let after = pullback_contract::read_screening_change(body, before.at, units(&profile), now).map_err(refused)?;
     let name = audit::event_name("screening", before.at, &profile.profile.time_zone);
     let detail = audit::detail(&name, &audit::screening_changes(&before.answers, &after.answers));
     let entry = Entry::Screening(id);
@@ -261,28 +234,15 @@ pub async fn change_symmetry_test(
     let (now, user, id) = (state.now(), &lifter.user, SymmetryTestId(id));
     let before = find_symmetry_test(state.store.as_ref(), user.id, id).await?;
     let profile = state.store.profile(user.id).await?;
-    let (left, right) = read_symmetry_change(body, before.at, &profile, now)?;
+    let after = pullback_contract::read_symmetry_change(&body, before.at, units(&profile), now).map_err(refused)?;
+    let (left, right) = (after.left, after.right);
     let name = audit::event_name("symmetry test", before.at, &profile.profile.time_zone);
     let detail = audit::detail(&name, &audit::symmetry_changes((before.left, before.right), (left, right)));
     let entry = Entry::SymmetryTest(id);
     let record = audit::by_lifter(user, audit::changed_action(entry), detail, now);
     state.store.edit_entry(entry, &Edit::SymmetryTest { left, right }, &record).await?;
-    let after = find_symmetry_test(state.store.as_ref(), user.id, id).await?;
-    Ok(Json(symmetry_test_json(id, after, &profile, now)))
-}
-
-fn read_symmetry_change(
-    body: Map<String, Value>,
-    at: Timestamp,
-    profile: &StoredProfile,
-    now: Timestamp,
-) -> Result<(Strength, Strength), ApiError> {
-    let rules: Vec<FieldProblem> = refuse_fixed(&body, &["at"], TIME_STAYS);
-    let mut test: Map<String, Value> =
-        ["left", "right"].into_iter().filter_map(|key| body.get(key).map(|v| (key.to_owned(), v.clone()))).collect();
-    test.insert("at".into(), json!(format_time(at)));
-    let read = settle(pullback_contract::read_symmetry_test(test, units(profile), now), rules)?;
-    Ok((read.left, read.right))
+    let changed = find_symmetry_test(state.store.as_ref(), user.id, id).await?;
+    Ok(Json(symmetry_test_json(id, changed, &profile, now)))
 }
 
 /// Deletes a symmetry test.

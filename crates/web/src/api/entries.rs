@@ -2,22 +2,24 @@
 //! 404, so another lifter's ids look like ids that do not exist), and listing the
 //! standalone check-ins, screenings and symmetry tests with their ids.
 //!
-//! Entries are written by the plan contract's writer, as the session list is, so a
-//! listed entry has the same fields as one posted, plus its `id`.
+//! Entries are written by the plan contract's listing writer
+//! (`pullback_contract::Lister`), as the session list is, so a listed entry has the
+//! same fields as one posted, plus its `id`.
 
 use super::docs::{CheckinList, ErrorBody, ScreeningList, SymmetryTestList};
+use super::sessions::lister;
 use crate::auth::ApiLifter;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use jiff::Timestamp;
-use pullback_contract::{WriteOptions, history_document};
-use pullback_core::{History, Params, Screening, SessionCheckin, StandaloneCheckin, SymmetryTest};
+use pullback_contract::StoredEntries;
+use pullback_core::{Screening, SessionCheckin, StandaloneCheckin, SymmetryTest};
 use pullback_store::{
     CheckinId, ScreeningId, SessionEntry, SessionId, Store, StoredHistory, StoredProfile, SymmetryTestId, UserId,
 };
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// One of the lifter's sessions; `NotFound` unless it is theirs.
 pub async fn find_session(store: &dyn Store, user: UserId, id: SessionId) -> Result<SessionEntry, ApiError> {
@@ -85,8 +87,8 @@ pub async fn find_symmetry_test(store: &dyn Store, user: UserId, id: SymmetryTes
 pub async fn list_checkins(State(state): State<AppState>, lifter: ApiLifter) -> Result<Json<Value>, ApiError> {
     let (stored, profile) = read(&state, lifter.user.id).await?;
     let ids: Vec<i64> = stored.checkin_ids.iter().map(|id| id.0).collect();
-    let history = History { checkins: stored.history.checkins, ..empty(&profile) };
-    Ok(Json(json!({ "checkins": written(&history, "checkins", &ids, &profile, state.now()) })))
+    let checkins = StoredEntries::Checkins(stored.history.checkins);
+    Ok(Json(lister(&profile, state.now()).entries(checkins, &ids)))
 }
 
 /// The lifter's red-flag screenings in time order, with their ids.
@@ -104,8 +106,8 @@ pub async fn list_checkins(State(state): State<AppState>, lifter: ApiLifter) -> 
 pub async fn list_screenings(State(state): State<AppState>, lifter: ApiLifter) -> Result<Json<Value>, ApiError> {
     let (stored, profile) = read(&state, lifter.user.id).await?;
     let ids: Vec<i64> = stored.screening_ids.iter().map(|id| id.0).collect();
-    let history = History { screenings: stored.history.screenings, ..empty(&profile) };
-    Ok(Json(json!({ "screenings": written(&history, "screenings", &ids, &profile, state.now()) })))
+    let screenings = StoredEntries::Screenings(stored.history.screenings);
+    Ok(Json(lister(&profile, state.now()).entries(screenings, &ids)))
 }
 
 /// The lifter's symmetry tests in time order, with their ids.
@@ -123,57 +125,20 @@ pub async fn list_screenings(State(state): State<AppState>, lifter: ApiLifter) -
 pub async fn list_symmetry_tests(State(state): State<AppState>, lifter: ApiLifter) -> Result<Json<Value>, ApiError> {
     let (stored, profile) = read(&state, lifter.user.id).await?;
     let ids: Vec<i64> = stored.symmetry_test_ids.iter().map(|id| id.0).collect();
-    let history = History { symmetry_tests: stored.history.symmetry_tests, ..empty(&profile) };
-    Ok(Json(json!({ "symmetry_tests": written(&history, "symmetry_tests", &ids, &profile, state.now()) })))
+    let tests = StoredEntries::SymmetryTests(stored.history.symmetry_tests);
+    Ok(Json(lister(&profile, state.now()).entries(tests, &ids)))
 }
 
 /// A standalone check-in as listed.
 pub fn standalone_json(id: CheckinId, checkin: StandaloneCheckin, profile: &StoredProfile, now: Timestamp) -> Value {
-    let history = History { checkins: vec![checkin], ..empty(profile) };
-    first(written(&history, "checkins", &[id.0], profile, now))
+    lister(profile, now).entry(StoredEntries::Checkins(vec![checkin]), id.0)
 }
 
 /// A symmetry test as listed.
 pub fn symmetry_test_json(id: SymmetryTestId, test: SymmetryTest, profile: &StoredProfile, now: Timestamp) -> Value {
-    let history = History { symmetry_tests: vec![test], ..empty(profile) };
-    first(written(&history, "symmetry_tests", &[id.0], profile, now))
+    lister(profile, now).entry(StoredEntries::SymmetryTests(vec![test]), id.0)
 }
 
 async fn read(state: &AppState, user: UserId) -> Result<(StoredHistory, StoredProfile), ApiError> {
     Ok((state.store.history(user).await?, state.store.profile(user).await?))
-}
-
-/// A history of the lifter's profile with nothing logged, to fill with one list.
-fn empty(profile: &StoredProfile) -> History {
-    History {
-        profile: profile.profile.clone(),
-        params: Params::default(),
-        sessions: Vec::new(),
-        checkins: Vec::new(),
-        screenings: Vec::new(),
-        symmetry_tests: Vec::new(),
-    }
-}
-
-/// The document's list `list` as the contract writes it (times in the lifter's
-/// zone), with `ids` (parallel to it) added.
-fn written(history: &History, list: &str, ids: &[i64], profile: &StoredProfile, now: Timestamp) -> Vec<Value> {
-    let options = WriteOptions { time_zone: Some(&profile.time_zone_name), overrides: None, session_offsets: &[] };
-    let mut document = history_document(history, now, &options);
-    let entries = match document.get_mut(list).map(Value::take) {
-        Some(Value::Array(entries)) => entries,
-        _ => Vec::new(),
-    };
-    entries.into_iter().zip(ids).map(|(entry, id)| with_id(entry, *id)).collect()
-}
-
-fn with_id(mut entry: Value, id: i64) -> Value {
-    if let Some(fields) = entry.as_object_mut() {
-        fields.insert("id".into(), json!(id));
-    }
-    entry
-}
-
-fn first(entries: Vec<Value>) -> Value {
-    entries.into_iter().next().unwrap_or(Value::Null)
 }

@@ -6,9 +6,11 @@
 //! - Every answer is JSON, errors too ([`crate::error::ApiError`]). Bad input gets
 //!   422 with every problem named by JSON pointer into the request body, and
 //!   nothing is stored.
-//! - Events are read with the plan contract's own reader ([`input`]), so a session
-//!   posted here obeys exactly the rules of a session in a `pullback.plan/v1`
-//!   document, and its problems read the same.
+//! - Events are read, and listed, by the plan contract
+//!   (`pullback_contract::read_posted_session` and the other request readers,
+//!   `pullback_contract::Lister`), so a session posted here obeys exactly the rules
+//!   of a session in a `pullback.plan/v1` document, its problems read the same, and
+//!   no JSON field name of an event is written here.
 //! - [`docs`] serves the OpenAPI document; a test checks it lists every route of
 //!   the route table under `/api/v1`.
 

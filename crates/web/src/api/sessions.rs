@@ -5,23 +5,19 @@ use super::docs::{
     ErrorBody, NewSession as NewSessionDoc, SessionChange as SessionChangeDoc, SessionList, StoredSession,
 };
 use super::entries::find_session;
-use super::input::{
-    JsonObject, PathId, at_or_now, bottom_only_goes_with_during, invalid, not_in_future, problem, query_param,
-    refuse_fixed, settle, stored_at, take_client_id,
-};
+use super::input::{JsonObject, PathId, invalid, query_param, refused, stored_at};
 use super::{Created, audit, written_once};
 use crate::auth::ApiLifter;
-use crate::error::{ApiError, FieldProblem};
+use crate::error::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use jiff::tz::Offset;
-use pullback_contract::{WriteOptions, history_document};
-use pullback_core::{ExerciseLog, History, Params, Session, Units};
-use pullback_store::{At, Edit, Entry, NewSession, SessionEntry, SessionId, StoredProfile};
-use serde_json::{Map, Value, json};
+use pullback_contract::{ListedSession, Lister, LoggedAt};
+use pullback_core::Units;
+use pullback_store::{Edit, Entry, NewSession, SessionEntry, SessionId, StoredProfile};
+use serde_json::Value;
 
 /// The lifter's sessions in time order, each as in a plan document (so a listed
 /// session can be posted back) plus the stored ids of the session and its check-ins.
@@ -53,7 +49,8 @@ pub async fn list(
     let user = lifter.user.id;
     let profile = state.store.profile(user).await?;
     let entries = state.store.sessions(user, last).await?;
-    Ok(Json(session_list(&entries, &profile, state.now())))
+    let sessions: Vec<ListedSession<'_>> = entries.iter().map(stored).collect();
+    Ok(Json(lister(&profile, state.now()).sessions(&sessions)))
 }
 
 /// Logs a session. `at` defaults to now; sets and check-ins follow the plan
@@ -77,44 +74,27 @@ pub async fn list(
 pub async fn create(
     State(state): State<AppState>,
     lifter: ApiLifter,
-    JsonObject(mut body): JsonObject,
+    JsonObject(body): JsonObject,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
     let now = state.now();
     let user = lifter.user.id;
     let profile = state.store.profile(user).await?;
-    let zone = &profile.profile.time_zone;
-    let client = take_client_id(&mut body);
-    let mut event = session_fields(body);
-    at_or_now(&mut event, now, zone);
-    let mut rules = session_rules(&event, now);
-    rules.extend(client.as_ref().err().cloned());
-    let at = event.get("at").cloned();
-    let session = read_session(event, &profile, now, rules)?;
+    let posted = pullback_contract::read_posted_session(body, profile.profile.units, &profile.profile.time_zone, now)
+        .map_err(refused)?;
     let new = NewSession {
-        at: stored_at(at.as_ref(), session.at, zone),
+        at: stored_at(posted.at),
         external_id: None,
-        exercises: session.exercises,
-        checkins: session.checkins,
-        note: session.note,
+        exercises: posted.session.exercises,
+        checkins: posted.session.checkins,
+        note: posted.session.note,
     };
-    match client.ok().flatten() {
+    match posted.client_id {
         Some(client) => {
             let stored = state.store.add_session_once(user, &client, &new).await?;
             Ok(written_once(stored.id.0, stored.created))
         }
         None => Ok((StatusCode::CREATED, Json(Created { id: state.store.add_session(user, &new).await?.0 }))),
     }
-}
-
-/// `event` read as the contract reads a session, if neither the contract nor
-/// `rules` found a problem.
-fn read_session(
-    event: Map<String, Value>,
-    profile: &StoredProfile,
-    now: Timestamp,
-    rules: Vec<FieldProblem>,
-) -> Result<Session, ApiError> {
-    settle(pullback_contract::read_session(event, profile.profile.units, now), rules)
 }
 
 /// Changes one of the lifter's sessions: its time (kept when `at` is left out)
@@ -148,7 +128,16 @@ pub async fn change(
     // Found before the body is read: another lifter's id is 404 whatever fields it has.
     let before = find_session(state.store.as_ref(), user.id, id).await?;
     let profile = state.store.profile(user.id).await?;
-    let (at, exercises) = read_change(body, &before, &profile, now)?;
+    let before_at = LoggedAt { instant: before.at.instant, offset: before.at.offset };
+    let change = pullback_contract::read_session_change(
+        &body,
+        before_at,
+        profile.profile.units,
+        &profile.profile.time_zone,
+        now,
+    )
+    .map_err(refused)?;
+    let (at, exercises) = (stored_at(change.at), change.exercises);
     let changes =
         audit::session_changes((before.at, &before.session.exercises), (at, &exercises), profile.profile.units);
     let detail = audit::detail(&audit::session_name(before.at), &changes);
@@ -156,26 +145,7 @@ pub async fn change(
     let record = audit::by_lifter(user, audit::changed_action(entry), detail, now);
     state.store.edit_entry(entry, &Edit::Session { at, exercises }, &record).await?;
     let after = find_session(state.store.as_ref(), user.id, id).await?;
-    Ok(Json(first_session(session_list(&[after], &profile, now))))
-}
-
-/// The new time and exercises of a session, from a body like a posted session's.
-fn read_change(
-    body: Map<String, Value>,
-    before: &SessionEntry,
-    profile: &StoredProfile,
-    now: Timestamp,
-) -> Result<(At, Vec<ExerciseLog>), ApiError> {
-    let mut refused = refuse_fixed(&body, &["checkins"], "change a check-in at /api/v1/me/checkins/{id}");
-    let mut event: Map<String, Value> =
-        ["at", "exercises"].into_iter().filter_map(|key| body.get(key).map(|v| (key.to_owned(), v.clone()))).collect();
-    if event.get("at").is_none_or(Value::is_null) {
-        event.insert("at".into(), json!(before.at.to_string()));
-    }
-    refused.extend(session_rules(&event, now));
-    let at = event.get("at").cloned();
-    let session = read_session(event, profile, now, refused)?;
-    Ok((stored_at(at.as_ref(), session.at, &profile.profile.time_zone), session.exercises))
+    Ok(Json(lister(&profile, now).session(&stored(&after))))
 }
 
 /// Deletes one of the lifter's sessions, with its check-ins.
@@ -219,92 +189,17 @@ fn deleted_session_detail(before: &SessionEntry, units: Units) -> String {
     format!("{name}: {}{checkins}", audit::exercises(&before.session.exercises, units))
 }
 
-/// The one session of a listing of one.
-fn first_session(mut list: Value) -> Value {
-    match list.get_mut("sessions").map(Value::take) {
-        Some(Value::Array(sessions)) => sessions.into_iter().next().unwrap_or(Value::Null),
-        _ => Value::Null,
-    }
+/// The listings' writer for the lifter's profile.
+pub(super) fn lister(profile: &StoredProfile, now: Timestamp) -> Lister<'_> {
+    Lister { profile: &profile.profile, time_zone: &profile.time_zone_name, now }
 }
 
-/// The fields of a new session. An `id` is left out: the store gives the id (a
-/// listed session posted back is a new session).
-fn session_fields(mut body: Map<String, Value>) -> Map<String, Value> {
-    ["at", "exercises", "checkins"].into_iter().filter_map(|key| body.remove_entry(key)).collect()
-}
-
-/// What logging asks beyond the contract: at least one exercise, each with at
-/// least one set; no time in the future; `bottom_only` only with `during`.
-fn session_rules(session: &Map<String, Value>, now: Timestamp) -> Vec<FieldProblem> {
-    let mut problems = Vec::new();
-    match session.get("exercises") {
-        None | Some(Value::Null) => problems.push(problem("/exercises", "is required: log at least one exercise")),
-        Some(Value::Array(exercises)) if exercises.is_empty() => {
-            problems.push(problem("/exercises", "log at least one exercise"));
-        }
-        Some(Value::Array(exercises)) => {
-            for (i, exercise) in exercises.iter().enumerate() {
-                let no_sets = match exercise.get("sets") {
-                    None | Some(Value::Null) => true,
-                    Some(Value::Array(sets)) => sets.is_empty(),
-                    Some(_) => false,
-                };
-                if exercise.is_object() && no_sets {
-                    problems.push(problem(&format!("/exercises/{i}/sets"), "log at least one set"));
-                }
-            }
-        }
-        Some(_) => {}
+/// A stored session as the contract lists it.
+pub(super) fn stored(entry: &SessionEntry) -> ListedSession<'_> {
+    ListedSession {
+        session: &entry.session,
+        offset: entry.at.offset,
+        id: entry.id.0,
+        checkin_ids: entry.checkin_ids.iter().map(|id| id.0).collect(),
     }
-    problems.extend(not_in_future(session, "/at", now));
-    if let Some(Value::Array(checkins)) = session.get("checkins") {
-        for (i, checkin) in checkins.iter().enumerate() {
-            let Some(checkin) = checkin.as_object() else { continue };
-            problems.extend(not_in_future(checkin, &format!("/checkins/{i}/at"), now));
-            problems.extend(bottom_only_goes_with_during(checkin, &format!("/checkins/{i}/bottom_only")));
-        }
-    }
-    problems
-}
-
-/// The sessions written by the contract's writer (loads as exact numbers, times
-/// with the offset they were logged in), with their stored ids added.
-pub(super) fn session_list(entries: &[SessionEntry], profile: &StoredProfile, now: Timestamp) -> Value {
-    let history = History {
-        profile: profile.profile.clone(),
-        params: Params::default(),
-        sessions: entries.iter().map(|e| Session { id: None, ..e.session.clone() }).collect(),
-        checkins: Vec::new(),
-        screenings: Vec::new(),
-        symmetry_tests: Vec::new(),
-    };
-    let offsets: Vec<Offset> = entries.iter().map(|e| e.at.offset).collect();
-    let options = WriteOptions { time_zone: Some(&profile.time_zone_name), overrides: None, session_offsets: &offsets };
-    let mut document = history_document(&history, now, &options);
-    let written = match document.get_mut("sessions").map(Value::take) {
-        Some(Value::Array(sessions)) => sessions,
-        _ => Vec::new(),
-    };
-    let sessions: Vec<Value> =
-        written.into_iter().zip(entries).map(|(session, entry)| with_ids(session, entry)).collect();
-    json!({ "units": profile.profile.units.load_symbol(), "sessions": sessions })
-}
-
-/// Adds the stored ids to a written session: its own, its external one (from an
-/// import) if any, and each check-in's.
-fn with_ids(mut written: Value, entry: &SessionEntry) -> Value {
-    if let Some(session) = written.as_object_mut() {
-        session.insert("id".into(), json!(entry.id.0));
-        if let Some(external) = &entry.session.id {
-            session.insert("external_id".into(), json!(external));
-        }
-        if let Some(Value::Array(checkins)) = session.get_mut("checkins") {
-            for (checkin, id) in checkins.iter_mut().zip(&entry.checkin_ids) {
-                if let Some(checkin) = checkin.as_object_mut() {
-                    checkin.insert("id".into(), json!(id.0));
-                }
-            }
-        }
-    }
-    written
 }
