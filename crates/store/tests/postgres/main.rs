@@ -653,8 +653,8 @@ async fn tls_verify_full_checks_the_certificate_against_the_given_authority() {
 /// Counts the statements sqlx sends (each is one round trip to the server): sqlx
 /// reports every one as an event of target `sqlx::query`, but for a transaction's
 /// `BEGIN`, which it sends as a simple query and does not report (a round trip all
-/// the same), and the pool's ping (none: the store's pool does not ping). The subscriber is the
-/// process's (a scoped one misses events whose call sites other tests' threads
+/// the same), and the pool's ping as it hands out a connection (one more). The
+/// subscriber is the process's (a scoped one misses events whose call sites other tests' threads
 /// met first); the count is per thread, and a counted test runs on one thread.
 struct RoundTrips;
 
@@ -734,4 +734,40 @@ async fn a_session_write_and_a_checkin_take_four_round_trips() {
     assert_eq!(stored.history.sessions.len(), 3);
     assert_eq!(stored.history.checkins.len(), 1);
     assert_eq!(stored.history.sessions[1].exercises, rich_session("2026-03-02T07:00:00Z").exercises);
+}
+
+/// The pool pings a connection as it takes it out of the pool: a round trip per
+/// store call, which measured nothing under load (`scripts/load-compare --versus`,
+/// BENCHMARKS.md), and without which every pooled connection failed one call
+/// after the server dropped them. So after a server restart no call fails.
+#[tokio::test]
+async fn no_call_fails_after_the_server_drops_the_pools_connections() {
+    let (store, db) = fresh().await;
+    let ana = store.create_user("ana", &StoredProfile::new(Units::Kg)).await.unwrap().id;
+    // Several connections in the pool, all idle: four writes at once, each on its own.
+    let sessions: Vec<_> = (1..=4).map(|day| simple_session(&format!("2026-03-0{day}T07:00:00Z"), 1)).collect();
+    let written = tokio::join!(
+        store.add_session(ana, &sessions[0]),
+        store.add_session(ana, &sessions[1]),
+        store.add_session(ana, &sessions[2]),
+        store.add_session(ana, &sessions[3]),
+    );
+    for w in [written.0, written.1, written.2, written.3] {
+        w.unwrap();
+    }
+    let mut raw = db.raw().await;
+    let dropped: Vec<bool> = sqlx::query_scalar(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .fetch_all(&mut raw)
+    .await
+    .unwrap();
+    assert!(!dropped.is_empty(), "the pool had no connection to drop");
+    for i in 0..=PoolSettings::default().max_connections {
+        let session = simple_session(&format!("2026-04-{:02}T07:00:00Z", i + 1), 1);
+        store.add_session(ana, &session).await.unwrap();
+    }
+    let stored = store.history(ana).await.unwrap().history.sessions.len();
+    assert_eq!(stored, 4 + PoolSettings::default().max_connections as usize + 1);
 }
