@@ -3,10 +3,10 @@
 
 use jiff::Timestamp;
 use jiff::tz::Offset;
-use pullback_contract::{WriteOptions, history_document};
+use pullback_contract::{ExportEnvelope, WriteOptions, add_export_envelope, history_document};
 use pullback_core::Note;
 use pullback_store::{StoredHistory, StoredProfile};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::Write;
 
 /// The columns of `pullback export --format csv`, one row per set, in log order:
@@ -63,14 +63,9 @@ pub fn plan_document(now: Timestamp, stored: &StoredHistory, profile: &StoredPro
 /// (version, user name, plates, stored session ids), which `pullback import` reads back.
 pub fn full_document(now: Timestamp, user_name: &str, stored: &StoredHistory, profile: &StoredProfile) -> Value {
     let mut doc = plan_document(now, stored, profile);
-    doc["pullback_export"] = json!({
-        "version": 1,
-        "user": user_name,
-        "plates": profile.plates.as_ref().map(|plates| {
-            plates.iter().map(|p| pullback_contract::decimal_number(p.value())).collect::<Vec<_>>()
-        }),
-        "session_ids": stored.session_ids.iter().map(|id| id.0).collect::<Vec<_>>(),
-    });
+    let session_ids: Vec<i64> = stored.session_ids.iter().map(|id| id.0).collect();
+    let envelope = ExportEnvelope { user: user_name, plates: profile.plates.as_deref(), session_ids: &session_ids };
+    add_export_envelope(&mut doc, &envelope);
     doc
 }
 

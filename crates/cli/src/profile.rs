@@ -182,28 +182,7 @@ fn apply_protocol(set: &SetArgs, stored: &mut StoredProfile, problems: &mut Vec<
 
 /// The overrides as a JSON object, so that new ones can be merged in by key.
 fn current_overrides(stored: &StoredProfile) -> serde_json::Map<String, serde_json::Value> {
-    let o = &stored.overrides;
-    let mut map = serde_json::Map::new();
-    let mut put = |key: &str, value: Option<serde_json::Value>| {
-        if let Some(v) = value {
-            map.insert(key.to_owned(), v);
-        }
-    };
-    let number = |d: Decimal| serde_json::Value::from(d.to_string().parse::<f64>().unwrap_or(f64::NAN));
-    put("tolerable_max", o.tolerable_max.map(Into::into));
-    put("worse_delta", o.worse_delta.map(Into::into));
-    put("sore_min", o.sore_min.map(Into::into));
-    put("pattern_window", o.pattern_window.map(Into::into));
-    put("pattern_min", o.pattern_min.map(Into::into));
-    put("intensity_spike_ratio", o.intensity_spike_ratio.map(number));
-    put("volume_spike_acwr", o.volume_spike_acwr.map(number));
-    put(
-        "layoff_caps",
-        o.layoff_caps.as_ref().map(|caps| caps.iter().map(|(d, f)| serde_json::json!([d, number(*f)])).collect()),
-    );
-    put("episode_referral_days", o.episode_referral_days.map(Into::into));
-    put("lsi_min", o.lsi_min.map(number));
-    map
+    pullback_contract::protocol_object(&stored.overrides)
 }
 
 fn describe(name: &str, stored: &StoredProfile) -> String {

@@ -10,9 +10,9 @@ use clap::{Args, ValueEnum};
 use jiff::Timestamp;
 use pullback_app::export;
 use pullback_app::json_import::{self, Tally, profile_differs, skip_known};
-use pullback_contract::{PlanRequest, Problem};
+use pullback_contract::{EXPORT_VERSION, NotAnExport, PlanRequest, Problem};
 use pullback_store::{ImportMode, User};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -280,17 +280,16 @@ fn parse_import(text: &str, format: ImportFormat, path: &Path) -> Result<PlanReq
     // A JSON export: check its envelope, then read the same tree.
     let value: Value =
         serde_json::from_str(text).map_err(|e| Failure::BadInput(vec![format!("(document): not valid JSON: {e}")]))?;
-    match value.get("pullback_export") {
-        Some(envelope) if envelope.get("version") == Some(&json!(1)) => {}
-        Some(envelope) => {
-            let version = envelope.get("version").map_or_else(|| "none".to_owned(), ToString::to_string);
+    match pullback_contract::check_export_envelope(&value) {
+        Ok(()) => {}
+        Err(NotAnExport::Version { pointer, found }) => {
             return Err(Failure::BadInput(vec![format!(
-                "/pullback_export/version: {version} is not a version this Pullback reads (1)"
+                "{pointer}: {found} is not a version this Pullback reads ({EXPORT_VERSION})"
             )]));
         }
-        None => {
+        Err(NotAnExport::Missing { pointer }) => {
             return Err(Failure::BadInput(vec![format!(
-                "/pullback_export: is required with --format json but missing; {} is a plan document: \
+                "{pointer}: is required with --format json but missing; {} is a plan document: \
                  import it with --format plan (or auto)",
                 path.display()
             )]));

@@ -16,6 +16,7 @@
 //! ```
 
 mod event;
+mod export;
 mod fhir;
 mod parse;
 mod raw;
@@ -26,6 +27,7 @@ mod summary;
 mod write;
 
 pub use event::{read_checkin, read_screening, read_session, read_session_checkin, read_symmetry_test};
+pub use export::{EXPORT_VERSION, ExportEnvelope, NotAnExport, add_export_envelope, check_export_envelope};
 pub use fhir::{FhirSubject, LOINC_PAIN_SEVERITY, fhir_bundle};
 pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
@@ -39,7 +41,7 @@ pub use request::{
 pub use summary::{
     headline, ladder_words, line as prescribed_line, plain_headline, plates_note, summary, summary_with,
 };
-pub use write::{WriteOptions, decimal_number, history_document};
+pub use write::{WriteOptions, decimal_number, history_document, protocol_object};
 
 use serde_json::Value;
 

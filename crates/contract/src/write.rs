@@ -78,7 +78,7 @@ pub fn history_document(history: &History, as_of: Timestamp, options: &WriteOpti
     doc.insert("contract".into(), json!(CONTRACT));
     doc.insert("as_of".into(), json!(as_of.to_string()));
     doc.insert("profile".into(), profile(&history.profile, options.time_zone));
-    doc.insert("protocol".into(), protocol(overrides));
+    doc.insert("protocol".into(), Value::Object(protocol_object(overrides)));
     doc.insert("screenings".into(), history.screenings.iter().map(|s| screening(s, &local)).collect());
     doc.insert("sessions".into(), Value::Array(sessions));
     doc.insert("checkins".into(), history.checkins.iter().map(|c| standalone(c, &local)).collect());
@@ -124,7 +124,9 @@ fn profile(p: &Profile, time_zone: Option<&str>) -> Value {
     Value::Object(out)
 }
 
-fn protocol(o: &Overrides) -> Value {
+/// The overrides as the contract's `protocol` object: only those that are set,
+/// by the contract's keys (what `parse_protocol` reads back).
+pub fn protocol_object(o: &Overrides) -> Map<String, Value> {
     let mut out = Map::new();
     for key in ParamKey::ALL {
         let value = match key {
@@ -146,7 +148,7 @@ fn protocol(o: &Overrides) -> Value {
             out.insert(key.id().into(), value);
         }
     }
-    Value::Object(out)
+    out
 }
 
 fn session(s: &Session, offset: Offset) -> Value {
