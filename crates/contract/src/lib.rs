@@ -33,7 +33,7 @@ pub use parse::{parse_protocol, parse_request, parse_request_str};
 pub use read::parse_time;
 pub use render::{DISCLAIMER, PlanOutput, PrescribedOut, ShareOut, ToleranceOut, format_time, render};
 pub use request::{
-    CheckinAnswers, CheckinOf, ListedSession, Lister, LoggedAt, PostedCheckin, PostedScreening, PostedSession,
+    CheckinAnswers, CheckinOf, ListedSession, Lister, PostedCheckin, PostedScreening, PostedSession,
     PostedSymmetryTest, SessionChange, StoredCheckin, StoredEntries, json_kind, read_checkin_change,
     read_posted_checkin, read_posted_screening, read_posted_session, read_posted_symmetry_test, read_screening_change,
     read_session_change, read_symmetry_change,

@@ -22,8 +22,8 @@ use crate::{
 use jiff::Timestamp;
 use jiff::tz::{Offset, TimeZone};
 use pullback_core::{
-    ClientId, ExerciseLog, History, Pain, Params, Point, Profile, RedFlags, Screening, Session, SessionCheckin, Side,
-    StandaloneCheckin, SymmetryTest, Units,
+    At, ClientId, ExerciseLog, History, Pain, Params, Point, Profile, RedFlags, Screening, Session, SessionCheckin,
+    Side, StandaloneCheckin, SymmetryTest, Units,
 };
 use serde_json::{Map, Value, json};
 
@@ -34,20 +34,11 @@ const TIME_STAYS: &str = "the time stays; delete it and log it anew";
 /// Why a session's check-ins cannot be changed with the session.
 const CHECKINS_APART: &str = "change a check-in at /api/v1/me/checkins/{id}";
 
-/// When an event happened: its instant, and the offset it was written with (so a
-/// log reads back as it was written). A left-out `at` is now, with the offset of
-/// the lifter's zone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoggedAt {
-    pub instant: Timestamp,
-    pub offset: Offset,
-}
-
 /// A session to log (`POST /api/v1/me/sessions`).
 #[derive(Debug, Clone)]
 pub struct PostedSession {
     pub session: Session,
-    pub at: LoggedAt,
+    pub at: At,
     /// The client's id for the write, if it sent one: a retry of it is stored once.
     pub client_id: Option<ClientId>,
 }
@@ -55,7 +46,7 @@ pub struct PostedSession {
 /// A session's new time and exercises (`PATCH /api/v1/me/sessions/{id}`).
 #[derive(Debug, Clone)]
 pub struct SessionChange {
-    pub at: LoggedAt,
+    pub at: At,
     pub exercises: Vec<ExerciseLog>,
 }
 
@@ -72,23 +63,23 @@ pub struct PostedCheckin {
 pub enum CheckinOf {
     /// A check-in of the session with the stored id `session_id` (which the caller
     /// still has to find among the lifter's own). `at` is its own time, if it has one.
-    Session { session_id: i64, checkin: SessionCheckin, at: Option<LoggedAt> },
+    Session { session_id: i64, checkin: SessionCheckin, at: Option<At> },
     /// A check-in of no session.
-    Standalone { checkin: StandaloneCheckin, at: LoggedAt },
+    Standalone { checkin: StandaloneCheckin, at: At },
 }
 
 /// A red-flag screening to log (`POST /api/v1/me/screenings`).
 #[derive(Debug, Clone)]
 pub struct PostedScreening {
     pub screening: Screening,
-    pub at: LoggedAt,
+    pub at: At,
 }
 
 /// A symmetry test to log (`POST /api/v1/me/symmetry-tests`).
 #[derive(Debug, Clone)]
 pub struct PostedSymmetryTest {
     pub test: SymmetryTest,
-    pub at: LoggedAt,
+    pub at: At,
 }
 
 /// A stored check-in, as a change of it needs it.
@@ -137,7 +128,7 @@ pub fn read_posted_session(
 /// be changed here (`checkins` is refused): each is changed on its own.
 pub fn read_session_change(
     body: &Map<String, Value>,
-    before: LoggedAt,
+    before: At,
     units: Units,
     zone: &TimeZone,
     now: Timestamp,
@@ -360,7 +351,7 @@ pub fn json_kind(value: &Value) -> &'static str {
 /// lifter's zone, written into `event` so the contract reads it like a given one.
 fn at_or_now(event: &mut Map<String, Value>, now: Timestamp, zone: &TimeZone) {
     if event.get("at").is_none_or(Value::is_null) {
-        event.insert("at".into(), json!(now.display_with_offset(zone.to_offset(now)).to_string()));
+        event.insert("at".into(), json!(At::in_zone(now, zone).to_string()));
     }
 }
 
@@ -371,17 +362,10 @@ fn at_text(event: &Map<String, Value>) -> Option<String> {
 
 /// The time to store for a valid `at` of `instant`, written as `text`: the instant
 /// with the offset it was written with, else with the offset of `zone` there.
-fn logged_at(text: Option<&str>, instant: Timestamp, zone: &TimeZone) -> LoggedAt {
-    text.and_then(written_with)
+fn logged_at(text: Option<&str>, instant: Timestamp, zone: &TimeZone) -> At {
+    text.and_then(|text| text.parse::<At>().ok())
         .filter(|at| at.instant == instant)
-        .unwrap_or_else(|| LoggedAt { instant, offset: zone.to_offset(instant) })
-}
-
-/// RFC 3339 text as its instant and the offset it was written with (`Z` is `+00:00`).
-fn written_with(text: &str) -> Option<LoggedAt> {
-    let instant: Timestamp = text.parse().ok()?;
-    let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
-    Some(LoggedAt { instant, offset: pieces.to_numeric_offset().unwrap_or(Offset::UTC) })
+        .unwrap_or_else(|| At::in_zone(instant, zone))
 }
 
 /// A problem when `event`'s `at` (at pointer `pointer`) is a valid time after `now`:
@@ -671,10 +655,10 @@ mod tests {
     fn a_left_out_at_is_now_with_the_offset_of_the_lifters_zone() {
         let posted = read(session(json!({ "exercises": deadlift() })));
         assert_eq!(posted.session.at, now());
-        assert_eq!(posted.at, LoggedAt { instant: now(), offset: Offset::constant(1) });
+        assert_eq!(posted.at, At { instant: now(), offset: Offset::constant(1) });
         let posted = read(checkin(json!({ "pain": 2, "at": null })));
         let CheckinOf::Standalone { at, .. } = posted.checkin else { panic!("not standalone") };
-        assert_eq!(at, LoggedAt { instant: now(), offset: Offset::constant(1) });
+        assert_eq!(at, At { instant: now(), offset: Offset::constant(1) });
         let screening =
             read(read_posted_symmetry_test(object(json!({ "left": 10, "right": 9 })), Units::Kg, &zone(), now()));
         assert_eq!(screening.at.offset, Offset::constant(1));
@@ -772,7 +756,7 @@ mod tests {
 
     #[test]
     fn what_a_change_cannot_change_is_refused() {
-        let before = LoggedAt { instant: time("2026-03-01T07:00:00Z"), offset: Offset::constant(2) };
+        let before = At { instant: time("2026-03-01T07:00:00Z"), offset: Offset::constant(2) };
         let body = object(json!({ "exercises": deadlift(), "checkins": [] }));
         let problems = refused(read_session_change(&body, before, Units::Kg, &zone(), now()));
         assert_eq!(pointers(&problems), ["/checkins"]);

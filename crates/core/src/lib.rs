@@ -42,7 +42,7 @@ pub use names::{MAX_EXERCISE_NAME_CHARS, clean_name};
 pub use params::{LayoffBand, Overrides, ParamKey, ParamProblem, ParamRange, Params};
 pub use replay::{Step, Transition};
 pub use tolerance::{Confidence, Estimate, Share, Tolerance, Verdict};
-pub use values::{BlockHeight, ClientId, Load, Note, Pain, Reps, Rpe, Shown, Strength, Tempo, ValueError};
+pub use values::{At, BlockHeight, ClientId, Load, Note, Pain, Reps, Rpe, Shown, Strength, Tempo, ValueError};
 
 /// The protocol this engine implements.
 pub const PROTOCOL: &str = "seed-deadlift-v1";

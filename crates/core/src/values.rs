@@ -321,6 +321,67 @@ impl Strength {
     }
 }
 
+/// An instant with the UTC offset it was logged in ("07:00 at +01:00").
+///
+/// The engine only needs the instant; the offset is kept so that a log reads back
+/// as it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct At {
+    pub instant: jiff::Timestamp,
+    pub offset: jiff::tz::Offset,
+}
+
+impl At {
+    pub fn new(instant: jiff::Timestamp, offset: jiff::tz::Offset) -> At {
+        At { instant, offset }
+    }
+
+    pub fn utc(instant: jiff::Timestamp) -> At {
+        At { instant, offset: jiff::tz::Offset::UTC }
+    }
+
+    /// The instant with the offset `zone` has at that instant.
+    pub fn in_zone(instant: jiff::Timestamp, zone: &jiff::tz::TimeZone) -> At {
+        At { instant, offset: zone.to_offset(instant) }
+    }
+
+    pub fn zoned(self) -> jiff::Zoned {
+        self.instant.to_zoned(jiff::tz::TimeZone::fixed(self.offset))
+    }
+}
+
+impl From<jiff::Zoned> for At {
+    fn from(z: jiff::Zoned) -> At {
+        At { instant: z.timestamp(), offset: z.offset() }
+    }
+}
+
+impl From<&jiff::Zoned> for At {
+    fn from(z: &jiff::Zoned) -> At {
+        At { instant: z.timestamp(), offset: z.offset() }
+    }
+}
+
+/// RFC 3339 with the numeric offset, e.g. `2026-03-02T07:00:00+01:00`.
+impl fmt::Display for At {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.instant.display_with_offset(self.offset))
+    }
+}
+
+/// Reads RFC 3339 text with an offset (`Z` reads as `+00:00`).
+impl std::str::FromStr for At {
+    type Err = ValueError;
+
+    fn from_str(text: &str) -> Result<At, ValueError> {
+        let bad = |e: jiff::Error| refuse(format!("{text:?} is not an RFC 3339 time with an offset: {e}"));
+        let instant: jiff::Timestamp = text.parse().map_err(bad)?;
+        let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(bad)?;
+        let offset = pieces.to_numeric_offset().unwrap_or(jiff::tz::Offset::UTC);
+        Ok(At { instant, offset })
+    }
+}
+
 /// An id a client makes for a write it may have to send again (a phone that
 /// logged offline retries until it hears back): the store keeps a write of a given
 /// client id once per lifter, so a retry never doubles it.

@@ -11,7 +11,6 @@ use pullback_core::{
 };
 use std::collections::BTreeMap;
 use std::fmt;
-use std::str::FromStr;
 
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -122,66 +121,7 @@ pub enum Edit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Revision(pub i64);
 
-/// An instant with the UTC offset it was logged in ("07:00 at +01:00").
-///
-/// The engine only needs the instant; the offset is kept so that a log reads back
-/// as it was written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct At {
-    pub instant: Timestamp,
-    pub offset: Offset,
-}
-
-impl At {
-    pub fn new(instant: Timestamp, offset: Offset) -> At {
-        At { instant, offset }
-    }
-
-    pub fn utc(instant: Timestamp) -> At {
-        At { instant, offset: Offset::UTC }
-    }
-
-    /// The instant with the offset `zone` has at that instant.
-    pub fn in_zone(instant: Timestamp, zone: &TimeZone) -> At {
-        At { instant, offset: zone.to_offset(instant) }
-    }
-
-    pub fn zoned(self) -> jiff::Zoned {
-        self.instant.to_zoned(TimeZone::fixed(self.offset))
-    }
-}
-
-impl From<jiff::Zoned> for At {
-    fn from(z: jiff::Zoned) -> At {
-        At { instant: z.timestamp(), offset: z.offset() }
-    }
-}
-
-impl From<&jiff::Zoned> for At {
-    fn from(z: &jiff::Zoned) -> At {
-        At { instant: z.timestamp(), offset: z.offset() }
-    }
-}
-
-/// RFC 3339 with the numeric offset, e.g. `2026-03-02T07:00:00+01:00`.
-impl fmt::Display for At {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.instant.display_with_offset(self.offset))
-    }
-}
-
-/// Reads RFC 3339 text with an offset (`Z` reads as `+00:00`).
-impl FromStr for At {
-    type Err = StoreError;
-
-    fn from_str(text: &str) -> Result<At> {
-        let bad = |e: jiff::Error| StoreError::Invalid(format!("{text:?} is not an RFC 3339 time with an offset: {e}"));
-        let instant: Timestamp = text.parse().map_err(bad)?;
-        let pieces = jiff::fmt::temporal::Pieces::parse(text).map_err(bad)?;
-        let offset = pieces.to_numeric_offset().unwrap_or(Offset::UTC);
-        Ok(At { instant, offset })
-    }
-}
+pub use pullback_core::At;
 
 /// A lifter.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use super::docs::{
     ErrorBody, NewCheckin as NewCheckinDoc, NewScreening as NewScreeningDoc, NewSymmetryTest as NewSymmetryTestDoc,
     ScreeningSaved,
 };
-use super::input::{JsonObject, refused, stored_at};
+use super::input::{JsonObject, refused};
 use super::{Created, written_once};
 use crate::auth::ApiLifter;
 use crate::error::ApiError;
@@ -51,12 +51,12 @@ pub async fn checkin(
             session: Some(SessionId(session_id)),
             point: Some(checkin.point),
             pain: checkin.pain,
-            at: at.map(stored_at),
+            at,
             side: checkin.side,
             bottom_only: checkin.bottom_only,
         },
         CheckinOf::Standalone { checkin, at } => {
-            NewCheckin { side: checkin.side, ..NewCheckin::standalone(checkin.pain, stored_at(at)) }
+            NewCheckin { side: checkin.side, ..NewCheckin::standalone(checkin.pain, at) }
         }
     };
     match posted.client_id {
@@ -94,7 +94,7 @@ pub async fn screening(
     let posted = pullback_contract::read_posted_screening(body, profile.profile.units, &profile.profile.time_zone, now)
         .map_err(refused)?;
     let answers = posted.screening.answers;
-    let screening = NewScreening { at: stored_at(posted.at), answers };
+    let screening = NewScreening { at: posted.at, answers };
     let id = state.store.add_screening(user, &screening).await?;
     Ok((StatusCode::CREATED, Json(screening_saved(id.0, &answers))))
 }
@@ -132,7 +132,7 @@ pub async fn symmetry_test(
     let posted =
         pullback_contract::read_posted_symmetry_test(body, profile.profile.units, &profile.profile.time_zone, now)
             .map_err(refused)?;
-    let test = NewSymmetryTest { at: stored_at(posted.at), left: posted.test.left, right: posted.test.right };
+    let test = NewSymmetryTest { at: posted.at, left: posted.test.left, right: posted.test.right };
     let id = state.store.add_symmetry_test(user, &test).await?;
     Ok((StatusCode::CREATED, Json(Created { id: id.0 })))
 }

@@ -7,8 +7,7 @@ use crate::error::{ApiError, FieldProblem};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use pullback_contract::{LoggedAt, Problem, json_kind};
-use pullback_store::At;
+use pullback_contract::{Problem, json_kind};
 use serde_json::{Map, Value};
 
 /// A request body that is one JSON object. Anything else is 422 at the root
@@ -56,11 +55,6 @@ pub fn field_problems(problems: Vec<Problem>) -> Vec<FieldProblem> {
 /// by JSON pointer into the body) as a 422.
 pub fn refused(problems: Vec<Problem>) -> ApiError {
     ApiError::Invalid(field_problems(problems))
-}
-
-/// The time to store for an event the contract read.
-pub fn stored_at(at: LoggedAt) -> At {
-    At::new(at.instant, at.offset)
 }
 
 /// The id in an entry's path (`/api/v1/me/sessions/{id}`). One that is not a

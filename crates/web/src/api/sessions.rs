@@ -5,7 +5,7 @@ use super::docs::{
     ErrorBody, NewSession as NewSessionDoc, SessionChange as SessionChangeDoc, SessionList, StoredSession,
 };
 use super::entries::find_session;
-use super::input::{JsonObject, PathId, invalid, query_param, refused, stored_at};
+use super::input::{JsonObject, PathId, invalid, query_param, refused};
 use super::{Created, audit, written_once};
 use crate::auth::ApiLifter;
 use crate::error::ApiError;
@@ -14,7 +14,7 @@ use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use jiff::Timestamp;
-use pullback_contract::{ListedSession, Lister, LoggedAt};
+use pullback_contract::{ListedSession, Lister};
 use pullback_core::Units;
 use pullback_store::{Edit, Entry, NewSession, SessionEntry, SessionId, StoredProfile};
 use serde_json::Value;
@@ -82,7 +82,7 @@ pub async fn create(
     let posted = pullback_contract::read_posted_session(body, profile.profile.units, &profile.profile.time_zone, now)
         .map_err(refused)?;
     let new = NewSession {
-        at: stored_at(posted.at),
+        at: posted.at,
         external_id: None,
         exercises: posted.session.exercises,
         checkins: posted.session.checkins,
@@ -128,16 +128,15 @@ pub async fn change(
     // Found before the body is read: another lifter's id is 404 whatever fields it has.
     let before = find_session(state.store.as_ref(), user.id, id).await?;
     let profile = state.store.profile(user.id).await?;
-    let before_at = LoggedAt { instant: before.at.instant, offset: before.at.offset };
     let change = pullback_contract::read_session_change(
         &body,
-        before_at,
+        before.at,
         profile.profile.units,
         &profile.profile.time_zone,
         now,
     )
     .map_err(refused)?;
-    let (at, exercises) = (stored_at(change.at), change.exercises);
+    let (at, exercises) = (change.at, change.exercises);
     let changes =
         audit::session_changes((before.at, &before.session.exercises), (at, &exercises), profile.profile.units);
     let detail = audit::detail(&audit::session_name(before.at), &changes);
