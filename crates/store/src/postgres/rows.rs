@@ -7,8 +7,8 @@
 
 use super::db;
 use crate::codec::to_ns;
-use crate::error::Result;
-use crate::model::{At, ImportCounts};
+use crate::error::{Result, StoreError};
+use crate::model::{At, ImportCounts, UserId};
 use pullback_core::{ExerciseLog, Note, Point, SessionCheckin, Set, Side};
 use sqlx::postgres::PgConnection;
 
@@ -49,19 +49,19 @@ pub(super) async fn take_ids(c: &mut PgConnection, counts: IdCounts) -> Result<I
 }
 
 /// Locks the user's row (as [`super::write::lock_user`]) and takes the ids in the
-/// same round trip; `None` if there is no such user. A write then needs only one
-/// more statement ([`Batch::write`]) before its commit.
-pub(super) async fn lock_user_taking_ids(c: &mut PgConnection, user: i64, counts: IdCounts) -> Result<Option<Ids>> {
+/// same round trip; `NotFound` if there is no such user. A write then needs only
+/// one more statement ([`Batch::write`]) before its commit.
+pub(super) async fn lock_user_taking_ids(c: &mut PgConnection, user: UserId, counts: IdCounts) -> Result<Ids> {
     let row: Option<(Vec<i64>, Vec<i64>, Vec<i64>)> =
         sqlx::query_as(&format!("SELECT {ID_ARRAYS} FROM users WHERE id = $4 FOR NO KEY UPDATE"))
             .bind(ordinal(counts.sessions))
             .bind(ordinal(counts.exercises))
             .bind(ordinal(counts.checkins))
-            .bind(user)
+            .bind(user.0)
             .fetch_optional(c)
             .await
             .map_err(db)?;
-    Ok(row.map(Ids::sorted))
+    row.map(Ids::sorted).ok_or_else(|| StoreError::not_found("user", user))
 }
 
 /// `$1`, `$2` and `$3` fresh ids of sessions, exercises and check-ins.
@@ -288,6 +288,13 @@ impl Batch {
         Ok(batch)
     }
 
+    fn is_empty(&self) -> bool {
+        self.sessions.id.is_empty()
+            && self.exercises.id.is_empty()
+            && self.sets.exercise_id.is_empty()
+            && self.checkins.id.is_empty()
+    }
+
     /// Writes every row and records the change in one statement of data-modifying
     /// CTEs: one round trip, where a table at a time took five. Foreign keys hold,
     /// since PostgreSQL checks them at the end of the statement, when all four
@@ -295,6 +302,8 @@ impl Batch {
     /// this statement's snapshot sees every checkpoint committed before the lock.
     pub async fn write(self, c: &mut PgConnection, user: i64, replay: Replay) -> Result<()> {
         let (changed, affected) = match replay {
+            // Nothing to write or record (an import of screenings only): no round trip.
+            Replay::Untouched if self.is_empty() => return Ok(()),
             Replay::Untouched => (false, None),
             Replay::ChangedAt(ns) => (true, Some(ns)),
         };

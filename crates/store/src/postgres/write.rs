@@ -142,9 +142,7 @@ fn session_input(session: &NewSession) -> SessionInput<'_> {
 /// round trip: a session is then logged in four (this, [`log_session`]'s one
 /// statement, and the transaction's begin and commit).
 pub(super) async fn lock_for_session(tx: &mut PgConnection, user: UserId, session: &NewSession) -> Result<Ids> {
-    lock_user_taking_ids(tx, user.0, IdCounts::of(&[session_input(session)], 0))
-        .await?
-        .ok_or_else(|| StoreError::not_found("user", user))
+    lock_user_taking_ids(tx, user, IdCounts::of(&[session_input(session)], 0)).await
 }
 
 /// Inserts a session with the `ids` taken for it, under `client` if given, and
@@ -185,9 +183,7 @@ pub(super) async fn add_checkin(pool: &PgPool, user: UserId, checkin: &NewChecki
 
 /// Locks the user, as [`lock_user`], and takes a check-in's id, in one round trip.
 pub(super) async fn lock_for_checkin(tx: &mut PgConnection, user: UserId) -> Result<i64> {
-    let ids = lock_user_taking_ids(tx, user.0, IdCounts { checkins: 1, ..IdCounts::default() })
-        .await?
-        .ok_or_else(|| StoreError::not_found("user", user))?;
+    let ids = lock_user_taking_ids(tx, user, IdCounts { checkins: 1, ..IdCounts::default() }).await?;
     next_id(&mut ids.checkins.iter())
 }
 
