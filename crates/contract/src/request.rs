@@ -137,7 +137,7 @@ pub fn read_session_change(
     let mut event: Map<String, Value> =
         ["at", "exercises"].into_iter().filter_map(|key| body.get(key).map(|v| (key.to_owned(), v.clone()))).collect();
     if event.get("at").is_none_or(Value::is_null) {
-        event.insert("at".into(), json!(before.instant.display_with_offset(before.offset).to_string()));
+        event.insert("at".into(), json!(before.to_string()));
     }
     rules.extend(session_rules(&event, now));
     let text = at_text(&event);
